@@ -1,0 +1,99 @@
+// The validated, reference-resolved desired state: what every later stage (diff, plan, apply,
+// status) consumes. Produced by manifest/ from the documents of one revision; pure data.
+import type { DriftPolicy, Kind, ResourceKey, SourceLocation } from '../types.js';
+import type { ClusterSpec, ScalingPolicySpec, ServiceSpec, TaskDefinitionSpec } from './spec-types.js';
+
+export interface Metadata {
+  readonly name: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** Per-resource behaviour switches, parsed from annotations (DESIGN.md section 2). */
+export interface ResourcePolicy {
+  /** `ecs-gitops/sync: disabled` → false: the controller leaves the resource alone. */
+  readonly sync: boolean;
+  /** `ecs-gitops/prune: disabled` → false: never deleted. */
+  readonly prune: boolean;
+  /** `ecs-gitops/drift`; undefined = use the global policy. */
+  readonly drift?: DriftPolicy;
+  /** `ecs-gitops/replace: allowed`: create-only field changes may delete and recreate. */
+  readonly replaceAllowed: boolean;
+  /** `ecs-gitops/adopt: "true"`: an existing unowned resource is tagged and managed. */
+  readonly adopt: boolean;
+}
+
+/** Where a document came from: its file (relative to the manifest root, `/`-separated) and position. */
+export interface DocumentSource extends SourceLocation {
+  /** Index of the document within its file (0-based, empty documents counted). */
+  readonly documentIndex: number;
+}
+
+interface DesiredBase<K extends Kind> {
+  readonly kind: K;
+  readonly name: string;
+  readonly key: ResourceKey;
+  readonly metadata: Metadata;
+  readonly policy: ResourcePolicy;
+  readonly source: DocumentSource;
+}
+
+export interface DesiredCluster extends DesiredBase<'Cluster'> {
+  /** `spec.clusterName`, defaulting to metadata.name. */
+  readonly clusterName: string;
+  readonly spec: ClusterSpec;
+}
+
+export interface DesiredTaskDefinition extends DesiredBase<'TaskDefinition'> {
+  /** `spec.family`, defaulting to metadata.name. */
+  readonly family: string;
+  /** Deregister this controller's revisions older than the newest N (default 10). */
+  readonly revisionHistoryLimit: number;
+  /** The RegisterTaskDefinition input (family filled, revisionHistoryLimit and tags removed). */
+  readonly spec: TaskDefinitionSpec;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** How a Service names its task definition. */
+export type TaskDefinitionRef =
+  /** A TaskDefinition manifest in this revision, by metadata.name; `family` is its resolved family. */
+  | { readonly type: 'manifest'; readonly name: string; readonly family: string }
+  /** Something outside the repo: `family:revision` or a full ARN. */
+  | { readonly type: 'external'; readonly value: string };
+
+/** How a Service names its cluster. */
+export type ClusterRef =
+  | { readonly type: 'manifest'; readonly name: string; readonly clusterName: string }
+  | { readonly type: 'external'; readonly value: string; readonly clusterName: string };
+
+export interface DesiredService extends DesiredBase<'Service'> {
+  /** `spec.serviceName`, defaulting to metadata.name. */
+  readonly serviceName: string;
+  readonly cluster: ClusterRef;
+  readonly taskDefinition: TaskDefinitionRef;
+  /** True when a ScalingPolicy targets this service: desiredCount is set on create only. */
+  readonly autoscaled: boolean;
+  /** The CreateService input minus serviceName/cluster/taskDefinition/tags (those are above). */
+  readonly spec: ServiceSpec;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface DesiredScalingPolicy extends DesiredBase<'ScalingPolicy'> {
+  /** metadata.name of the Service manifest it targets. */
+  readonly serviceName: string;
+  readonly clusterName: string;
+  /** `service/<cluster>/<serviceName>` — the scalable target's ResourceId. */
+  readonly resourceId: string;
+  readonly spec: ScalingPolicySpec;
+}
+
+export type DesiredResource = DesiredCluster | DesiredTaskDefinition | DesiredService | DesiredScalingPolicy;
+
+export type DesiredOf<K extends Kind> = Extract<DesiredResource, { kind: K }>;
+
+/** Everything one valid revision asks for. */
+export interface DesiredState {
+  /** Commit sha, or a content hash for a plain folder. */
+  readonly revision: string;
+  readonly resources: readonly DesiredResource[];
+}

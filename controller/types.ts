@@ -1,0 +1,74 @@
+// Leaf vocabulary shared by every module. Imports nothing.
+
+/** The four manifest kinds, in create/update order (deletes run in reverse). */
+export const KINDS = ['Cluster', 'TaskDefinition', 'Service', 'ScalingPolicy'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export const API_VERSION = 'ecs-gitops/v1';
+
+export interface ResourceKey {
+  readonly kind: Kind;
+  readonly name: string;
+}
+
+/** `Service/web` — the form used in messages, maps and status file names. */
+export type KeyString = `${Kind}/${string}`;
+
+export function keyString(key: ResourceKey): KeyString {
+  return `${key.kind}/${key.name}`;
+}
+
+export function parseKeyString(value: string): ResourceKey | undefined {
+  const slash = value.indexOf('/');
+  if (slash < 0) return undefined;
+  const kind = value.slice(0, slash);
+  const name = value.slice(slash + 1);
+  if (!(KINDS as readonly string[]).includes(kind) || name === '') return undefined;
+  return { kind: kind as Kind, name };
+}
+
+/** What a plan intends to do to one resource. */
+export type Action = 'create' | 'update' | 'replace' | 'delete' | 'noop';
+
+/** What applying one entry actually did (Flux's ssa vocabulary plus failure). */
+export type Outcome = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped' | 'failed';
+
+export type SyncState = 'Synced' | 'OutOfSync' | 'Drifted' | 'Failed' | 'Unknown';
+export type HealthState = 'Healthy' | 'Progressing' | 'Degraded' | 'Missing' | 'Unknown';
+
+export type DriftPolicy = 'alert' | 'heal' | 'ignore';
+
+export type ConditionType = 'Ready' | 'Reconciling' | 'Stalled' | 'Drifted' | 'Source';
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface Condition {
+  readonly type: ConditionType;
+  readonly status: ConditionStatus;
+  readonly reason: string;
+  readonly message: string;
+  /** ISO-8601; changes only when `status` changes. */
+  readonly lastTransitionTime: string;
+}
+
+/** A place in a manifest file. Lines and columns are 1-based. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Annotation names the controller understands (DESIGN.md section 2). */
+export const ANNOTATIONS = {
+  sync: 'ecs-gitops/sync',
+  prune: 'ecs-gitops/prune',
+  drift: 'ecs-gitops/drift',
+  replace: 'ecs-gitops/replace',
+  adopt: 'ecs-gitops/adopt',
+} as const;
+
+/** Tag keys written on every AWS resource the controller creates (DESIGN.md section 3). */
+export const OWNERSHIP_TAGS = {
+  managedBy: 'ecs-gitops/managed-by',
+  revision: 'ecs-gitops/revision',
+  source: 'ecs-gitops/source',
+} as const;
