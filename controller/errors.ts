@@ -39,7 +39,7 @@ export class ManifestError extends EcsGitopsError {
 }
 
 /** A reference (Service → Cluster, …) that does not resolve. */
-export class ReferenceError extends EcsGitopsError {
+export class ManifestReferenceError extends EcsGitopsError {
   override readonly code = 'ReferenceInvalid';
 }
 

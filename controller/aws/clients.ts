@@ -1,0 +1,120 @@
+// Builds the two SDK clients from Config, with call counting and the SDK's adaptive retry.
+// Only live/ (reads) and apply/ (writes) use these clients.
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
+import type { AwsConfig } from '../config.js';
+import { AwsError } from '../errors.js';
+
+export type AwsServiceName = 'ecs' | 'application-autoscaling';
+
+/** One finished AWS call, reported to listeners (metrics, benchmarks). */
+export interface AwsCallRecord {
+  readonly service: AwsServiceName;
+  readonly operation: string;
+  /** `OK` or the AWS error code. */
+  readonly code: string;
+  readonly durationMs: number;
+}
+
+export type AwsCallListener = (record: AwsCallRecord) => void;
+
+/** Counts calls per `service:Operation`; tests and benchmarks read it, metrics subscribe. */
+export class AwsCallCounter {
+  private readonly counts = new Map<string, number>();
+  private readonly listeners = new Set<AwsCallListener>();
+
+  record(record: AwsCallRecord): void {
+    const key = `${record.service}:${record.operation}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    for (const listener of this.listeners) listener(record);
+  }
+
+  onCall(listener: AwsCallListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  snapshot(): Record<string, number> {
+    return Object.fromEntries([...this.counts].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  total(filter?: (key: string) => boolean): number {
+    let sum = 0;
+    for (const [key, count] of this.counts) if (!filter || filter(key)) sum += count;
+    return sum;
+  }
+
+  reset(): void {
+    this.counts.clear();
+  }
+}
+
+export interface AwsClients {
+  readonly ecs: ECSClient;
+  readonly autoscaling: ApplicationAutoScalingClient;
+  readonly counter: AwsCallCounter;
+  destroy(): void;
+}
+
+type Middlewareable = ECSClient | ApplicationAutoScalingClient;
+type AnyStack = MiddlewareStack<object, MetadataBearer>;
+
+// Counts every HTTP attempt (retries included): that is what AWS rate limits see.
+function instrument(client: Middlewareable, service: AwsServiceName, counter: AwsCallCounter): void {
+  const middleware: FinalizeRequestMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+    const started = performance.now();
+    const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+    try {
+      const result = await next(args);
+      counter.record({ service, operation, code: 'OK', durationMs: performance.now() - started });
+      return result;
+    } catch (error) {
+      const code = (error as { name?: string }).name ?? 'Error';
+      counter.record({ service, operation, code, durationMs: performance.now() - started });
+      throw error;
+    }
+  };
+  (client.middlewareStack as unknown as AnyStack).add(middleware, {
+    step: 'finalizeRequest',
+    priority: 'low',
+    name: 'ecsGitopsCallCounter',
+  });
+}
+
+export function createAwsClients(config: AwsConfig, counter = new AwsCallCounter()): AwsClients {
+  const common = {
+    region: config.region,
+    maxAttempts: config.maxAttempts,
+    retryMode: 'adaptive',
+    ...(config.endpointUrl ? { endpoint: config.endpointUrl } : {}),
+  } as const;
+  const ecs = new ECSClient(common);
+  const autoscaling = new ApplicationAutoScalingClient(common);
+  instrument(ecs, 'ecs', counter);
+  instrument(autoscaling, 'application-autoscaling', counter);
+  return {
+    ecs,
+    autoscaling,
+    counter,
+    destroy() {
+      ecs.destroy();
+      autoscaling.destroy();
+    },
+  };
+}
+
+/** Wraps an SDK exception into AwsError (code, message, HTTP status), keeping it as the cause. */
+export function toAwsError(operation: string, error: unknown): AwsError {
+  if (error instanceof AwsError) return error;
+  const e = error as {
+    name?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+    code?: string;
+  };
+  const code = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'UnknownError');
+  return new AwsError(operation, code, e.message ?? String(error), e.$metadata?.httpStatusCode, {
+    cause: error,
+  });
+}

@@ -1,0 +1,258 @@
+// Flags + environment → one typed Config. Every flag has an ECS_GITOPS_* variable; defaults live here only.
+import { type Command, Option } from 'commander';
+import { ConfigError } from './errors.js';
+import type { DriftPolicy } from './types.js';
+
+export type OutputFormat = 'text' | 'json';
+
+export interface SourceConfig {
+  /** A plain folder of manifests (no Git). Mutually exclusive with `repo`. */
+  readonly path?: string;
+  /** A Git remote URL or a local repository path. */
+  readonly repo?: string;
+  readonly branch: string;
+  /** Subfolder of the repository holding the manifests. */
+  readonly dir: string;
+  /** Token for https remotes (never logged). */
+  readonly gitToken?: string;
+  readonly sshKeyFile?: string;
+  readonly knownHostsFile?: string;
+  /** Where clones are cached. */
+  readonly cacheDir: string;
+  readonly pollMs: number;
+}
+
+export interface AwsConfig {
+  readonly region: string;
+  readonly endpointUrl?: string;
+  /** Upper bound of SDK attempts per call (adaptive retry). */
+  readonly maxAttempts: number;
+}
+
+export interface Config {
+  readonly source: SourceConfig;
+  readonly aws: AwsConfig;
+  /** Name of this controller instance: the value of the ecs-gitops/managed-by tag. */
+  readonly instance: string;
+  readonly output: OutputFormat;
+  readonly prune: boolean;
+  /** Largest share of owned resources one pass may delete without confirmation (0..1), or an absolute count. */
+  readonly pruneMax:
+    | { readonly kind: 'ratio'; readonly value: number }
+    | { readonly kind: 'count'; readonly value: number };
+  readonly pruneConfirm: boolean;
+  readonly drift: DriftPolicy;
+  readonly resyncMs: number;
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly statusBranch: string;
+  /** Write status to the Git branch (off for plain folders). */
+  readonly statusWrite: boolean;
+  readonly webhookUrl?: string;
+  readonly webhookSecret?: string;
+  readonly slackWebhookUrl?: string;
+  /** Shared secret for POST /hooks/git (GitHub HMAC or GitLab token). */
+  readonly gitWebhookSecret?: string;
+  /** Bearer token required by POST /api/sync when set. */
+  readonly apiToken?: string;
+  readonly waitTimeoutMs: number;
+  readonly logLevel: string;
+  readonly logFormat: 'json' | 'pretty' | 'auto';
+}
+
+export const DEFAULTS = {
+  branch: 'main',
+  dir: '.',
+  region: 'us-east-1',
+  instance: 'ecs-gitops',
+  pollMs: 15_000,
+  resyncMs: 60_000,
+  listen: '127.0.0.1:8080',
+  statusBranch: 'ecs-gitops/status',
+  pruneMax: '25%',
+  drift: 'alert' as DriftPolicy,
+  waitTimeoutMs: 10 * 60_000,
+  maxAttempts: 5,
+  cacheDir: '.ecs-gitops/cache',
+  logLevel: 'info',
+} as const;
+
+/** `15s`, `2m`, `1h`, `500ms`, or a bare number of seconds → milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!match) throw new ConfigError(`invalid duration "${text}" (use e.g. 500ms, 15s, 2m, 1h)`);
+  const value = Number(match[1]);
+  const unit = match[2] ?? 's';
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
+  return Math.round(value * factor);
+}
+
+export function parseListen(text: string): { host: string; port: number } {
+  const match = /^(?:(.*):)?(\d+)$/.exec(text.trim());
+  const port = Number(match?.[2]);
+  if (!match || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`invalid --listen "${text}" (use HOST:PORT, e.g. 0.0.0.0:8080)`);
+  }
+  const host = (match[1] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
+  return { host, port };
+}
+
+export function parsePruneMax(text: string): Config['pruneMax'] {
+  const percent = /^(\d+(?:\.\d+)?)%$/.exec(text.trim());
+  if (percent) {
+    const value = Number(percent[1]) / 100;
+    if (value > 1) throw new ConfigError(`invalid --prune-max "${text}": a percentage must be <= 100%`);
+    return { kind: 'ratio', value };
+  }
+  const count = Number(text);
+  if (Number.isInteger(count) && count >= 0) return { kind: 'count', value: count };
+  throw new ConfigError(`invalid --prune-max "${text}" (use a percentage like 25% or a count like 3)`);
+}
+
+/** The most resources one pass may delete without --prune-confirm: at least 1. */
+export function pruneLimit(pruneMax: Config['pruneMax'], ownedCount: number): number {
+  const limit = pruneMax.kind === 'count' ? pruneMax.value : Math.floor(ownedCount * pruneMax.value);
+  return Math.max(1, limit);
+}
+
+function parseDrift(text: string): DriftPolicy {
+  if (text === 'alert' || text === 'heal' || text === 'ignore') return text;
+  throw new ConfigError(`invalid --drift "${text}" (use alert, heal or ignore)`);
+}
+
+function envName(flag: string): string {
+  return `ECS_GITOPS_${flag.replace(/-/g, '_').toUpperCase()}`;
+}
+
+function option(flags: string, description: string, envFlag: string): Option {
+  return new Option(flags, description).env(envName(envFlag));
+}
+
+/** --path / --repo / --branch / --dir and Git credentials. */
+export function addSourceOptions(command: Command): Command {
+  return command
+    .addOption(option('--path <dir>', 'a folder of manifests (no Git needed)', 'path'))
+    .addOption(option('--repo <url|dir>', 'Git remote URL or local repository', 'repo'))
+    .addOption(option('--branch <name>', `Git branch (default ${DEFAULTS.branch})`, 'branch'))
+    .addOption(option('--dir <subdir>', 'subfolder of the repository with the manifests', 'dir'))
+    .addOption(option('--ssh-key-file <file>', 'private key for ssh remotes', 'ssh-key-file'))
+    .addOption(option('--known-hosts-file <file>', 'known_hosts for ssh remotes', 'known-hosts-file'))
+    .addOption(option('--cache-dir <dir>', `clone cache (default ${DEFAULTS.cacheDir})`, 'cache-dir'))
+    .addOption(option('--poll <duration>', 'Git poll interval (default 15s)', 'poll'));
+}
+
+/** --region / --endpoint-url / --instance / --output. */
+export function addAwsOptions(command: Command): Command {
+  return command
+    .addOption(option('--region <region>', 'AWS region (default AWS_REGION, then us-east-1)', 'region'))
+    .addOption(
+      option(
+        '--endpoint-url <url>',
+        'ECS / Application Auto Scaling endpoint (e.g. the emulator)',
+        'endpoint-url',
+      ),
+    )
+    .addOption(
+      option('--instance <name>', `controller instance name (default ${DEFAULTS.instance})`, 'instance'),
+    )
+    .addOption(option('--output <format>', 'text or json', 'output').choices(['text', 'json']));
+}
+
+/** --prune / --prune-max / --prune-confirm / --drift. */
+export function addReconcileOptions(command: Command): Command {
+  return command
+    .addOption(option('--prune', 'delete owned resources that left Git', 'prune'))
+    .addOption(
+      option(
+        '--prune-max <n|pct>',
+        'most deletions per pass without --prune-confirm (default 25%)',
+        'prune-max',
+      ),
+    )
+    .addOption(option('--prune-confirm', 'allow a pass to delete more than --prune-max', 'prune-confirm'))
+    .addOption(option('--drift <policy>', 'alert | heal | ignore (default alert)', 'drift'));
+}
+
+/** Options of the long-running controller. */
+export function addRunOptions(command: Command): Command {
+  return command
+    .addOption(option('--resync <duration>', 'full resync interval (default 60s)', 'resync'))
+    .addOption(option('--listen <addr:port>', `HTTP listen address (default ${DEFAULTS.listen})`, 'listen'))
+    .addOption(
+      option('--status-branch <name>', `status branch (default ${DEFAULTS.statusBranch})`, 'status-branch'),
+    )
+    .addOption(option('--no-status-write', 'do not write the status branch', 'status-write'))
+    .addOption(option('--webhook-url <url>', 'JSON alert webhook (HMAC-signed)', 'webhook-url'))
+    .addOption(option('--slack-webhook-url <url>', 'Slack incoming webhook', 'slack-webhook-url'))
+    .addOption(option('--log-level <level>', 'trace | debug | info | warn | error', 'log-level'))
+    .addOption(
+      option('--log-format <format>', 'json | pretty | auto', 'log-format').choices([
+        'json',
+        'pretty',
+        'auto',
+      ]),
+    );
+}
+
+type Raw = Record<string, unknown>;
+
+function str(raw: Raw, name: string): string | undefined {
+  const value = raw[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function bool(raw: Raw, name: string): boolean {
+  const value = raw[name];
+  if (typeof value === 'string') return value === 'true' || value === '1' || value === 'yes';
+  return value === true;
+}
+
+/**
+ * Turns commander's parsed options (already merged with ECS_GITOPS_* variables) into a Config.
+ * Secrets come from the environment only, so they never show up in a process listing.
+ */
+export function resolveConfig(raw: Raw, env: NodeJS.ProcessEnv = process.env): Config {
+  const path = str(raw, 'path');
+  const repo = str(raw, 'repo');
+  if (path && repo) throw new ConfigError('--path and --repo are mutually exclusive');
+  const region = str(raw, 'region') ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? DEFAULTS.region;
+  const output = (str(raw, 'output') ?? 'text') as OutputFormat;
+  const statusWriteRaw = raw.statusWrite;
+  const logFormat = (str(raw, 'logFormat') ?? 'auto') as Config['logFormat'];
+  const endpointUrl = str(raw, 'endpointUrl');
+  return {
+    source: {
+      ...(path ? { path } : {}),
+      ...(repo ? { repo } : {}),
+      branch: str(raw, 'branch') ?? DEFAULTS.branch,
+      dir: str(raw, 'dir') ?? DEFAULTS.dir,
+      ...(env.ECS_GITOPS_GIT_TOKEN ? { gitToken: env.ECS_GITOPS_GIT_TOKEN } : {}),
+      ...(str(raw, 'sshKeyFile') ? { sshKeyFile: str(raw, 'sshKeyFile') } : {}),
+      ...(str(raw, 'knownHostsFile') ? { knownHostsFile: str(raw, 'knownHostsFile') } : {}),
+      cacheDir: str(raw, 'cacheDir') ?? DEFAULTS.cacheDir,
+      pollMs: parseDuration(str(raw, 'poll') ?? '15s'),
+    },
+    aws: {
+      region,
+      ...(endpointUrl ? { endpointUrl } : {}),
+      maxAttempts: DEFAULTS.maxAttempts,
+    },
+    instance: str(raw, 'instance') ?? DEFAULTS.instance,
+    output,
+    prune: bool(raw, 'prune'),
+    pruneMax: parsePruneMax(str(raw, 'pruneMax') ?? DEFAULTS.pruneMax),
+    pruneConfirm: bool(raw, 'pruneConfirm'),
+    drift: parseDrift(str(raw, 'drift') ?? DEFAULTS.drift),
+    resyncMs: parseDuration(str(raw, 'resync') ?? '60s'),
+    listen: parseListen(str(raw, 'listen') ?? DEFAULTS.listen),
+    statusBranch: str(raw, 'statusBranch') ?? DEFAULTS.statusBranch,
+    statusWrite: statusWriteRaw === undefined ? true : statusWriteRaw !== false && statusWriteRaw !== 'false',
+    ...(str(raw, 'webhookUrl') ? { webhookUrl: str(raw, 'webhookUrl') } : {}),
+    ...(env.ECS_GITOPS_WEBHOOK_SECRET ? { webhookSecret: env.ECS_GITOPS_WEBHOOK_SECRET } : {}),
+    ...(str(raw, 'slackWebhookUrl') ? { slackWebhookUrl: str(raw, 'slackWebhookUrl') } : {}),
+    ...(env.ECS_GITOPS_GIT_WEBHOOK_SECRET ? { gitWebhookSecret: env.ECS_GITOPS_GIT_WEBHOOK_SECRET } : {}),
+    ...(env.ECS_GITOPS_API_TOKEN ? { apiToken: env.ECS_GITOPS_API_TOKEN } : {}),
+    waitTimeoutMs: parseDuration(str(raw, 'waitTimeout') ?? '10m'),
+    logLevel: str(raw, 'logLevel') ?? DEFAULTS.logLevel,
+    logFormat,
+  };
+}

@@ -1,0 +1,56 @@
+// What live/ reads from AWS, as plain data in the exact JSON shapes the APIs return
+// (camelCase for ECS, PascalCase for Application Auto Scaling). diff/ consumes it without any SDK.
+
+/** One object as an AWS API returns it (a DescribeServices `service`, a `ScalableTarget`, …). */
+export type AwsObject = Readonly<Record<string, unknown>>;
+
+/** DescribeTaskDefinition's response: the task definition and its tags (list form). */
+export interface LiveTaskDefinition {
+  readonly taskDefinition: AwsObject;
+  readonly tags: readonly { readonly key: string; readonly value: string }[];
+}
+
+/** An owned resource that no manifest of the revision mentions: a prune candidate. */
+export interface OrphanRef {
+  readonly kind: 'Cluster' | 'Service' | 'TaskDefinition' | 'ScalingPolicy';
+  /** The name the resource would have as a manifest (serviceName, clusterName, family, serviceName). */
+  readonly name: string;
+  /** clusterName for Services and ScalingPolicies. */
+  readonly clusterName?: string;
+  readonly arn?: string;
+}
+
+export interface LiveState {
+  /** clusterName → DescribeClusters' cluster (with tags and settings). Absent: does not exist / INACTIVE. */
+  readonly clusters: Readonly<Record<string, AwsObject>>;
+  /** `${clusterName}/${serviceName}` → DescribeServices' service (with tags). Absent: missing or INACTIVE. */
+  readonly services: Readonly<Record<string, AwsObject>>;
+  /** taskDefinitionArn → the described revision (every revision a desired service runs, plus latest ACTIVE per family). */
+  readonly taskDefinitions: Readonly<Record<string, LiveTaskDefinition>>;
+  /** family → ARN of its latest ACTIVE revision. Absent: the family has no ACTIVE revision. */
+  readonly latestRevisions: Readonly<Record<string, string>>;
+  /** ResourceId (`service/<cluster>/<service>`) → DescribeScalableTargets' ScalableTarget. */
+  readonly scalableTargets: Readonly<Record<string, AwsObject>>;
+  /** ResourceId → DescribeScalingPolicies' ScalingPolicies for that target. */
+  readonly scalingPolicies: Readonly<Record<string, readonly AwsObject[]>>;
+  /** ResourceId → DescribeScheduledActions' ScheduledActions for that target. */
+  readonly scheduledActions: Readonly<Record<string, readonly AwsObject[]>>;
+  /** ResourceId → tags of the scalable target (Application Auto Scaling ListTagsForResource), when read. */
+  readonly scalableTargetTags: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Owned resources missing from Git (only filled when discovery was asked for). */
+  readonly orphans: readonly OrphanRef[];
+}
+
+export function emptyLiveState(): LiveState {
+  return {
+    clusters: {},
+    services: {},
+    taskDefinitions: {},
+    latestRevisions: {},
+    scalableTargets: {},
+    scalingPolicies: {},
+    scheduledActions: {},
+    scalableTargetTags: {},
+    orphans: [],
+  };
+}

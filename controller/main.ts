@@ -1,0 +1,22 @@
+// Process entry: wiring only.
+import { runCli } from './cli/index.js';
+
+const stop = new AbortController();
+let signals = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    signals += 1;
+    // A second Ctrl-C means "now": skip the graceful shutdown.
+    if (signals > 1) process.exit(130);
+    stop.abort(signal);
+  });
+}
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  stopSignal: stop.signal,
+});
+process.exitCode = code;

@@ -1,0 +1,40 @@
+// A ChangeSet: the ordered, safety-checked list of what apply will do. Pure data.
+import type { ResourceDiff } from '../diff/model.js';
+import type { Action, ResourceKey } from '../types.js';
+
+/** Why a planned change will not be executed. */
+export type BlockReason =
+  | 'replace-not-allowed'
+  | 'unowned'
+  | 'sync-disabled'
+  | 'prune-disabled'
+  | 'prune-off'
+  | 'prune-limit'
+  | 'drift-ignored'
+  | 'drift-alert-only';
+
+export interface ChangeSetEntry {
+  readonly key: ResourceKey;
+  readonly action: Action;
+  readonly diff: ResourceDiff;
+  /** Entries that must succeed first (Service → its Cluster and TaskDefinition, …). */
+  readonly dependsOn: readonly ResourceKey[];
+  /** Set when the entry is planned but must not run; apply reports it as `skipped`. */
+  readonly blocked?: { readonly reason: BlockReason; readonly message: string };
+}
+
+export interface ChangeSetSummary {
+  readonly create: number;
+  readonly update: number;
+  readonly replace: number;
+  readonly delete: number;
+  readonly noop: number;
+  readonly blocked: number;
+}
+
+export interface ChangeSet {
+  readonly revision: string;
+  /** Creates/updates in Cluster → TaskDefinition → Service → ScalingPolicy order, then deletes reversed. */
+  readonly entries: readonly ChangeSetEntry[];
+  readonly summary: ChangeSetSummary;
+}
