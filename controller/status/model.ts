@@ -1,0 +1,124 @@
+// What the controller knows and reports about every resource and about itself. Pure data,
+// shared by the reconcile loop (producer), the status branch writer, the HTTP API, the dashboard
+// and the alerts.
+import type { FieldChange } from '../diff/model.js';
+import type { Action, Condition, HealthState, KeyString, Kind, SyncState } from '../types.js';
+
+/** One ECS deployment of a service, as the dashboard and status show it. */
+export interface DeploymentStatus {
+  readonly id: string;
+  /** PRIMARY | ACTIVE | INACTIVE */
+  readonly status: string;
+  /** IN_PROGRESS | COMPLETED | FAILED */
+  readonly rolloutState?: string;
+  readonly rolloutStateReason?: string;
+  readonly taskDefinition: string;
+  readonly desiredCount: number;
+  readonly runningCount: number;
+  readonly pendingCount: number;
+  readonly failedTasks: number;
+  readonly createdAt?: string;
+  readonly updatedAt?: string;
+}
+
+export interface ResourceStatus {
+  readonly kind: Kind;
+  readonly name: string;
+  readonly key: KeyString;
+  readonly sync: SyncState;
+  readonly health: HealthState;
+  /** One line explaining health (e.g. "2/2 running, rollout COMPLETED" or a stoppedReason). */
+  readonly healthMessage?: string;
+  readonly conditions: readonly Condition[];
+  readonly lastAppliedRevision?: string;
+  readonly lastAttemptedRevision?: string;
+  /** ISO-8601 time of the last successful apply of this resource. */
+  readonly lastAppliedAt?: string;
+  /** ISO-8601 time live state was last read. */
+  readonly observedAt?: string;
+  /** What the last pass found different (desired vs live), empty when in sync. */
+  readonly diff: readonly FieldChange[];
+  /** The action the last plan had for this resource. */
+  readonly plannedAction?: Action;
+  readonly lastError?: { readonly code: string; readonly message: string; readonly at: string };
+  /** Manifest file of the resource (relative to the manifest root). */
+  readonly source?: string;
+  readonly arn?: string;
+  /** Services only. */
+  readonly deployments?: readonly DeploymentStatus[];
+  /** Services only: failed tasks' stoppedReason, newest first. */
+  readonly stoppedReasons?: readonly string[];
+}
+
+export interface SourceStatus {
+  readonly type: 'git' | 'folder';
+  /** Repo URL (credentials stripped) or folder path. */
+  readonly url: string;
+  readonly branch?: string;
+  readonly dir?: string;
+  readonly revision?: string;
+  readonly commitMessage?: string;
+  readonly committedAt?: string;
+  readonly lastFetchAt?: string;
+  readonly lastFetchError?: string;
+  /** The Source condition (Ready True/False) shown by /readyz. */
+  readonly condition: Condition;
+}
+
+export interface OverallStatus {
+  readonly instance: string;
+  readonly source: SourceStatus;
+  /** Last revision applied without errors for every resource. */
+  readonly lastAppliedRevision?: string;
+  readonly lastAttemptedRevision?: string;
+  /** Every problem of a rejected revision, formatted `file:line:col: Kind/name: path: message`. */
+  readonly rejectedRevision?: {
+    readonly revision: string;
+    readonly problems: readonly string[];
+    readonly at: string;
+  };
+  readonly counts: {
+    readonly sync: Readonly<Partial<Record<SyncState, number>>>;
+    readonly health: Readonly<Partial<Record<HealthState, number>>>;
+  };
+  readonly lastPass?: {
+    readonly startedAt: string;
+    readonly durationMs: number;
+    readonly result: 'success' | 'failure' | 'rejected';
+  };
+  /** True once the source was fetched and the first pass finished. */
+  readonly ready: boolean;
+}
+
+export interface StatusSnapshot {
+  readonly overall: OverallStatus;
+  readonly resources: readonly ResourceStatus[];
+}
+
+export type EventType =
+  | 'SyncSucceeded'
+  | 'SyncFailed'
+  | 'DriftDetected'
+  | 'DriftResolved'
+  | 'HealthDegraded'
+  | 'HealthRecovered'
+  | 'RolloutFailed'
+  | 'RevisionRejected'
+  | 'RevisionAccepted';
+
+/** Something worth telling people about; alerts and the dashboard's event list consume these. */
+export interface ControllerEvent {
+  readonly type: EventType;
+  readonly severity: 'info' | 'warning' | 'error';
+  /** ISO-8601 */
+  readonly time: string;
+  readonly instance: string;
+  readonly revision?: string;
+  /** The resource (absent for revision-wide events). */
+  readonly resource?: KeyString;
+  readonly message: string;
+  /** Drifted/changed fields with desired and live values (secrets masked). */
+  readonly fields?: readonly FieldChange[];
+  /** RevisionRejected: the formatted problems. */
+  readonly problems?: readonly string[];
+}
