@@ -1,0 +1,49 @@
+// Structured logging: JSON lines in production (CloudWatch-friendly), readable text on a TTY.
+import { type Logger, pino } from 'pino';
+
+export type { Logger };
+
+export interface LogOptions {
+  readonly level: string;
+  readonly format: 'json' | 'pretty' | 'auto';
+  /** Destination stream; stdout by default. */
+  readonly stream?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+// Never log credentials, even if a caller passes an object that carries them.
+const REDACT = [
+  'token',
+  'secret',
+  'password',
+  '*.token',
+  '*.secret',
+  '*.password',
+  '*.gitToken',
+  '*.webhookSecret',
+  '*.apiToken',
+  'headers.authorization',
+];
+
+export function createLogger(options: LogOptions): Logger {
+  const stream = options.stream ?? process.stdout;
+  const pretty = options.format === 'pretty' || (options.format === 'auto' && Boolean(stream.isTTY));
+  const base = { level: options.level, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined };
+  if (!pretty) return pino({ ...base, timestamp: pino.stdTimeFunctions.isoTime }, stream);
+  return pino(
+    base,
+    pino.transport({
+      target: 'pino-pretty',
+      options: {
+        colorize: Boolean(stream.isTTY),
+        translateTime: 'HH:MM:ss',
+        ignore: 'pid,hostname',
+        destination: 1,
+      },
+    }),
+  );
+}
+
+/** A logger that drops everything (CLI commands in tests, benchmarks). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
