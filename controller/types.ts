@@ -71,4 +71,6 @@ export const OWNERSHIP_TAGS = {
   managedBy: 'ecs-gitops/managed-by',
   revision: 'ecs-gitops/revision',
   source: 'ecs-gitops/source',
+  /** Fingerprint of the desired spec last applied: tells drift (live changed) from a Git change after a restart. */
+  specHash: 'ecs-gitops/spec-hash',
 } as const;
