@@ -5,6 +5,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import type { AwsConfig } from '../config.js';
 import { AwsError } from '../errors.js';
+import { RateLimiter } from './rate-limiter.js';
 
 export type AwsServiceName = 'ecs' | 'application-autoscaling';
 
@@ -54,6 +55,8 @@ export interface AwsClients {
   readonly ecs: ECSClient;
   readonly autoscaling: ApplicationAutoScalingClient;
   readonly counter: AwsCallCounter;
+  /** The client-side token buckets every attempt waits on (absent when disabled). */
+  readonly rateLimiter?: RateLimiter;
   destroy(): void;
 }
 
@@ -82,7 +85,30 @@ function instrument(client: Middlewareable, service: AwsServiceName, counter: Aw
   });
 }
 
-export function createAwsClients(config: AwsConfig, counter = new AwsCallCounter()): AwsClients {
+// Takes a token before every HTTP attempt. Added inside the retry middleware (which is
+// finalizeRequest/high), so retries wait for tokens too.
+function rateLimit(client: Middlewareable, service: AwsServiceName, limiter: RateLimiter): void {
+  const middleware: FinalizeRequestMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+    await limiter.acquire(service, String(context.commandName ?? 'Unknown').replace(/Command$/, ''));
+    return next(args);
+  };
+  (client.middlewareStack as unknown as AnyStack).add(middleware, {
+    step: 'finalizeRequest',
+    priority: 'normal',
+    name: 'ecsGitopsRateLimiter',
+  });
+}
+
+export interface AwsClientOptions {
+  /** The limiter to share (one per process and account); `false` turns client-side limiting off. */
+  readonly rateLimiter?: RateLimiter | false;
+}
+
+export function createAwsClients(
+  config: AwsConfig,
+  counter = new AwsCallCounter(),
+  options: AwsClientOptions = {},
+): AwsClients {
   const common = {
     region: config.region,
     maxAttempts: config.maxAttempts,
@@ -93,10 +119,16 @@ export function createAwsClients(config: AwsConfig, counter = new AwsCallCounter
   const autoscaling = new ApplicationAutoScalingClient(common);
   instrument(ecs, 'ecs', counter);
   instrument(autoscaling, 'application-autoscaling', counter);
+  const rateLimiter = options.rateLimiter === false ? undefined : (options.rateLimiter ?? new RateLimiter());
+  if (rateLimiter) {
+    rateLimit(ecs, 'ecs', rateLimiter);
+    rateLimit(autoscaling, 'application-autoscaling', rateLimiter);
+  }
   return {
     ecs,
     autoscaling,
     counter,
+    ...(rateLimiter ? { rateLimiter } : {}),
     destroy() {
       ecs.destroy();
       autoscaling.destroy();

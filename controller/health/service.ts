@@ -1,0 +1,142 @@
+// Service health from DescribeServices' `service` (DESIGN.md section 3, "Health").
+//
+// Stricter than the SDK's `waitUntilServicesStable`, which only checks that one deployment is left
+// and runningCount == desiredCount: after a circuit-breaker rollback that is true again, so the
+// waiter calls a failed deploy "stable". Here the deployment we created must still be PRIMARY.
+import type { AwsObject } from '../live/model.js';
+import { type HealthResult, health, MISSING } from './model.js';
+
+export interface ServiceHealthOptions {
+  /** The deployment id the controller's CreateService/UpdateService produced. */
+  readonly expectedDeploymentId?: string;
+  /** stoppedReason of recently stopped tasks, newest first (live/rollout.ts reads them). */
+  readonly stoppedReasons?: readonly string[];
+}
+
+interface Deployment {
+  readonly id: string;
+  readonly status: string;
+  readonly rolloutState?: string;
+  readonly rolloutStateReason?: string;
+  readonly desiredCount: number;
+  readonly runningCount: number;
+  readonly failedTasks: number;
+}
+
+function toDeployment(value: unknown): Deployment | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const d = value as Record<string, unknown>;
+  return {
+    id: String(d.id ?? ''),
+    status: String(d.status ?? ''),
+    ...(typeof d.rolloutState === 'string' ? { rolloutState: d.rolloutState } : {}),
+    ...(typeof d.rolloutStateReason === 'string' ? { rolloutStateReason: d.rolloutStateReason } : {}),
+    desiredCount: Number(d.desiredCount ?? 0),
+    runningCount: Number(d.runningCount ?? 0),
+    failedTasks: Number(d.failedTasks ?? 0),
+  };
+}
+
+function circuitBreakerEnabled(service: AwsObject): boolean {
+  const config = service.deploymentConfiguration as
+    | { deploymentCircuitBreaker?: { enable?: boolean } }
+    | undefined;
+  return config?.deploymentCircuitBreaker?.enable === true;
+}
+
+function withStopped(message: string, stoppedReasons: readonly string[] | undefined): string {
+  const first = stoppedReasons?.find((reason) => reason.trim() !== '');
+  return first ? `${message}; task stopped: ${first}` : message;
+}
+
+const ROLLBACK_TEXT = /roll(ing|ed)? ?back/i;
+
+export function serviceHealth(
+  service: AwsObject | undefined,
+  options: ServiceHealthOptions = {},
+): HealthResult {
+  if (!service) return MISSING;
+  const status = String(service.status ?? 'ACTIVE');
+  if (status === 'INACTIVE') return health('Missing', 'Inactive', 'service INACTIVE (deleted)');
+  if (status === 'DRAINING') return health('Progressing', 'Draining', 'service DRAINING (being deleted)');
+
+  const deployments = (Array.isArray(service.deployments) ? service.deployments : [])
+    .map(toDeployment)
+    .filter((d): d is Deployment => d !== undefined);
+  const primaries = deployments.filter((d) => d.status === 'PRIMARY');
+  const primary = primaries[0];
+  const stopped = options.stoppedReasons;
+  const running = Number(service.runningCount ?? primary?.runningCount ?? 0);
+  const desired = Number(service.desiredCount ?? primary?.desiredCount ?? 0);
+  const counts = `${running}/${desired} running`;
+
+  if (options.expectedDeploymentId !== undefined) {
+    const expected = deployments.find((d) => d.id === options.expectedDeploymentId);
+    if (!expected || expected.status !== 'PRIMARY') {
+      const rolledBack =
+        expected?.rolloutState === 'FAILED' ||
+        ROLLBACK_TEXT.test(expected?.rolloutStateReason ?? '') ||
+        ROLLBACK_TEXT.test(primary?.rolloutStateReason ?? '');
+      const why = expected?.rolloutStateReason ?? primary?.rolloutStateReason;
+      const now = primary ? `; ${primary.id} is PRIMARY now` : '';
+      return rolledBack
+        ? health(
+            'Degraded',
+            'RolledBack',
+            withStopped(
+              `deployment ${options.expectedDeploymentId} failed and was rolled back${now}${why ? ` (${why})` : ''}`,
+              stopped,
+            ),
+          )
+        : health(
+            'Degraded',
+            'DeploymentReplaced',
+            withStopped(`deployment ${options.expectedDeploymentId} is no longer PRIMARY${now}`, stopped),
+          );
+    }
+  }
+
+  if (!primary) return health('Unknown', 'NoPrimaryDeployment', `no PRIMARY deployment, ${counts}`);
+
+  if (primary.rolloutState === 'FAILED') {
+    const why = primary.rolloutStateReason ? `: ${primary.rolloutStateReason}` : '';
+    return health('Degraded', 'RolloutFailed', withStopped(`rollout FAILED${why}`, stopped));
+  }
+
+  // A FAILED deployment next to the PRIMARY is what a circuit-breaker rollback leaves behind.
+  const failed = deployments.find((d) => d !== primary && d.rolloutState === 'FAILED');
+  if (failed) {
+    const why = failed.rolloutStateReason ? ` (${failed.rolloutStateReason})` : '';
+    return health(
+      'Degraded',
+      'RolledBack',
+      withStopped(`deployment ${failed.id} failed and was rolled back to ${primary.id}${why}`, stopped),
+    );
+  }
+
+  if (primary.failedTasks > 0 && primary.runningCount < primary.desiredCount) {
+    const message = withStopped(`${counts}, ${primary.failedTasks} tasks failed to start`, stopped);
+    // With the circuit breaker on, ECS itself decides when enough tasks failed; until then it retries.
+    if (circuitBreakerEnabled(service) && primary.rolloutState === 'IN_PROGRESS') {
+      return health('Progressing', 'TasksFailing', message);
+    }
+    return health('Degraded', 'TasksFailing', message);
+  }
+
+  if (primary.rolloutState === 'IN_PROGRESS') {
+    return health('Progressing', 'RolloutInProgress', `${counts}, rollout IN_PROGRESS`);
+  }
+  if (primaries.length > 1 || deployments.length > 1) {
+    return health(
+      'Progressing',
+      'DeploymentsDraining',
+      `${counts}, ${deployments.length - 1} older deployment(s) draining`,
+    );
+  }
+  if (running !== desired || primary.runningCount !== primary.desiredCount) {
+    return health('Progressing', 'Scaling', `${counts}`);
+  }
+  // Services on the CODE_DEPLOY / EXTERNAL controllers have no rolloutState: steady counts suffice.
+  const rollout = primary.rolloutState ? `, rollout ${primary.rolloutState}` : '';
+  return health('Healthy', 'RolloutCompleted', `${counts}${rollout}`);
+}
