@@ -72,7 +72,7 @@ export function serviceHealth(
 
   if (options.expectedDeploymentId !== undefined) {
     const expected = deployments.find((d) => d.id === options.expectedDeploymentId);
-    if (!expected || expected.status !== 'PRIMARY') {
+    if (expected?.status !== 'PRIMARY') {
       const rolledBack =
         expected?.rolloutState === 'FAILED' ||
         ROLLBACK_TEXT.test(expected?.rolloutStateReason ?? '') ||
