@@ -11,7 +11,11 @@ export type BlockReason =
   | 'prune-off'
   | 'prune-limit'
   | 'drift-ignored'
-  | 'drift-alert-only';
+  | 'drift-alert-only'
+  /** The resource failed recently; retried when its backoff expires (or on a new revision). */
+  | 'backoff'
+  /** Another controller instance holds the write lease. */
+  | 'standby';
 
 export interface ChangeSetEntry {
   readonly key: ResourceKey;

@@ -1,0 +1,439 @@
+// The reconcile loop: triggers enqueue passes; each pass reads desired (Git) and live (AWS) afresh,
+// classifies differences (deploy vs drift), plans, applies what policy allows, and publishes status
+// and events. Composes the pure core through ReconcilerPorts; owns no AWS or Git code itself.
+import { type Config, pruneLimit } from '../config.js';
+import type { ResourceDiff } from '../diff/model.js';
+import { errorMessage, formatProblem } from '../errors.js';
+import type { LiveState } from '../live/model.js';
+import type { Logger } from '../log.js';
+import type { DesiredState } from '../manifest/model.js';
+import type { BlockReason, ChangeSet } from '../plan/model.js';
+import type {
+  ControllerEvent,
+  DeploymentStatus,
+  OverallStatus,
+  ResourceStatus,
+  StatusSnapshot,
+} from '../status/model.js';
+import { type DriftPolicy, type HealthState, type KeyString, keyString, type SyncState } from '../types.js';
+import { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
+import { type AppliedRecord, classifyChange, effectiveDriftPolicy } from './drift.js';
+import { fingerprintDesired } from './fingerprint.js';
+import { PassQueue, type PassRequest } from './pass-queue.js';
+import type { AppliedEntry, ReconcilerPorts, SourceSnapshot } from './ports.js';
+import { nextResourceStatus } from './resource-status.js';
+
+export interface ReconcilerOptions {
+  readonly instance: string;
+  readonly drift: DriftPolicy;
+  readonly prune: boolean;
+  readonly pruneMax: Config['pruneMax'];
+  readonly pruneConfirm: boolean;
+  readonly resyncMs: number;
+  /** How soon to look again while a rollout progresses (status freshness, rollout failure detection). */
+  readonly progressPollMs?: number;
+  readonly backoff?: BackoffOptions;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+}
+
+interface RevisionRecord {
+  readonly revision: string;
+  readonly committedAt?: Date;
+}
+
+export class Reconciler {
+  private readonly queue = new PassQueue();
+  private readonly backoff: Backoff<KeyString>;
+  /** Backoff of whole passes that fail before any resource is reached (AWS unreachable, …). */
+  private readonly passBackoff: Backoff<'pass'>;
+  private readonly stopping = new AbortController();
+  private readonly now: () => Date;
+  private snapshot: SourceSnapshot | undefined;
+  private parsedRevision: string | undefined;
+  private desired: DesiredState | undefined;
+  private desiredCommit: RevisionRecord | undefined;
+  private rejected: OverallStatus['rejectedRevision'];
+  private readonly applied = new Map<KeyString, AppliedRecord & { at: string }>();
+  private readonly statuses = new Map<KeyString, ResourceStatus>();
+  /** Deployment ids this controller created, per service: a rollback of one is a failed rollout. */
+  private readonly ownDeployments = new Map<KeyString, string>();
+  private readonly completedRevisions = new Set<string>();
+  private lastAppliedRevision: string | undefined;
+  private lastAttemptedRevision: string | undefined;
+  private lastPass: OverallStatus['lastPass'];
+  private ready = false;
+  private loop: Promise<void> | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private passCount = 0;
+  private readonly passListeners = new Set<(snapshot: StatusSnapshot) => void>();
+
+  constructor(
+    private readonly ports: ReconcilerPorts,
+    private readonly options: ReconcilerOptions,
+  ) {
+    this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
+    this.passBackoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Starts the loop with an initial fetch and the resync timer. */
+  start(): void {
+    if (this.loop) return;
+    this.queue.request('startup', { fetch: true });
+    this.resyncTimer = setInterval(() => this.queue.request('resync'), this.options.resyncMs);
+    this.resyncTimer.unref();
+    this.loop = this.run();
+  }
+
+  /** A new revision may exist (poll saw it, webhook, API): fetch and reconcile. */
+  requestSync(reason: string, options: { fetch?: boolean } = { fetch: true }): void {
+    this.queue.request(reason, options);
+  }
+
+  /** Number of passes finished so far (tests and the embedded mode wait on it). */
+  get passes(): number {
+    return this.passCount;
+  }
+
+  onPass(listener: (snapshot: StatusSnapshot) => void): () => void {
+    this.passListeners.add(listener);
+    return () => this.passListeners.delete(listener);
+  }
+
+  /** Finishes the in-flight AWS call and pass, then stops. */
+  async stop(): Promise<void> {
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    this.stopping.abort();
+    this.queue.close();
+    await this.loop;
+  }
+
+  status(): StatusSnapshot {
+    const resources = [...this.statuses.values()].sort((a, b) => a.key.localeCompare(b.key));
+    const sync: Partial<Record<SyncState, number>> = {};
+    const health: Partial<Record<HealthState, number>> = {};
+    for (const r of resources) {
+      sync[r.sync] = (sync[r.sync] ?? 0) + 1;
+      health[r.health] = (health[r.health] ?? 0) + 1;
+    }
+    const overall: OverallStatus = {
+      instance: this.options.instance,
+      source: this.ports.source.status(),
+      ...(this.lastAppliedRevision ? { lastAppliedRevision: this.lastAppliedRevision } : {}),
+      ...(this.lastAttemptedRevision ? { lastAttemptedRevision: this.lastAttemptedRevision } : {}),
+      ...(this.rejected ? { rejectedRevision: this.rejected } : {}),
+      counts: { sync, health },
+      ...(this.lastPass ? { lastPass: this.lastPass } : {}),
+      ready: this.ready,
+    };
+    return { overall, resources };
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      const request = await this.queue.next();
+      if (!request) return;
+      await this.pass(request);
+      if (this.stopping.signal.aborted) return;
+    }
+  }
+
+  private log(): Logger {
+    return this.options.logger;
+  }
+
+  private publish(event: ControllerEvent): void {
+    const level = event.severity === 'error' ? 'error' : event.severity === 'warning' ? 'warn' : 'info';
+    this.log()[level](
+      { event: event.type, resource: event.resource, revision: event.revision },
+      event.message,
+    );
+    this.ports.publish(event);
+  }
+
+  private async pass(request: PassRequest): Promise<void> {
+    const started = this.now();
+    const startedMs = performance.now();
+    let result: 'success' | 'failure' | 'rejected' = 'success';
+    try {
+      if (request.fetch || !this.snapshot) await this.fetch();
+      const parsed = this.parseLatest();
+      if (parsed === 'rejected') result = 'rejected';
+      if (this.desired) {
+        const ok = await this.reconcile(this.desired);
+        this.passBackoff.succeed('pass');
+        if (!ok && result === 'success') result = 'failure';
+      }
+    } catch (error) {
+      result = 'failure';
+      this.log().error({ err: errorMessage(error), reasons: request.reasons }, 'reconcile pass failed');
+      const delay = this.passBackoff.fail('pass', this.desired?.revision ?? 'none', Date.now());
+      this.queue.requestAfter(delay, 'retry after failed pass');
+    } finally {
+      const seconds = (performance.now() - startedMs) / 1000;
+      this.lastPass = { startedAt: started.toISOString(), durationMs: Math.round(seconds * 1000), result };
+      this.ports.metrics?.observePass(seconds, result);
+      if (this.snapshot || this.desired)
+        this.ready = this.ready || this.desired !== undefined || result === 'rejected';
+      this.passCount += 1;
+      const snapshot = this.status();
+      this.ports.metrics?.setResources(snapshot.resources);
+      for (const listener of this.passListeners) listener(snapshot);
+      void this.writeStatus(snapshot);
+    }
+  }
+
+  private async fetch(): Promise<void> {
+    try {
+      const { snapshot, changed } = await this.ports.source.fetch();
+      this.ports.metrics?.recordGitFetch('success');
+      if (changed || !this.snapshot) this.log().info({ revision: snapshot.revision }, 'source revision');
+      this.snapshot = snapshot;
+    } catch (error) {
+      this.ports.metrics?.recordGitFetch('failure');
+      // The last good revision stays applied; drift detection goes on against it.
+      this.log().warn({ err: errorMessage(error) }, 'source fetch failed; keeping the last revision');
+    }
+  }
+
+  private parseLatest(): 'unchanged' | 'accepted' | 'rejected' {
+    const snapshot = this.snapshot;
+    if (!snapshot || snapshot.revision === this.parsedRevision) return 'unchanged';
+    this.parsedRevision = snapshot.revision;
+    this.lastAttemptedRevision = snapshot.revision;
+    const result = this.ports.parse(snapshot);
+    if (!result.ok) {
+      const problems = result.problems.map(formatProblem);
+      this.rejected = { revision: snapshot.revision, problems, at: this.now().toISOString() };
+      this.publish({
+        type: 'RevisionRejected',
+        severity: 'error',
+        time: this.now().toISOString(),
+        instance: this.options.instance,
+        revision: snapshot.revision,
+        message: `revision ${short(snapshot.revision)} rejected: ${problems.length} problem(s); ${this.desired ? `keeping ${short(this.desired.revision)}` : 'nothing applied yet'}`,
+        problems,
+      });
+      return 'rejected';
+    }
+    this.rejected = undefined;
+    this.desired = result.desired;
+    this.desiredCommit = {
+      revision: snapshot.revision,
+      ...(snapshot.commit ? { committedAt: snapshot.commit.committedAt } : {}),
+    };
+    return 'accepted';
+  }
+
+  /** One level-triggered pass over the last good desired state. Returns false when anything failed. */
+  private async reconcile(desired: DesiredState): Promise<boolean> {
+    const now = this.now();
+    const nowIso = now.toISOString();
+    const live = await this.ports.readLive(desired, { discoverOrphans: this.options.prune });
+    const diffs = this.ports.diff(desired, live);
+
+    const fingerprints = new Map<KeyString, string>();
+    for (const resource of desired.resources)
+      fingerprints.set(keyString(resource.key), fingerprintDesired(resource));
+
+    const origins = new Map<KeyString, ReturnType<typeof classifyChange>>();
+    const blocked = new Map<string, { reason: BlockReason; message: string }>();
+    const writable = this.ports.lease ? await this.ports.lease.holds() : true;
+    for (const diff of diffs) {
+      const key = keyString(diff.key);
+      const fingerprint = fingerprints.get(key);
+      const record = this.applied.get(key) ?? this.recordFromLive(diff, live, desired.revision);
+      const origin = classifyChange(diff, fingerprint, record);
+      origins.set(key, origin);
+      if (origin === 'none') continue;
+      const policy = effectiveDriftPolicy(diff.desired?.policy.drift, this.options.drift);
+      if (!writable) {
+        blocked.set(key, { reason: 'standby', message: 'another controller instance holds the write lease' });
+      } else if (origin === 'drift' && policy === 'alert') {
+        blocked.set(key, {
+          reason: 'drift-alert-only',
+          message: 'drift is reported, not healed (drift policy: alert)',
+        });
+      } else if (origin === 'drift' && policy === 'ignore') {
+        blocked.set(key, { reason: 'drift-ignored', message: 'drift ignored (drift policy: ignore)' });
+      } else if (this.backoff.isWaiting(key, desired.revision, Date.now())) {
+        blocked.set(key, {
+          reason: 'backoff',
+          message: `retrying after ${this.backoff.failures(key)} failure(s)`,
+        });
+      }
+    }
+
+    const ownedCount = diffs.filter((d) => d.owned === true).length;
+    const changeSet: ChangeSet = this.ports.plan(diffs, {
+      revision: desired.revision,
+      prune: this.options.prune,
+      pruneLimit: pruneLimit(this.options.pruneMax, ownedCount),
+      pruneConfirm: this.options.pruneConfirm,
+      blocked,
+    });
+    const actionable = changeSet.entries.filter((e) => e.action !== 'noop' && !e.blocked);
+    let results: readonly AppliedEntry[] = [];
+    if (actionable.length > 0) {
+      this.log().info({ revision: desired.revision, summary: changeSet.summary }, 'applying changes');
+      results = await this.ports.apply(changeSet, {
+        revision: desired.revision,
+        signal: this.stopping.signal,
+      });
+      for (const r of results) {
+        if (r.outcome !== 'unchanged' && r.outcome !== 'skipped') {
+          this.ports.metrics?.recordApply(
+            r.key.kind,
+            changeSet.entries.find((e) => keyString(e.key) === keyString(r.key))?.action ?? 'unknown',
+            r.outcome === 'failed' ? 'failure' : 'success',
+          );
+        }
+      }
+    }
+    const resultByKey = new Map(results.map((r) => [keyString(r.key), r]));
+    const entryByKey = new Map(changeSet.entries.map((e) => [keyString(e.key), e]));
+
+    let failures = 0;
+    let progressing = false;
+    const seen = new Set<KeyString>();
+    for (const diff of diffs) {
+      const key = keyString(diff.key);
+      seen.add(key);
+      const applied = resultByKey.get(key);
+      const entry = entryByKey.get(key);
+      const origin = origins.get(key) ?? 'none';
+      const fingerprint = fingerprints.get(key);
+      if (applied?.outcome === 'failed') {
+        failures += 1;
+        const delay = this.backoff.fail(key, desired.revision, Date.now());
+        this.queue.requestAfter(delay + 10, `retry ${key}`);
+      } else if (applied && applied.outcome !== 'skipped') {
+        this.backoff.succeed(key);
+      }
+      if (applied?.deploymentId) this.ownDeployments.set(key, applied.deploymentId);
+      const wrote = applied && ['created', 'configured', 'deleted'].includes(applied.outcome);
+      const inSync = diff.action === 'noop' || wrote;
+      if (inSync && fingerprint && applied?.outcome !== 'deleted') {
+        const previous = this.applied.get(key);
+        if (!previous || previous.fingerprint !== fingerprint || wrote) {
+          this.applied.set(key, {
+            fingerprint,
+            revision: desired.revision,
+            at: wrote || !previous ? nowIso : previous.at,
+          });
+        }
+      }
+      if (applied?.outcome === 'deleted') {
+        this.applied.delete(key);
+        this.statuses.delete(key);
+        this.ownDeployments.delete(key);
+        continue;
+      }
+      const expected = this.ownDeployments.get(key);
+      const health = this.ports.health.of(diff, live, expected);
+      const record = this.applied.get(key);
+      const transition = nextResourceStatus(
+        this.statuses.get(key),
+        {
+          diff,
+          origin,
+          driftPolicy: effectiveDriftPolicy(diff.desired?.policy.drift, this.options.drift),
+          ...(entry ? { entry } : {}),
+          ...(applied ? { applied } : {}),
+          health,
+          revision: desired.revision,
+          ...(record ? { lastAppliedRevision: record.revision, lastAppliedAt: record.at } : {}),
+          ...(diff.desired ? { source: diff.desired.source.file } : {}),
+          ...(diff.key.kind === 'Service' ? { deployments: deploymentsOf(diff, live) } : {}),
+          ownRollout: expected !== undefined && health.reason !== 'RolloutCompleted',
+        },
+        nowIso,
+        this.options.instance,
+      );
+      if (transition.status.health === 'Progressing') progressing = true;
+      if (transition.status.health === 'Healthy' && expected) this.ownDeployments.delete(key);
+      this.statuses.set(key, transition.status);
+      for (const event of transition.events) this.publish(event);
+    }
+    for (const key of [...this.statuses.keys()]) if (!seen.has(key)) this.statuses.delete(key);
+
+    const outstanding = [...this.statuses.values()].filter(
+      (s) => s.sync === 'OutOfSync' || s.sync === 'Failed',
+    ).length;
+    if (failures === 0 && outstanding === 0) this.completeRevision(desired, actionable.length > 0);
+    if (progressing && !this.stopping.signal.aborted) {
+      this.queue.requestAfter(this.options.progressPollMs ?? 3000, 'rollout progressing');
+    }
+    return failures === 0;
+  }
+
+  /** After a restart the in-memory record is empty: the spec-hash tag on the live object tells. */
+  private recordFromLive(diff: ResourceDiff, live: LiveState, revision: string): AppliedRecord | undefined {
+    const fingerprint = this.ports.recordedFingerprint?.(diff, live);
+    return fingerprint ? { fingerprint, revision } : undefined;
+  }
+
+  private completeRevision(desired: DesiredState, changed: boolean): void {
+    this.lastAppliedRevision = desired.revision;
+    if (this.completedRevisions.has(desired.revision)) return;
+    this.completedRevisions.add(desired.revision);
+    const committedAt =
+      this.desiredCommit?.revision === desired.revision ? this.desiredCommit.committedAt : undefined;
+    if (committedAt && changed) {
+      this.ports.metrics?.observeCommitToApplied(
+        Math.max(0, (this.now().getTime() - committedAt.getTime()) / 1000),
+      );
+    }
+    this.publish({
+      type: 'SyncSucceeded',
+      severity: 'info',
+      time: this.now().toISOString(),
+      instance: this.options.instance,
+      revision: desired.revision,
+      message: changed
+        ? `revision ${short(desired.revision)} applied: ${desired.resources.length} resource(s) in sync`
+        : `revision ${short(desired.revision)} already in sync (${desired.resources.length} resource(s))`,
+    });
+  }
+
+  private async writeStatus(snapshot: StatusSnapshot): Promise<void> {
+    if (!this.ports.statusWriter) return;
+    try {
+      const written = await this.ports.statusWriter.write(snapshot);
+      if (written.committed) this.log().debug({ sha: written.sha }, 'status branch updated');
+    } catch (error) {
+      this.log().warn({ err: errorMessage(error) }, 'status write-back failed; will retry next pass');
+    }
+  }
+}
+
+function short(revision: string): string {
+  return /^[0-9a-f]{40}$/.test(revision) ? revision.slice(0, 7) : revision;
+}
+
+function deploymentsOf(diff: ResourceDiff, live: LiveState): DeploymentStatus[] {
+  const desired = diff.desired;
+  if (desired?.kind !== 'Service') return [];
+  const service = live.services[`${desired.cluster.clusterName}/${desired.serviceName}`];
+  const deployments = (service?.deployments ?? []) as Record<string, unknown>[];
+  return deployments.map((d) => ({
+    id: String(d.id ?? ''),
+    status: String(d.status ?? ''),
+    ...(d.rolloutState ? { rolloutState: String(d.rolloutState) } : {}),
+    ...(d.rolloutStateReason ? { rolloutStateReason: String(d.rolloutStateReason) } : {}),
+    taskDefinition: String(d.taskDefinition ?? ''),
+    desiredCount: Number(d.desiredCount ?? 0),
+    runningCount: Number(d.runningCount ?? 0),
+    pendingCount: Number(d.pendingCount ?? 0),
+    failedTasks: Number(d.failedTasks ?? 0),
+    ...(d.createdAt ? { createdAt: isoOf(d.createdAt) } : {}),
+    ...(d.updatedAt ? { updatedAt: isoOf(d.updatedAt) } : {}),
+  }));
+}
+
+function isoOf(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number') return new Date(value * 1000).toISOString();
+  return String(value);
+}

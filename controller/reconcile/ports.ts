@@ -1,0 +1,99 @@
+// What the reconciler needs from the rest of the controller, as narrow interfaces. cli/run.ts binds
+// them to the real modules (source, manifest, live, diff, plan, apply, health, status, alerts,
+// metrics); tests can bind them to the same real modules with other settings.
+import type { ResourceDiff } from '../diff/model.js';
+import type { ManifestProblem } from '../errors.js';
+import type { LiveState } from '../live/model.js';
+import type { DesiredState } from '../manifest/model.js';
+import type { BlockReason, ChangeSet, ChangeSetEntry } from '../plan/model.js';
+import type { ControllerEvent, ResourceStatus, SourceStatus } from '../status/model.js';
+import type { HealthState, KeyString, Outcome, ResourceKey } from '../types.js';
+
+export interface SourceFile {
+  readonly path: string;
+  readonly content: Buffer | string;
+}
+
+export interface SourceSnapshot {
+  readonly revision: string;
+  readonly files: readonly SourceFile[];
+  readonly problems: readonly ManifestProblem[];
+  readonly commit?: { readonly sha: string; readonly message: string; readonly committedAt: Date };
+}
+
+export interface SourcePort {
+  fetch(): Promise<{ snapshot: SourceSnapshot; changed: boolean }>;
+  status(): SourceStatus;
+}
+
+export type ParseResult =
+  | { readonly ok: true; readonly desired: DesiredState }
+  | { readonly ok: false; readonly problems: readonly ManifestProblem[] };
+
+export interface PlanOptions {
+  readonly revision: string;
+  readonly prune: boolean;
+  readonly pruneLimit: number;
+  readonly pruneConfirm: boolean;
+  readonly blocked: ReadonlyMap<string, { readonly reason: BlockReason; readonly message: string }>;
+}
+
+export interface AppliedEntry {
+  readonly key: ResourceKey;
+  readonly outcome: Outcome;
+  readonly error?: { readonly code: string; readonly message: string };
+  /** Services: the deployment the update created (to tell a rollback later). */
+  readonly deploymentId?: string;
+}
+
+export interface HealthPort {
+  /** Health of the live object behind a diff (Missing when there is none). */
+  of(
+    diff: ResourceDiff,
+    live: LiveState,
+    expectedDeploymentId?: string,
+  ): {
+    readonly state: HealthState;
+    readonly reason: string;
+    readonly message: string;
+  };
+}
+
+export interface LeasePort {
+  /** True while this instance may write; false when another live instance holds the lease. */
+  holds(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+export interface StatusWriterPort {
+  write(snapshot: import('../status/model.js').StatusSnapshot): Promise<{ committed: boolean; sha?: string }>;
+}
+
+export interface MetricsPort {
+  observePass(seconds: number, result: 'success' | 'failure' | 'rejected'): void;
+  recordApply(kind: string, action: string, result: string): void;
+  recordGitFetch(result: 'success' | 'failure'): void;
+  observeCommitToApplied(seconds: number): void;
+  setResources(resources: readonly ResourceStatus[]): void;
+}
+
+export interface ReconcilerPorts {
+  readonly source: SourcePort;
+  parse(snapshot: SourceSnapshot): ParseResult;
+  readLive(desired: DesiredState, options: { discoverOrphans: boolean }): Promise<LiveState>;
+  diff(desired: DesiredState, live: LiveState): ResourceDiff[];
+  plan(diffs: readonly ResourceDiff[], options: PlanOptions): ChangeSet;
+  apply(
+    changeSet: ChangeSet,
+    options: { revision: string; signal: AbortSignal },
+  ): Promise<readonly AppliedEntry[]>;
+  readonly health: HealthPort;
+  publish(event: ControllerEvent): void;
+  readonly metrics?: MetricsPort;
+  readonly statusWriter?: StatusWriterPort;
+  readonly lease?: LeasePort;
+  /** Applied-desired fingerprint recorded on the live object (the `ecs-gitops/spec-hash` tag), if any. */
+  recordedFingerprint?(diff: ResourceDiff, live: LiveState): string | undefined;
+}
+
+export type { ChangeSetEntry, KeyString };
