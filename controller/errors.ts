@@ -91,3 +91,8 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** A component the process needs (the embedded emulator, the HTTP listener) could not start. */
+export class StartupError extends EcsGitopsError {
+  override readonly code = 'StartupFailed';
+}
