@@ -1,5 +1,6 @@
 // The validated, reference-resolved desired state: what every later stage (diff, plan, apply,
 // status) consumes. Produced by manifest/ from the documents of one revision; pure data.
+import type { ManifestProblem } from '../errors.js';
 import type { DriftPolicy, Kind, ResourceKey, SourceLocation } from '../types.js';
 import type { ClusterSpec, ScalingPolicySpec, ServiceSpec, TaskDefinitionSpec } from './spec-types.js';
 
@@ -41,7 +42,9 @@ interface DesiredBase<K extends Kind> {
 export interface DesiredCluster extends DesiredBase<'Cluster'> {
   /** `spec.clusterName`, defaulting to metadata.name. */
   readonly clusterName: string;
+  /** The CreateCluster input: clusterName filled, tags removed (they are in `tags`). */
   readonly spec: ClusterSpec;
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export interface DesiredTaskDefinition extends DesiredBase<'TaskDefinition'> {
@@ -49,7 +52,10 @@ export interface DesiredTaskDefinition extends DesiredBase<'TaskDefinition'> {
   readonly family: string;
   /** Deregister this controller's revisions older than the newest N (default 10). */
   readonly revisionHistoryLimit: number;
-  /** The RegisterTaskDefinition input (family filled, revisionHistoryLimit and tags removed). */
+  /**
+   * The RegisterTaskDefinition input (family filled, revisionHistoryLimit and tags removed). Task-level
+   * cpu and memory are canonical strings of CPU units and MiB ("0.25 vCPU" → "256", "1 GB" → "1024").
+   */
   readonly spec: TaskDefinitionSpec;
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -81,9 +87,15 @@ export interface DesiredService extends DesiredBase<'Service'> {
 export interface DesiredScalingPolicy extends DesiredBase<'ScalingPolicy'> {
   /** metadata.name of the Service manifest it targets. */
   readonly serviceName: string;
+  /** The targeted service's name in ECS (its spec.serviceName, defaulting to its metadata.name). */
+  readonly awsServiceName: string;
   readonly clusterName: string;
-  /** `service/<cluster>/<serviceName>` — the scalable target's ResourceId. */
+  /** `service/<clusterName>/<awsServiceName>` — the scalable target's ResourceId. */
   readonly resourceId: string;
+  /**
+   * The manifest spec with shorthands expanded: every targetTracking entry carries exactly one of
+   * predefinedMetricSpecification / customizedMetricSpecification (never predefinedMetricType).
+   */
   readonly spec: ScalingPolicySpec;
 }
 
@@ -97,3 +109,19 @@ export interface DesiredState {
   readonly revision: string;
   readonly resources: readonly DesiredResource[];
 }
+
+/** One manifest file handed to the pure loader. */
+export interface ManifestFile {
+  /** Relative to the manifest root, `/`-separated (`apps/web.yaml`). */
+  readonly path: string;
+  readonly content: Buffer | string;
+}
+
+/** The outcome of loading one revision: all of it valid, or every problem found. */
+export type ManifestResult =
+  | { readonly ok: true; readonly desired: DesiredState; readonly warnings: readonly ManifestProblem[] }
+  | {
+      readonly ok: false;
+      readonly problems: readonly ManifestProblem[];
+      readonly warnings: readonly ManifestProblem[];
+    };

@@ -1,0 +1,288 @@
+// The manifest loader: files of one revision → a validated, reference-resolved DesiredState, or every
+// problem with file:line:col. Pure: no I/O, no AWS SDK; the caller reads the files (source/read-folder).
+import type { ManifestProblem } from '../errors.js';
+import { API_VERSION, KINDS, type Kind } from '../types.js';
+import { parseAnnotations } from './annotations.js';
+import { problemAt } from './document-problems.js';
+import { type Loaded, type LoadedAny, ProblemSink } from './loaded.js';
+import type {
+  DesiredCluster,
+  DesiredResource,
+  DesiredScalingPolicy,
+  DesiredService,
+  DesiredTaskDefinition,
+  ManifestFile,
+  ManifestResult,
+  Metadata,
+} from './model.js';
+import { clusterNameOf, familyOf, type Manifests, resolveReferences, serviceNameOf } from './references.js';
+import { checkCluster, checkScalingPolicy, checkService } from './resource-rules.js';
+import { validateSchema } from './schema-validate.js';
+import type { ScalingPolicySpec, TargetTrackingPolicy } from './spec-types.js';
+import { didYouMean } from './suggest.js';
+import { checkTaskDefinition } from './task-definition-rules.js';
+import { parseCpu, parseMemory } from './units.js';
+import { parseYamlFile, type YamlDocument } from './yaml-documents.js';
+
+export type { ManifestFile, ManifestResult } from './model.js';
+export { LIMITS } from './yaml-documents.js';
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return `a ${typeof value} (${JSON.stringify(value)})`;
+}
+
+/** Envelope + schema. Returns the typed document, or undefined after reporting why not. */
+function loadDocument(
+  document: YamlDocument,
+  problems: ManifestProblem[],
+  invalid: Set<string>,
+): LoadedAny | undefined {
+  const value = document.value;
+  if (!isMapping(value)) {
+    problems.push(
+      problemAt(
+        document,
+        '',
+        `a manifest must be a mapping with apiVersion, kind, metadata and spec, got ${describeValue(value)}`,
+      ),
+    );
+    return undefined;
+  }
+  const metadata = isMapping(value.metadata) ? value.metadata : undefined;
+  const name = typeof metadata?.name === 'string' ? metadata.name : undefined;
+  const kind = value.kind;
+  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) {
+    const message =
+      kind === undefined
+        ? `missing required field "kind" (one of ${KINDS.join(', ')})`
+        : `unknown kind ${JSON.stringify(kind)}${typeof kind === 'string' ? didYouMean(kind, KINDS) : ''}; expected one of ${KINDS.join(', ')}`;
+    problems.push(problemAt(document, kind === undefined ? '' : '/kind', message));
+    if (value.apiVersion !== API_VERSION) {
+      problems.push(
+        problemAt(
+          document,
+          '/apiVersion',
+          `unsupported apiVersion ${JSON.stringify(value.apiVersion)}; expected "${API_VERSION}"`,
+        ),
+      );
+    }
+    return undefined;
+  }
+  const label = `${kind}/${name ?? '?'}`;
+  const issues = validateSchema(kind as Kind, value);
+  for (const issue of issues) {
+    problems.push(problemAt(document, issue.pointer, issue.message, { resource: label, at: issue.at }));
+  }
+  if (issues.length > 0) {
+    if (name) invalid.add(label);
+    return undefined;
+  }
+  return {
+    kind,
+    name: name as string,
+    label,
+    metadata: metadata as unknown as Metadata,
+    spec: value.spec,
+    document,
+  } as LoadedAny;
+}
+
+function withoutKeys<T extends object>(value: T, keys: readonly string[]): T {
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) if (!keys.includes(key)) copy[key] = field;
+  return copy as T;
+}
+
+function expandTargetTracking(policy: TargetTrackingPolicy): TargetTrackingPolicy {
+  if (policy.predefinedMetricType === undefined) return policy;
+  const { predefinedMetricType, ...rest } = policy;
+  return { ...rest, predefinedMetricSpecification: { predefinedMetricType } };
+}
+
+/**
+ * Parses, validates (schema + semantics) and resolves one revision's manifests. Never throws on bad
+ * input: every problem comes back as data, positioned at its file, line and column.
+ */
+export function parseManifests(
+  files: readonly ManifestFile[],
+  options: { revision: string },
+): ManifestResult {
+  const problems: ManifestProblem[] = [];
+  const sink = new ProblemSink();
+  const loaded: LoadedAny[] = [];
+  // Kind/name of documents that failed their schema: references to them are not reported again.
+  const invalid = new Set<string>();
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const file of sorted) {
+    const parsed = parseYamlFile(file.path, file.content);
+    problems.push(...parsed.problems);
+    for (const document of parsed.documents) {
+      const item = loadDocument(document, problems, invalid);
+      if (item) loaded.push(item);
+    }
+  }
+
+  // kind/name must be unique; later duplicates are reported against the first.
+  const byKind = {
+    Cluster: new Map<string, Loaded<'Cluster'>>(),
+    TaskDefinition: new Map<string, Loaded<'TaskDefinition'>>(),
+    Service: new Map<string, Loaded<'Service'>>(),
+    ScalingPolicy: new Map<string, Loaded<'ScalingPolicy'>>(),
+  };
+  const unique: LoadedAny[] = [];
+  for (const item of loaded) {
+    const map = byKind[item.kind] as Map<string, LoadedAny>;
+    const first = map.get(item.name);
+    if (first) {
+      const where = problemAt(first.document, '/metadata/name', '').location;
+      sink.add(
+        item,
+        '/metadata/name',
+        `duplicate ${item.label}: already defined at ${where.file}:${where.line}:${where.column}`,
+      );
+      continue;
+    }
+    map.set(item.name, item);
+    unique.push(item);
+  }
+
+  const policies = new Map<string, ReturnType<typeof parseAnnotations>['policy']>();
+  for (const item of unique) {
+    const { policy, issues } = parseAnnotations(item.kind, item.metadata.annotations);
+    for (const issue of issues) {
+      sink.add(
+        item,
+        `/metadata/annotations/${issue.key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        issue.message,
+        issue.at,
+      );
+    }
+    policies.set(`${item.kind}/${item.name}`, policy);
+    switch (item.kind) {
+      case 'Cluster':
+        checkCluster(item, sink);
+        break;
+      case 'TaskDefinition':
+        checkTaskDefinition(item, sink);
+        break;
+      case 'Service':
+        checkService(item, sink);
+        break;
+      case 'ScalingPolicy':
+        checkScalingPolicy(item, sink);
+        break;
+    }
+  }
+
+  const manifests: Manifests = {
+    clusters: byKind.Cluster,
+    taskDefinitions: byKind.TaskDefinition,
+    services: byKind.Service,
+    scalingPolicies: byKind.ScalingPolicy,
+    invalid,
+  };
+  const resolved = resolveReferences(manifests, sink);
+  problems.push(...sink.problems);
+  const warnings = sortProblems(sink.warnings);
+  if (problems.length > 0) return { ok: false, problems: sortProblems(problems), warnings };
+
+  const resources: DesiredResource[] = [];
+  for (const item of unique) {
+    const base = {
+      name: item.name,
+      key: { kind: item.kind, name: item.name },
+      metadata: item.metadata,
+      policy: policies.get(`${item.kind}/${item.name}`)!,
+      source: {
+        ...problemAt(item.document, '', '').location,
+        documentIndex: item.document.index,
+      },
+    };
+    switch (item.kind) {
+      case 'Cluster': {
+        const clusterName = clusterNameOf(item);
+        const cluster: DesiredCluster = {
+          ...base,
+          kind: 'Cluster',
+          clusterName,
+          spec: { ...withoutKeys(item.spec, ['tags']), clusterName },
+          tags: item.spec.tags ?? {},
+        };
+        resources.push(cluster);
+        break;
+      }
+      case 'TaskDefinition': {
+        const family = familyOf(item);
+        const spec = { ...withoutKeys(item.spec, ['tags', 'revisionHistoryLimit']), family };
+        const cpu = item.spec.cpu === undefined ? undefined : parseCpu(item.spec.cpu);
+        const memory = item.spec.memory === undefined ? undefined : parseMemory(item.spec.memory);
+        if (cpu !== undefined) spec.cpu = String(cpu);
+        if (memory !== undefined) spec.memory = String(memory);
+        const taskDefinition: DesiredTaskDefinition = {
+          ...base,
+          kind: 'TaskDefinition',
+          family,
+          revisionHistoryLimit: item.spec.revisionHistoryLimit ?? 10,
+          spec,
+          tags: item.spec.tags ?? {},
+        };
+        resources.push(taskDefinition);
+        break;
+      }
+      case 'Service': {
+        const service: DesiredService = {
+          ...base,
+          kind: 'Service',
+          serviceName: serviceNameOf(item),
+          cluster: resolved.clusterRefs.get(item.name)!,
+          taskDefinition: resolved.taskDefinitionRefs.get(item.name)!,
+          autoscaled: resolved.autoscaled.has(item.name),
+          spec: withoutKeys(item.spec, ['serviceName', 'cluster', 'taskDefinition', 'tags']),
+          tags: item.spec.tags ?? {},
+        };
+        resources.push(service);
+        break;
+      }
+      case 'ScalingPolicy': {
+        const target = resolved.policyTargets.get(item.name)!;
+        const clusterName = resolved.clusterRefs.get(target.name)!.clusterName;
+        const awsServiceName = serviceNameOf(target);
+        const spec: ScalingPolicySpec = {
+          ...item.spec,
+          ...(item.spec.targetTracking
+            ? { targetTracking: item.spec.targetTracking.map(expandTargetTracking) }
+            : {}),
+        };
+        const policy: DesiredScalingPolicy = {
+          ...base,
+          kind: 'ScalingPolicy',
+          serviceName: target.name,
+          awsServiceName,
+          clusterName,
+          resourceId: `service/${clusterName}/${awsServiceName}`,
+          spec,
+        };
+        resources.push(policy);
+        break;
+      }
+    }
+  }
+  const order = (kind: Kind) => KINDS.indexOf(kind);
+  resources.sort((a, b) => order(a.kind) - order(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { ok: true, desired: { revision: options.revision, resources }, warnings };
+}
+
+function sortProblems(problems: readonly ManifestProblem[]): ManifestProblem[] {
+  return [...problems].sort(
+    (a, b) =>
+      (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) ||
+      a.location.line - b.location.line ||
+      a.location.column - b.location.column,
+  );
+}

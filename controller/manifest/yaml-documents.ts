@@ -1,0 +1,364 @@
+// YAML text → documents with a position for every node, using js-yaml's event stream so any later
+// problem (schema, reference, semantics) can point at the exact line and column. Pure: text in, data out.
+import {
+  constructFromEvents,
+  EVENT_ID,
+  type Event,
+  getScalarValue,
+  parseEvents,
+  YAMLException,
+} from 'js-yaml';
+import type { ManifestProblem } from '../errors.js';
+import { type LineIndex, lineIndex, locate } from './positions.js';
+
+/** Guards against hostile or accidental input (DESIGN.md: bad input must fail fast and clearly). */
+export const LIMITS = {
+  /** ECS itself caps a task definition at 64 KiB; a 1 MiB manifest file is already absurd. */
+  maxFileBytes: 1024 * 1024,
+  /** Aliases per document; real manifests use a handful. */
+  maxAliases: 200,
+  /** Nodes a document may have once aliases are expanded — stops "billion laughs" before construction. */
+  maxExpandedNodes: 100_000,
+  maxDepth: 64,
+} as const;
+
+/** JSON pointer (`/spec/containerDefinitions/0/image`) → source offsets. */
+export interface NodePositions {
+  /** Offset of the node's value (collection start or scalar text). -1 when the value is empty. */
+  readonly value: ReadonlyMap<string, number>;
+  /** Offset of the mapping key that holds the node. */
+  readonly key: ReadonlyMap<string, number>;
+}
+
+export interface YamlDocument {
+  readonly file: string;
+  /** 0-based index in the file, empty documents counted. */
+  readonly index: number;
+  readonly value: unknown;
+  /** Offset of the document's first node. */
+  readonly offset: number;
+  readonly positions: NodePositions;
+  readonly lines: LineIndex;
+}
+
+export interface ParsedFile {
+  readonly documents: readonly YamlDocument[];
+  readonly problems: readonly ManifestProblem[];
+}
+
+export function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/** Decodes bytes as UTF-8 text, refusing binary content with a plain-words reason. */
+export function decodeText(content: Buffer | string): { text: string } | { error: string } {
+  if (typeof content === 'string') {
+    if (content.includes('\u0000')) return { error: 'not a text file (contains NUL bytes); expected YAML' };
+    return { text: content.replace(/^\uFEFF/, '') };
+  }
+  if (content.includes(0)) return { error: 'not a text file (contains NUL bytes); expected YAML' };
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(content);
+    return { text };
+  } catch {
+    return { error: 'not a text file (invalid UTF-8); expected YAML' };
+  }
+}
+
+function byteLength(content: Buffer | string): number {
+  return typeof content === 'string' ? Buffer.byteLength(content, 'utf8') : content.length;
+}
+
+interface Frame {
+  readonly kind: 'map' | 'seq';
+  readonly pointer: string;
+  index: number;
+  /** For mappings: the key whose value comes next, or undefined when a key comes next. */
+  pendingKey: string | undefined;
+  readonly keys: Map<string, number>;
+  size: number;
+  readonly anchor: string | undefined;
+}
+
+interface WalkResult {
+  readonly positions: NodePositions;
+  readonly problems: readonly { offset: number; pointer: string; message: string }[];
+  readonly expandedNodes: number;
+  readonly hasDuplicates: boolean;
+  readonly offset: number;
+}
+
+function slice(text: string, start: number, end: number): string | undefined {
+  return start >= 0 && end > start ? text.slice(start, end) : undefined;
+}
+
+function childPointer(frame: Frame): string {
+  if (frame.kind === 'seq') return `${frame.pointer}/${frame.index}`;
+  return `${frame.pointer}/${escapePointer(frame.pendingKey ?? '')}`;
+}
+
+/**
+ * Walks one document's events: records where every node is, finds duplicate keys (all of them, not
+ * just the first) and counts the nodes the document would have with aliases expanded, without expanding.
+ */
+function walkDocument(text: string, events: readonly Event[]): WalkResult {
+  const value = new Map<string, number>();
+  const key = new Map<string, number>();
+  const problems: { offset: number; pointer: string; message: string }[] = [];
+  const anchorSizes = new Map<string, number>();
+  const stack: Frame[] = [];
+  let rootSize = 0;
+  let firstOffset = -1;
+  let hasDuplicates = false;
+
+  // Called for every completed node (scalar, alias, or popped collection) with its expanded size.
+  const place = (size: number, nodeOffset: number, anchor: string | undefined): void => {
+    if (anchor) anchorSizes.set(anchor, size);
+    const parent = stack[stack.length - 1];
+    if (!parent) {
+      rootSize += size;
+      return;
+    }
+    parent.size += size;
+    if (parent.kind === 'seq') parent.index += 1;
+    else parent.pendingKey = undefined;
+    void nodeOffset;
+  };
+
+  // Decides where a node opening now sits; returns its pointer, or undefined when it is a mapping key.
+  const open = (nodeOffset: number, isScalarKeyText: string | undefined): string | undefined => {
+    if (firstOffset < 0 && nodeOffset >= 0) firstOffset = nodeOffset;
+    const parent = stack[stack.length - 1];
+    if (!parent) {
+      value.set('', nodeOffset);
+      return '';
+    }
+    if (parent.kind === 'map' && parent.pendingKey === undefined) {
+      // This node is a key.
+      const keyText = isScalarKeyText ?? '[complex key]';
+      const previous = parent.keys.get(keyText);
+      const pointer = `${parent.pointer}/${escapePointer(keyText)}`;
+      if (previous !== undefined) {
+        hasDuplicates = true;
+        problems.push({ offset: nodeOffset, pointer, message: `duplicate key "${keyText}"` });
+      } else {
+        parent.keys.set(keyText, nodeOffset);
+        key.set(pointer, nodeOffset);
+      }
+      return undefined;
+    }
+    const pointer = childPointer(parent);
+    if (!value.has(pointer)) value.set(pointer, nodeOffset);
+    return pointer;
+  };
+
+  for (const event of events) {
+    switch (event.type) {
+      case EVENT_ID.MAPPING:
+      case EVENT_ID.SEQUENCE: {
+        const pointer = open(event.start, undefined);
+        const parent = stack[stack.length - 1];
+        if (pointer === undefined && parent) {
+          problems.push({
+            offset: event.start,
+            pointer: parent.pointer,
+            message: 'mapping keys must be plain scalars',
+          });
+        }
+        stack.push({
+          kind: event.type === EVENT_ID.MAPPING ? 'map' : 'seq',
+          pointer: pointer ?? `${parent?.pointer ?? ''}/[complex key]`,
+          index: 0,
+          pendingKey: undefined,
+          keys: new Map(),
+          size: 1,
+          anchor: slice(text, event.anchorStart, event.anchorEnd),
+        });
+        break;
+      }
+      case EVENT_ID.SCALAR: {
+        const offset = event.valueStart >= 0 ? event.valueStart : Math.max(event.anchorStart, event.tagStart);
+        const parent = stack[stack.length - 1];
+        const isKey = parent?.kind === 'map' && parent.pendingKey === undefined;
+        const scalarText = isKey ? getScalarValue(text, event) : undefined;
+        open(offset, scalarText);
+        const anchor = slice(text, event.anchorStart, event.anchorEnd);
+        if (isKey && parent) {
+          if (anchor) anchorSizes.set(anchor, 1);
+          parent.pendingKey = scalarText ?? '';
+          parent.size += 1;
+        } else {
+          place(1, offset, anchor);
+        }
+        break;
+      }
+      case EVENT_ID.ALIAS: {
+        const name = slice(text, event.anchorStart, event.anchorEnd) ?? '';
+        const size = anchorSizes.get(name) ?? 1;
+        const parent = stack[stack.length - 1];
+        const isKey = parent?.kind === 'map' && parent.pendingKey === undefined;
+        open(event.anchorStart - 1, isKey ? `*${name}` : undefined);
+        if (isKey && parent) {
+          parent.pendingKey = `*${name}`;
+          parent.size += size;
+        } else {
+          place(size, event.anchorStart - 1, undefined);
+        }
+        break;
+      }
+      case EVENT_ID.POP: {
+        const frame = stack.pop();
+        if (!frame) break;
+        const parent = stack[stack.length - 1];
+        if (
+          parent?.kind === 'map' &&
+          parent.pendingKey === undefined &&
+          frame.pointer.endsWith('[complex key]')
+        ) {
+          // A collection used as a key: its value follows.
+          parent.pendingKey = '[complex key]';
+          parent.size += frame.size;
+        } else {
+          place(frame.size, -1, frame.anchor);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    // Checked as we go so a bomb stops at the first level that crosses the limit.
+    const running = rootSize + stack.reduce((sum, frame) => sum + frame.size, 0);
+    if (running > LIMITS.maxExpandedNodes) {
+      return {
+        positions: { value, key },
+        problems: [],
+        expandedNodes: running,
+        hasDuplicates,
+        offset: firstOffset,
+      };
+    }
+  }
+  return { positions: { value, key }, problems, expandedNodes: rootSize, hasDuplicates, offset: firstOffset };
+}
+
+function yamlProblem(file: string, error: unknown, lines: LineIndex): ManifestProblem {
+  if (error instanceof YAMLException) {
+    const mark = error.mark;
+    const reason = error.reason || 'invalid YAML';
+    return {
+      location: mark ? { file, line: mark.line + 1, column: mark.column + 1 } : { file, line: 1, column: 1 },
+      message: `invalid YAML: ${reason}`,
+    };
+  }
+  void lines;
+  const message = error instanceof Error ? error.message : String(error);
+  return { location: { file, line: 1, column: 1 }, message: `invalid YAML: ${message}` };
+}
+
+/** Splits the event stream into per-document slices (DOCUMENT … POP). */
+function splitDocuments(events: readonly Event[]): Event[][] {
+  const documents: Event[][] = [];
+  let depth = 0;
+  let current: Event[] = [];
+  for (const event of events) {
+    current.push(event);
+    if (event.type === EVENT_ID.POP) {
+      depth -= 1;
+      if (depth === 0) {
+        documents.push(current);
+        current = [];
+      }
+    } else if (event.type !== EVENT_ID.SCALAR && event.type !== EVENT_ID.ALIAS) {
+      depth += 1;
+    }
+  }
+  return documents;
+}
+
+/** Parses one file into its non-empty documents, or the problems that stop it. Never throws. */
+export function parseYamlFile(file: string, content: Buffer | string): ParsedFile {
+  const at1 = { file, line: 1, column: 1 };
+  const size = byteLength(content);
+  if (size > LIMITS.maxFileBytes) {
+    return {
+      documents: [],
+      problems: [
+        {
+          location: at1,
+          message: `file is too large (${formatSize(size)}; the limit is ${formatSize(LIMITS.maxFileBytes)} per manifest file)`,
+        },
+      ],
+    };
+  }
+  const decoded = decodeText(content);
+  if ('error' in decoded) return { documents: [], problems: [{ location: at1, message: decoded.error }] };
+  const text = decoded.text;
+  const lines = lineIndex(text);
+  let events: Event[];
+  try {
+    events = parseEvents(text, { filename: file, maxDepth: LIMITS.maxDepth });
+  } catch (error) {
+    return { documents: [], problems: [yamlProblem(file, error, lines)] };
+  }
+  const documents: YamlDocument[] = [];
+  const problems: ManifestProblem[] = [];
+  splitDocuments(events).forEach((docEvents, index) => {
+    const walk = walkDocument(text, docEvents);
+    const where = (offset: number) => ({ file, ...locate(lines, offset < 0 ? walk.offset : offset) });
+    if (walk.expandedNodes > LIMITS.maxExpandedNodes) {
+      problems.push({
+        location: where(walk.offset),
+        message: `YAML aliases expand to more than ${LIMITS.maxExpandedNodes} nodes (an alias bomb?); document rejected without expanding it`,
+      });
+      return;
+    }
+    for (const problem of walk.problems) {
+      problems.push({
+        location: where(problem.offset),
+        path: pointerToPath(problem.pointer),
+        message: problem.message,
+      });
+    }
+    let value: unknown;
+    try {
+      // Duplicates are already reported above (all of them); json mode lets construction go on so the
+      // rest of the document is still checked in the same pass.
+      [value] = constructFromEvents(docEvents, {
+        source: text,
+        filename: file,
+        maxAliases: LIMITS.maxAliases,
+        json: walk.hasDuplicates,
+      });
+    } catch (error) {
+      problems.push(yamlProblem(file, error, lines));
+      return;
+    }
+    if (value === null || value === undefined) return; // empty and `---`-only documents are ignored
+    documents.push({
+      file,
+      index,
+      value,
+      offset: Math.max(0, walk.offset),
+      positions: walk.positions,
+      lines,
+    });
+  });
+  return { documents, problems };
+}
+
+/** `/spec/containerDefinitions/0/image` → `spec.containerDefinitions[0].image`. */
+export function pointerToPath(pointer: string): string {
+  if (pointer === '') return '';
+  let path = '';
+  for (const raw of pointer.slice(1).split('/')) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(segment)) path += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) path += path === '' ? segment : `.${segment}`;
+    else path += `[${JSON.stringify(segment)}]`;
+  }
+  return path;
+}

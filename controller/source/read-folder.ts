@@ -1,0 +1,145 @@
+// Reads every *.yaml / *.yml under a folder (recursively, sorted) for the pure manifest loader. The only
+// file I/O of the manifest path. Symlinks are followed only while they stay inside the folder; hidden
+// entries (.git, .github, …) are skipped; oversized or unreadable files are reported, not read.
+import { createHash } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { errorMessage, type ManifestProblem } from '../errors.js';
+import { LIMITS, parseManifests } from '../manifest/index.js';
+import type { ManifestFile, ManifestResult } from '../manifest/model.js';
+
+const MANIFEST_FILE = /\.ya?ml$/i;
+
+export interface FolderContents {
+  readonly files: ManifestFile[];
+  readonly problems: ManifestProblem[];
+}
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+function problem(file: string, message: string): ManifestProblem {
+  return { location: { file, line: 1, column: 1 }, message };
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
+}
+
+function sizeText(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export async function readManifestFolder(dir: string): Promise<FolderContents> {
+  const files: ManifestFile[] = [];
+  const problems: ManifestProblem[] = [];
+  let root: string;
+  try {
+    root = await realpath(dir);
+    if (!(await stat(root)).isDirectory()) return { files, problems: [problem(dir, 'not a folder')] };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      files,
+      problems: [
+        problem(dir, code === 'ENOENT' ? 'no such folder' : `cannot read folder: ${errorMessage(error)}`),
+      ],
+    };
+  }
+  const visited = new Set<string>([root]);
+
+  async function readManifest(path: string, real: string, size: number): Promise<void> {
+    const rel = toPosix(relative(root, path));
+    if (size > LIMITS.maxFileBytes) {
+      problems.push(
+        problem(
+          rel,
+          `file is too large (${sizeText(size)}; the limit is ${sizeText(LIMITS.maxFileBytes)} per manifest file)`,
+        ),
+      );
+      return;
+    }
+    try {
+      files.push({ path: rel, content: await readFile(real) });
+    } catch (error) {
+      problems.push(problem(rel, `cannot read file: ${errorMessage(error)}`));
+    }
+  }
+
+  async function walk(folder: string): Promise<void> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      problems.push(
+        problem(toPosix(relative(root, folder)) || '.', `cannot read folder: ${errorMessage(error)}`),
+      );
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(folder, entry.name);
+      const rel = toPosix(relative(root, path));
+      let real = path;
+      if (entry.isSymbolicLink()) {
+        try {
+          real = await realpath(path);
+        } catch {
+          if (MANIFEST_FILE.test(entry.name)) problems.push(problem(rel, 'broken symlink'));
+          continue;
+        }
+        if (!isInside(root, real)) {
+          problems.push(problem(rel, `symlink points outside the manifest folder (to ${real}); refused`));
+          continue;
+        }
+      }
+      let info: Awaited<ReturnType<typeof stat>>;
+      try {
+        info = await stat(real);
+      } catch (error) {
+        problems.push(problem(rel, `cannot read: ${errorMessage(error)}`));
+        continue;
+      }
+      if (info.isDirectory()) {
+        if (visited.has(real)) continue; // a symlink loop or a second link to the same folder
+        visited.add(real);
+        await walk(path);
+      } else if (info.isFile() && MANIFEST_FILE.test(entry.name)) {
+        await readManifest(path, real, info.size);
+      }
+    }
+  }
+
+  await walk(root);
+  return { files, problems };
+}
+
+/** A content hash standing in for a commit sha when the manifests are a plain folder. */
+export function contentRevision(files: readonly ManifestFile[]): string {
+  const hash = createHash('sha256');
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    hash.update(file.path);
+    hash.update('\u0000');
+    hash.update(file.content);
+    hash.update('\u0000');
+  }
+  return `sha256:${hash.digest('hex').slice(0, 12)}`;
+}
+
+/** Reads and loads a folder in one step. Read problems (symlinks, sizes, permissions) fail the revision. */
+export async function loadManifestFolder(dir: string, revision?: string): Promise<ManifestResult> {
+  const { files, problems } = await readManifestFolder(dir);
+  const result = parseManifests(files, { revision: revision ?? contentRevision(files) });
+  if (problems.length === 0) return result;
+  const all = [...problems, ...(result.ok ? [] : result.problems)].sort(
+    (a, b) =>
+      (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) ||
+      a.location.line - b.location.line ||
+      a.location.column - b.location.column,
+  );
+  return { ok: false, problems: all, warnings: result.warnings };
+}
