@@ -1,0 +1,315 @@
+// Service: CreateService with a deterministic clientToken, UpdateService with only the changed
+// fields, replace (scale to 0, delete, wait, recreate) when the plan allows it, and prune
+// (scale to 0, DeleteService force). desiredCount of an autoscaled service is set on create only.
+import {
+  CreateServiceCommand,
+  type CreateServiceCommandInput,
+  type CreateServiceCommandOutput,
+  DeleteServiceCommand,
+  DescribeServicesCommand,
+  type DescribeServicesCommandOutput,
+  type Service,
+  UpdateServiceCommand,
+  type UpdateServiceCommandInput,
+  type UpdateServiceCommandOutput,
+} from '@aws-sdk/client-ecs';
+import type { DesiredScalingPolicy, DesiredService } from '../manifest/model.js';
+import type { ChangeSetEntry } from '../plan/model.js';
+import { serviceClientToken } from './client-token.js';
+import { syncTags } from './cluster.js';
+import { type ApplyContext, type EntryRecorder, ownershipTags, toEcsTags } from './context.js';
+import type { KindOutcome } from './outcome.js';
+import { changedTopLevelFields } from './tags.js';
+
+type Spec = Record<string, unknown>;
+
+/** UpdateService fields, with the value that clears each one when the manifest drops it. */
+const UPDATABLE: Readonly<Record<string, unknown>> = {
+  desiredCount: undefined,
+  capacityProviderStrategy: [],
+  deploymentConfiguration: {},
+  availabilityZoneRebalancing: undefined,
+  networkConfiguration: undefined,
+  placementConstraints: [],
+  placementStrategy: [],
+  platformVersion: 'LATEST',
+  healthCheckGracePeriodSeconds: 0,
+  enableExecuteCommand: false,
+  enableECSManagedTags: false,
+  loadBalancers: [],
+  propagateTags: 'NONE',
+  serviceRegistries: [],
+  serviceConnectConfiguration: { enabled: false },
+  volumeConfigurations: [],
+  vpcLatticeConfigurations: [],
+};
+
+/** `arn:aws:ecs:r:a:service/prod/web` → `{ cluster: 'prod', serviceName: 'web' }` (long ARN format). */
+export function parseServiceArn(arn: string): { cluster: string; serviceName: string } | undefined {
+  const match = /:service\/([^/]+)\/([^/]+)$/.exec(arn);
+  return match ? { cluster: match[1] as string, serviceName: match[2] as string } : undefined;
+}
+
+function primaryDeploymentId(service: Service | undefined): string | undefined {
+  return service?.deployments?.find((deployment) => deployment.status === 'PRIMARY')?.id;
+}
+
+function specOf(desired: DesiredService): Spec {
+  const {
+    tags: _tags,
+    cluster: _cluster,
+    taskDefinition: _taskDefinition,
+    serviceName: _serviceName,
+    ...spec
+  } = desired.spec as unknown as Spec;
+  return spec;
+}
+
+/** The task definition a service must run: registered in this apply, matched by the diff, or external. */
+function resolveTaskDefinition(
+  context: ApplyContext,
+  entry: ChangeSetEntry,
+  desired: DesiredService,
+): string {
+  const ref = desired.taskDefinition;
+  if (ref.type === 'external') return ref.value;
+  return context.taskDefinitionArns.get(ref.name) ?? entry.diff.taskDefinition?.arn ?? ref.family;
+}
+
+/** ECS fills unspecified deployment settings with these; UpdateService must send the whole structure. */
+function deploymentConfiguration(spec: Spec): Spec {
+  const given = (spec.deploymentConfiguration ?? {}) as Spec;
+  const daemon = spec.schedulingStrategy === 'DAEMON';
+  return {
+    maximumPercent: daemon ? 100 : 200,
+    minimumHealthyPercent: daemon ? 0 : 100,
+    deploymentCircuitBreaker: { enable: false, rollback: false },
+    ...given,
+  };
+}
+
+function scalingPolicyFor(context: ApplyContext, desired: DesiredService): DesiredScalingPolicy | undefined {
+  for (const entry of context.changeSet.entries) {
+    const policy = entry.diff.desired;
+    if (policy?.kind === 'ScalingPolicy' && policy.serviceName === desired.name) return policy;
+  }
+  return undefined;
+}
+
+function createInput(
+  context: ApplyContext,
+  entry: ChangeSetEntry,
+  desired: DesiredService,
+): CreateServiceCommandInput {
+  const spec = specOf(desired);
+  const tags = { ...desired.tags, ...ownershipTags(context, entry.key, desired) };
+  const input: Spec = {
+    ...spec,
+    serviceName: desired.serviceName,
+    cluster: desired.cluster.clusterName,
+    taskDefinition: resolveTaskDefinition(context, entry, desired),
+    tags: toEcsTags(tags),
+  };
+  if (spec.schedulingStrategy === 'DAEMON') delete input.desiredCount;
+  else if (input.desiredCount === undefined) {
+    // Omitted desiredCount: start at the autoscaling minimum (autoscaling owns it from then on), else 1.
+    input.desiredCount = scalingPolicyFor(context, desired)?.spec.minCapacity ?? 1;
+  }
+  return input as unknown as CreateServiceCommandInput;
+}
+
+async function create(
+  context: ApplyContext,
+  entry: ChangeSetEntry,
+  recorder: EntryRecorder,
+): Promise<KindOutcome> {
+  const desired = entry.diff.desired as DesiredService;
+  const input = createInput(context, entry, desired);
+  const clientToken = serviceClientToken(
+    context.options.instance,
+    entry.key,
+    context.options.revision,
+    input,
+  );
+  const out = await context.send<CreateServiceCommandOutput>(
+    recorder,
+    context.clients.ecs,
+    new CreateServiceCommand({ ...input, clientToken }),
+    `${desired.cluster.clusterName}/${desired.serviceName}`,
+  );
+  return {
+    outcome: 'created',
+    arn: out.service?.serviceArn,
+    service: { cluster: desired.cluster.clusterName, serviceName: desired.serviceName },
+    deploymentId: primaryDeploymentId(out.service),
+    message: `created service ${desired.serviceName} on ${String(input.taskDefinition).split('/').pop()}`,
+  };
+}
+
+async function update(
+  context: ApplyContext,
+  entry: ChangeSetEntry,
+  recorder: EntryRecorder,
+): Promise<KindOutcome> {
+  const desired = entry.diff.desired as DesiredService;
+  const spec = specOf(desired);
+  const cluster = desired.cluster.clusterName;
+  const serviceName = desired.serviceName;
+  const fields = changedTopLevelFields(entry.diff.changes);
+  const input: Spec = { cluster, service: serviceName };
+  const changed: string[] = [];
+  for (const field of fields) {
+    if (!(field in UPDATABLE)) continue;
+    // Autoscaling owns desiredCount after creation; never reset it.
+    if (field === 'desiredCount' && (desired.autoscaled || spec.desiredCount === undefined)) continue;
+    const value =
+      field === 'deploymentConfiguration' ? deploymentConfiguration(spec) : (spec[field] ?? UPDATABLE[field]);
+    if (value === undefined) continue;
+    input[field] = value;
+    changed.push(field);
+  }
+  const ref = desired.taskDefinition;
+  const newRevision = ref.type === 'manifest' && context.registered.has(ref.name);
+  if (fields.has('taskDefinition') || newRevision) {
+    input.taskDefinition = resolveTaskDefinition(context, entry, desired);
+    changed.push('taskDefinition');
+  }
+  // Moving between capacity provider strategies (or off a launch type) needs a new deployment.
+  if ('capacityProviderStrategy' in input) input.forceNewDeployment = true;
+
+  let arn = entry.diff.liveArn;
+  let deploymentId: string | undefined;
+  if (changed.length > 0) {
+    const out = await context.send<UpdateServiceCommandOutput>(
+      recorder,
+      context.clients.ecs,
+      new UpdateServiceCommand(input as unknown as UpdateServiceCommandInput),
+      `${cluster}/${serviceName} (${changed.join(', ')})`,
+    );
+    arn = out.service?.serviceArn ?? arn;
+    deploymentId = primaryDeploymentId(out.service);
+  }
+  const adopting = entry.diff.owned === false;
+  const retag = entry.action === 'update' || adopting;
+  if (arn && retag) {
+    await syncTags(
+      context,
+      recorder,
+      arn,
+      { ...desired.tags, ...ownershipTags(context, entry.key, desired) },
+      entry,
+    );
+  }
+  if (changed.length === 0 && !retag) {
+    return { outcome: 'unchanged', arn, service: { cluster, serviceName }, message: 'no change' };
+  }
+  const what = changed.length > 0 ? `updated ${changed.join(', ')}` : adopting ? 'adopted' : 'updated tags';
+  return { outcome: 'configured', arn, service: { cluster, serviceName }, deploymentId, message: what };
+}
+
+/** Scales a service to 0 (a clean drain) and deletes it with force. */
+async function drainAndDelete(
+  context: ApplyContext,
+  recorder: EntryRecorder,
+  cluster: string,
+  service: string,
+): Promise<void> {
+  const ecs = context.clients.ecs;
+  await context.send(
+    recorder,
+    ecs,
+    new UpdateServiceCommand({ cluster, service, desiredCount: 0 }),
+    `${cluster}/${service} → 0`,
+  );
+  await context.send(
+    recorder,
+    ecs,
+    new DeleteServiceCommand({ cluster, service, force: true }),
+    `${cluster}/${service}`,
+  );
+}
+
+/** ECS refuses to create a service whose name is still DRAINING: wait for INACTIVE. */
+async function waitInactive(
+  context: ApplyContext,
+  recorder: EntryRecorder,
+  cluster: string,
+  service: string,
+): Promise<void> {
+  const timeoutMs = context.options.replaceTimeoutMs ?? 10 * 60_000;
+  const pollMs = context.options.pollMs ?? 5_000;
+  const started = Date.now();
+  for (let waited = 0; ; waited += pollMs) {
+    const out: DescribeServicesCommandOutput = await context.read(
+      context.clients.ecs,
+      new DescribeServicesCommand({ cluster, services: [service] }),
+    );
+    const status = out.services?.[0]?.status;
+    if (status === undefined || status === 'INACTIVE') return;
+    if (waited >= timeoutMs || Date.now() - started >= timeoutMs) {
+      throw Object.assign(
+        new Error(`service ${cluster}/${service} still ${status} after ${Math.round(timeoutMs / 1000)} s`),
+        {
+          name: 'ReplaceTimeout',
+        },
+      );
+    }
+    context.step(recorder, `waiting for ${cluster}/${service} to drain (${status})`);
+    await context.sleep(pollMs);
+  }
+}
+
+async function replace(
+  context: ApplyContext,
+  entry: ChangeSetEntry,
+  recorder: EntryRecorder,
+): Promise<KindOutcome> {
+  const desired = entry.diff.desired as DesiredService;
+  // The live service may sit in another cluster when the cluster is what changed.
+  const live = (entry.diff.liveArn && parseServiceArn(entry.diff.liveArn)) || {
+    cluster: desired.cluster.clusterName,
+    serviceName: desired.serviceName,
+  };
+  await drainAndDelete(context, recorder, live.cluster, live.serviceName);
+  await waitInactive(context, recorder, live.cluster, live.serviceName);
+  const created = await create(context, entry, recorder);
+  return { ...created, outcome: 'configured', message: `replaced (${entry.diff.replaceReasons.join('; ')})` };
+}
+
+async function prune(
+  context: ApplyContext,
+  entry: ChangeSetEntry,
+  recorder: EntryRecorder,
+): Promise<KindOutcome> {
+  const orphan = context.options.live?.orphans.find((o) => o.kind === 'Service' && o.name === entry.key.name);
+  const target =
+    (entry.diff.liveArn && parseServiceArn(entry.diff.liveArn)) ||
+    (orphan?.clusterName ? { cluster: orphan.clusterName, serviceName: orphan.name } : undefined);
+  if (!target)
+    throw Object.assign(new Error(`cannot tell which cluster ${entry.key.name} is in`), {
+      name: 'UnknownCluster',
+    });
+  await drainAndDelete(context, recorder, target.cluster, target.serviceName);
+  return {
+    outcome: 'deleted',
+    arn: entry.diff.liveArn,
+    message: `deleted service ${target.cluster}/${target.serviceName}`,
+  };
+}
+
+export async function applyService(
+  context: ApplyContext,
+  entry: ChangeSetEntry,
+  recorder: EntryRecorder,
+): Promise<KindOutcome> {
+  switch (entry.action) {
+    case 'create':
+      return create(context, entry, recorder);
+    case 'replace':
+      return replace(context, entry, recorder);
+    case 'delete':
+      return prune(context, entry, recorder);
+    default:
+      return update(context, entry, recorder);
+  }
+}

@@ -1,0 +1,197 @@
+// TaskDefinition: register a revision only when the content differs from every ACTIVE one (the diff
+// says `register`), then deregister this controller's revisions beyond revisionHistoryLimit — never
+// one a service still runs. Prune deregisters the family's owned revisions.
+import {
+  DeregisterTaskDefinitionCommand,
+  DescribeTaskDefinitionCommand,
+  type DescribeTaskDefinitionCommandOutput,
+  ListTaskDefinitionsCommand,
+  type ListTaskDefinitionsCommandOutput,
+  RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
+  type RegisterTaskDefinitionCommandOutput,
+} from '@aws-sdk/client-ecs';
+import { errorMessage } from '../errors.js';
+import type { DesiredTaskDefinition } from '../manifest/model.js';
+import type { ChangeSetEntry } from '../plan/model.js';
+import { OWNERSHIP_TAGS } from '../types.js';
+import { syncTags } from './cluster.js';
+import { type ApplyContext, type EntryRecorder, ownershipTags, toEcsTags } from './context.js';
+import type { KindOutcome } from './outcome.js';
+
+/** `arn:aws:ecs:…:task-definition/web:7` → `{ family: 'web', revision: 7 }`. */
+export function parseTaskDefinitionArn(arn: string): { family: string; revision: number } | undefined {
+  const match = /task-definition\/([^:/]+):(\d+)$/.exec(arn);
+  return match ? { family: match[1] as string, revision: Number(match[2]) } : undefined;
+}
+
+export async function applyTaskDefinition(
+  context: ApplyContext,
+  entry: ChangeSetEntry,
+  recorder: EntryRecorder,
+): Promise<KindOutcome> {
+  if (entry.action === 'delete') return deleteFamily(context, entry, recorder);
+  const desired = entry.diff.desired as DesiredTaskDefinition;
+  const target = entry.diff.taskDefinition;
+  const tags = { ...desired.tags, ...ownershipTags(context, entry.key, desired) };
+  const mustRegister = target ? target.register : entry.action === 'create';
+
+  if (!mustRegister) {
+    const arn = target?.arn ?? entry.diff.liveArn;
+    if (arn) context.taskDefinitionArns.set(desired.name, arn);
+    // Same content, other tags (or adoption): retag the matching revision instead of registering.
+    if (arn && entry.action !== 'noop') {
+      await syncTags(context, recorder, arn, tags, entry);
+      return { outcome: 'configured', arn, message: `tagged ${shortName(arn)}` };
+    }
+    if (arn && entry.diff.owned === false) {
+      await syncTags(context, recorder, arn, tags, entry);
+      return { outcome: 'configured', arn, message: `adopted ${shortName(arn)}` };
+    }
+    return { outcome: 'unchanged', arn, message: arn ? `${shortName(arn)} matches` : 'no change' };
+  }
+
+  const {
+    tags: _tags,
+    revisionHistoryLimit: _limit,
+    ...spec
+  } = desired.spec as unknown as Record<string, unknown>;
+  const input = {
+    ...spec,
+    family: desired.family,
+    tags: toEcsTags(tags),
+  } as RegisterTaskDefinitionCommandInput;
+  const out = await context.send<RegisterTaskDefinitionCommandOutput>(
+    recorder,
+    context.clients.ecs,
+    new RegisterTaskDefinitionCommand(input),
+    desired.family,
+  );
+  const arn = out.taskDefinition?.taskDefinitionArn;
+  if (!arn) throw new Error(`RegisterTaskDefinition returned no ARN for ${desired.family}`);
+  context.taskDefinitionArns.set(desired.name, arn);
+  context.registered.add(desired.name);
+  const deregistered = await deregisterOldRevisions(context, recorder, desired);
+  const note = deregistered.length > 0 ? `; ${deregistered.join('; ')}` : '';
+  return {
+    outcome: entry.action === 'create' ? 'created' : 'configured',
+    arn,
+    message: `registered ${shortName(arn)}${note}`,
+  };
+}
+
+function shortName(arn: string): string {
+  const parsed = parseTaskDefinitionArn(arn);
+  return parsed ? `${parsed.family}:${parsed.revision}` : arn;
+}
+
+/** Every task definition a service runs or is about to run: those must never be deregistered. */
+function inUseTaskDefinitions(context: ApplyContext): Set<string> {
+  const inUse = new Set<string>(context.taskDefinitionArns.values());
+  for (const service of Object.values(context.options.live?.services ?? {})) {
+    if (typeof service.taskDefinition === 'string') inUse.add(service.taskDefinition);
+    const deployments = Array.isArray(service.deployments) ? service.deployments : [];
+    for (const deployment of deployments as { taskDefinition?: unknown }[]) {
+      if (typeof deployment.taskDefinition === 'string') inUse.add(deployment.taskDefinition);
+    }
+  }
+  for (const entry of context.changeSet.entries) {
+    if (entry.key.kind !== 'Service') continue;
+    if (entry.diff.taskDefinition?.arn) inUse.add(entry.diff.taskDefinition.arn);
+    for (const change of entry.diff.changes) {
+      if (change.path === 'taskDefinition' && typeof change.live === 'string') inUse.add(change.live);
+    }
+  }
+  return inUse;
+}
+
+async function listActiveRevisions(context: ApplyContext, family: string): Promise<string[]> {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page: ListTaskDefinitionsCommandOutput = await context.read(
+      context.clients.ecs,
+      new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', nextToken }),
+    );
+    for (const arn of page.taskDefinitionArns ?? []) {
+      // familyPrefix is a prefix: `web` also lists `web-worker`.
+      if (parseTaskDefinitionArn(arn)?.family === family) arns.push(arn);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return arns.sort(
+    (a, b) => (parseTaskDefinitionArn(b)?.revision ?? 0) - (parseTaskDefinitionArn(a)?.revision ?? 0),
+  );
+}
+
+async function isOwned(context: ApplyContext, arn: string): Promise<boolean> {
+  const out: DescribeTaskDefinitionCommandOutput = await context.read(
+    context.clients.ecs,
+    new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
+  );
+  return (out.tags ?? []).some(
+    (tag) => tag.key === OWNERSHIP_TAGS.managedBy && tag.value === context.options.instance,
+  );
+}
+
+/** Deregisters owned, unused revisions older than the newest `revisionHistoryLimit`. Never throws. */
+async function deregisterOldRevisions(
+  context: ApplyContext,
+  recorder: EntryRecorder,
+  desired: DesiredTaskDefinition,
+): Promise<string[]> {
+  // Without the live state we cannot tell which revisions services run: keep them all.
+  if (!context.options.live) return [];
+  const notes: string[] = [];
+  try {
+    const old = (await listActiveRevisions(context, desired.family)).slice(desired.revisionHistoryLimit);
+    const inUse = inUseTaskDefinitions(context);
+    for (const arn of old) {
+      if (inUse.has(arn) || !(await isOwned(context, arn))) continue;
+      await context.send(
+        recorder,
+        context.clients.ecs,
+        new DeregisterTaskDefinitionCommand({ taskDefinition: arn }),
+        shortName(arn),
+      );
+      notes.push(`deregistered ${shortName(arn)}`);
+    }
+  } catch (error) {
+    notes.push(`old revisions kept: ${errorMessage(error)}`);
+  }
+  return notes;
+}
+
+async function deleteFamily(
+  context: ApplyContext,
+  entry: ChangeSetEntry,
+  recorder: EntryRecorder,
+): Promise<KindOutcome> {
+  const family = (entry.diff.liveArn && parseTaskDefinitionArn(entry.diff.liveArn)?.family) ?? entry.key.name;
+  const inUse = inUseTaskDefinitions(context);
+  const done: string[] = [];
+  const kept: string[] = [];
+  for (const arn of await listActiveRevisions(context, family)) {
+    if (inUse.has(arn)) {
+      kept.push(`${shortName(arn)} (in use)`);
+      continue;
+    }
+    if (!(await isOwned(context, arn))) {
+      kept.push(`${shortName(arn)} (not owned)`);
+      continue;
+    }
+    await context.send(
+      recorder,
+      context.clients.ecs,
+      new DeregisterTaskDefinitionCommand({ taskDefinition: arn }),
+      shortName(arn),
+    );
+    done.push(shortName(arn));
+  }
+  const keptNote = kept.length > 0 ? `; kept ${kept.join(', ')}` : '';
+  return {
+    outcome: 'deleted',
+    arn: entry.diff.liveArn,
+    message: `deregistered ${done.length > 0 ? done.join(', ') : 'nothing'}${keptNote}`,
+  };
+}
