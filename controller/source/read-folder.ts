@@ -1,13 +1,16 @@
 // Reads every *.yaml / *.yml under a folder (recursively, sorted) for the pure manifest loader. The only
 // file I/O of the manifest path. Symlinks are followed only while they stay inside the folder; hidden
 // entries (.git, .github, …) are skipped; oversized or unreadable files are reported, not read.
-import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { errorMessage, type ManifestProblem } from '../errors.js';
 import { LIMITS, parseManifests } from '../manifest/index.js';
 import type { ManifestFile, ManifestResult } from '../manifest/model.js';
+import { contentRevision } from './content-hash.js';
+
+export type { ManifestFile } from '../manifest/model.js';
+export { contentRevision };
 
 const MANIFEST_FILE = /\.ya?ml$/i;
 
@@ -116,18 +119,6 @@ export async function readManifestFolder(dir: string): Promise<FolderContents> {
 
   await walk(root);
   return { files, problems };
-}
-
-/** A content hash standing in for a commit sha when the manifests are a plain folder. */
-export function contentRevision(files: readonly ManifestFile[]): string {
-  const hash = createHash('sha256');
-  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    hash.update(file.path);
-    hash.update('\u0000');
-    hash.update(file.content);
-    hash.update('\u0000');
-  }
-  return `sha256:${hash.digest('hex').slice(0, 12)}`;
 }
 
 /** Reads and loads a folder in one step. Read problems (symlinks, sizes, permissions) fail the revision. */
