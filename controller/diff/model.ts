@@ -27,6 +27,12 @@ export interface TaskDefinitionTarget {
   readonly arn?: string;
   /** True when the desired content matches no ACTIVE revision: the plan registers a new one. */
   readonly register: boolean;
+  /**
+   * Content fingerprint of the desired task definition (sha256 hex of its normalized form, family
+   * included): stable across runs, used for CreateService clientTokens and to tag revisions.
+   * Absent for external references (`family:revision` / ARN).
+   */
+  readonly fingerprint?: string;
 }
 
 export interface ResourceDiff {
@@ -42,4 +48,6 @@ export interface ResourceDiff {
   readonly desired?: DesiredResource;
   /** For Services: the revision to run. For TaskDefinitions: the revision that matches (if any). */
   readonly taskDefinition?: TaskDefinitionTarget;
+  /** Deletes only: the live resource is tagged `ecs-gitops/prune=disabled`, so it is never pruned. */
+  readonly pruneProtected?: boolean;
 }

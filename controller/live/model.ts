@@ -18,6 +18,8 @@ export interface OrphanRef {
   /** clusterName for Services and ScalingPolicies. */
   readonly clusterName?: string;
   readonly arn?: string;
+  /** The live object as described (service, cluster, scalable target), when it was read. */
+  readonly live?: AwsObject;
 }
 
 export interface LiveState {
@@ -53,4 +55,14 @@ export function emptyLiveState(): LiveState {
     scalableTargetTags: {},
     orphans: [],
   };
+}
+
+/** The key of `LiveState.services`: `${clusterName}/${serviceName}`. */
+export function serviceKey(clusterName: string, serviceName: string): string {
+  return `${clusterName}/${serviceName}`;
+}
+
+/** Application Auto Scaling's ResourceId of an ECS service. */
+export function serviceResourceId(clusterName: string, serviceName: string): string {
+  return `service/${clusterName}/${serviceName}`;
 }

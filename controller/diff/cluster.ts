@@ -1,0 +1,41 @@
+// Cluster: every field is updatable (UpdateCluster, UpdateClusterSettings, PutClusterCapacityProviders, tags).
+
+import type { LiveState } from '../live/model.js';
+import type { DesiredCluster } from '../manifest/model.js';
+import { actionFor, adoptionChanges, type DiffOptions, makeDiff, tagChanges } from './common.js';
+import { compareObjects } from './compare.js';
+import type { ResourceDiff } from './model.js';
+import { normalizeCluster } from './normalize/cluster.js';
+import { isOwnedBy } from './normalize/tags.js';
+import { asObject, type PlainObject } from './normalize/values.js';
+
+export function diffCluster(desired: DesiredCluster, live: LiveState, options: DiffOptions): ResourceDiff {
+  const spec = desired.spec as unknown as PlainObject;
+  const liveCluster = live.clusters[desired.clusterName];
+  const desiredForm = normalizeCluster(spec);
+  if (!liveCluster) {
+    return makeDiff({
+      key: desired.key,
+      action: 'create',
+      changes: [...compareObjects(desiredForm, {}), ...tagChanges(spec.tags, undefined)],
+      replaceReasons: [],
+      desired,
+    });
+  }
+  const liveForm = normalizeCluster(asObject(liveCluster), spec);
+  const owned = isOwnedBy(liveCluster.tags, options.instance);
+  const changes = [
+    ...compareObjects(desiredForm, liveForm),
+    ...tagChanges(spec.tags, liveCluster.tags),
+    ...adoptionChanges(desired, liveCluster.tags, options.instance, owned),
+  ];
+  return makeDiff({
+    key: desired.key,
+    action: actionFor(true, changes, []),
+    changes,
+    replaceReasons: [],
+    owned,
+    liveArn: typeof liveCluster.clusterArn === 'string' ? liveCluster.clusterArn : undefined,
+    desired,
+  });
+}

@@ -1,0 +1,61 @@
+// Pieces every kind's diff uses: tag comparison, ownership, adoption, the action rule.
+import type { DesiredResource } from '../manifest/model.js';
+import { type Action, OWNERSHIP_TAGS } from '../types.js';
+import { compareObjects } from './compare.js';
+import type { FieldChange, ResourceDiff } from './model.js';
+import { comparableTags, tagsToMap } from './normalize/tags.js';
+
+export interface DiffOptions {
+  /** This controller's instance name (the managed-by tag value). */
+  readonly instance: string;
+  /** Include owned resources that left Git as `delete` diffs. */
+  readonly pruneCandidates?: boolean;
+}
+
+export function tagChanges(desiredTags: unknown, liveTags: unknown): FieldChange[] {
+  return compareObjects({ tags: comparableTags(desiredTags) }, { tags: comparableTags(liveTags) });
+}
+
+/** An unowned resource the manifest adopts gets the managed-by tag: that is a change to make. */
+export function adoptionChanges(
+  desired: DesiredResource,
+  liveTags: unknown,
+  instance: string,
+  owned: boolean,
+): FieldChange[] {
+  if (owned || !desired.policy.adopt) return [];
+  const current = tagsToMap(liveTags)[OWNERSHIP_TAGS.managedBy];
+  return [
+    current === undefined
+      ? { path: `tags[${OWNERSHIP_TAGS.managedBy}]`, op: 'add', desired: instance }
+      : { path: `tags[${OWNERSHIP_TAGS.managedBy}]`, op: 'change', desired: instance, live: current },
+  ];
+}
+
+export function actionFor(
+  exists: boolean,
+  changes: readonly FieldChange[],
+  replaceReasons: readonly string[],
+): Action {
+  if (!exists) return 'create';
+  if (replaceReasons.length > 0) return 'replace';
+  return changes.length > 0 ? 'update' : 'noop';
+}
+
+type Mutable<T> = { -readonly [P in keyof T]: T[P] };
+
+/** Builds a ResourceDiff leaving out absent optional fields (clean JSON, stable golden files). */
+export function makeDiff(diff: Mutable<ResourceDiff>): ResourceDiff {
+  const out: Mutable<ResourceDiff> = {
+    key: diff.key,
+    action: diff.action,
+    changes: diff.changes,
+    replaceReasons: diff.replaceReasons,
+  };
+  if (diff.owned !== undefined) out.owned = diff.owned;
+  if (diff.liveArn !== undefined) out.liveArn = diff.liveArn;
+  if (diff.desired !== undefined) out.desired = diff.desired;
+  if (diff.taskDefinition !== undefined) out.taskDefinition = diff.taskDefinition;
+  if (diff.pruneProtected !== undefined) out.pruneProtected = diff.pruneProtected;
+  return out;
+}

@@ -1,0 +1,57 @@
+// ScalingPolicy: one scalable target (ecs:service:DesiredCount) plus its policies and scheduled
+// actions. Everything is updatable in place (RegisterScalableTarget and PutScalingPolicy overwrite).
+import { type LiveState, serviceKey } from '../live/model.js';
+import type { DesiredScalingPolicy, DesiredService, DesiredState } from '../manifest/model.js';
+import { actionFor, type DiffOptions, makeDiff } from './common.js';
+import { compareObjects } from './compare.js';
+import type { ResourceDiff } from './model.js';
+import { normalizeDesiredScalingPolicy, normalizeLiveScalingPolicy } from './normalize/scaling-policy.js';
+import { isOwnedBy } from './normalize/tags.js';
+import { asObject, type PlainObject } from './normalize/values.js';
+
+export function diffScalingPolicy(
+  desired: DesiredScalingPolicy,
+  state: DesiredState,
+  live: LiveState,
+  options: DiffOptions,
+): ResourceDiff {
+  const spec = desired.spec as unknown as PlainObject;
+  const desiredForm = normalizeDesiredScalingPolicy(spec);
+  const target = live.scalableTargets[desired.resourceId];
+  if (!target) {
+    return makeDiff({
+      key: desired.key,
+      action: 'create',
+      changes: compareObjects(desiredForm, {}),
+      replaceReasons: [],
+      desired,
+    });
+  }
+  const liveForm = normalizeLiveScalingPolicy(
+    asObject(target),
+    (live.scalingPolicies[desired.resourceId] ?? []).map(asObject),
+    (live.scheduledActions[desired.resourceId] ?? []).map(asObject),
+    spec,
+  );
+  // Ownership: the target's own tag when it was read, else the owning service's (autoscaling is part of it).
+  const targetTags = live.scalableTargetTags[desired.resourceId];
+  const service = state.resources.find(
+    (r): r is DesiredService => r.kind === 'Service' && r.name === desired.serviceName,
+  );
+  const liveService = service
+    ? live.services[serviceKey(service.cluster.clusterName, service.serviceName)]
+    : undefined;
+  const owned = targetTags
+    ? isOwnedBy(targetTags, options.instance)
+    : isOwnedBy(liveService?.tags, options.instance);
+  const changes = compareObjects(desiredForm, liveForm);
+  return makeDiff({
+    key: desired.key,
+    action: actionFor(true, changes, []),
+    changes,
+    replaceReasons: [],
+    owned,
+    liveArn: typeof target.ScalableTargetARN === 'string' ? target.ScalableTargetARN : undefined,
+    desired,
+  });
+}

@@ -1,0 +1,120 @@
+// TaskDefinition: compared against the revision the services actually run (or the latest ACTIVE
+// revision when no service uses the family). Content that equals an existing revision never
+// registers a new one; only tags can change in place.
+
+import { type LiveState, type LiveTaskDefinition, serviceKey } from '../live/model.js';
+import type { DesiredService, DesiredState, DesiredTaskDefinition } from '../manifest/model.js';
+import { adoptionChanges, type DiffOptions, makeDiff, tagChanges } from './common.js';
+import { compareObjects } from './compare.js';
+import { taskDefinitionFingerprint } from './fingerprint.js';
+import type { ResourceDiff, TaskDefinitionTarget } from './model.js';
+import { isOwnedBy } from './normalize/tags.js';
+import { normalizeTaskDefinition } from './normalize/task-definition.js';
+import { parseTaskDefinitionRef } from './normalize/task-definition-ref.js';
+import { asObject, deepEqual, type PlainObject } from './normalize/values.js';
+
+/** Desired content equals a described revision (same family, same normalized content). */
+export function taskDefinitionMatches(
+  desired: DesiredTaskDefinition,
+  live: LiveTaskDefinition | undefined,
+): boolean {
+  if (!live) return false;
+  const liveTd = asObject(live.taskDefinition);
+  if (liveTd.family !== desired.family) return false;
+  return deepEqual(
+    normalizeTaskDefinition(desired.spec as unknown as PlainObject),
+    normalizeTaskDefinition(liveTd),
+  );
+}
+
+/** Services of this revision that run the TaskDefinition manifest `name`. */
+export function consumersOf(desired: DesiredState, name: string): DesiredService[] {
+  return desired.resources.filter(
+    (r): r is DesiredService =>
+      r.kind === 'Service' && r.taskDefinition.type === 'manifest' && r.taskDefinition.name === name,
+  );
+}
+
+/** ARNs of revisions of `family` that desired services run now, newest first. */
+export function runningRevisions(
+  desired: DesiredState,
+  td: DesiredTaskDefinition,
+  live: LiveState,
+): string[] {
+  const arns = new Set<string>();
+  for (const service of consumersOf(desired, td.name)) {
+    const liveService = live.services[serviceKey(service.cluster.clusterName, service.serviceName)];
+    const arn = liveService?.taskDefinition;
+    if (typeof arn === 'string' && parseTaskDefinitionRef(arn).family === td.family) arns.add(arn);
+  }
+  return [...arns].sort(
+    (a, b) => (parseTaskDefinitionRef(b).revision ?? 0) - (parseTaskDefinitionRef(a).revision ?? 0),
+  );
+}
+
+export function diffTaskDefinition(
+  desired: DesiredTaskDefinition,
+  state: DesiredState,
+  live: LiveState,
+  options: DiffOptions,
+): ResourceDiff {
+  const spec = desired.spec as unknown as PlainObject;
+  const fingerprint = taskDefinitionFingerprint(desired.family, spec);
+  const desiredForm = normalizeTaskDefinition(spec);
+  const running = runningRevisions(state, desired, live);
+  const latest = live.latestRevisions[desired.family];
+  const candidates = [...running, ...(latest && !running.includes(latest) ? [latest] : [])].sort(
+    (a, b) => (parseTaskDefinitionRef(b).revision ?? 0) - (parseTaskDefinitionRef(a).revision ?? 0),
+  );
+  const match = candidates.find((arn) => taskDefinitionMatches(desired, live.taskDefinitions[arn]));
+  const baselineArn = running[0] ?? latest;
+  const baseline = baselineArn ? live.taskDefinitions[baselineArn] : undefined;
+
+  if (match) {
+    const matched = live.taskDefinitions[match] as LiveTaskDefinition;
+    const owned = isOwnedBy(matched.tags, options.instance);
+    const changes = [
+      ...tagChanges(desired.tags, matched.tags),
+      ...adoptionChanges(desired, matched.tags, options.instance, owned),
+    ];
+    const target: TaskDefinitionTarget = { family: desired.family, arn: match, register: false, fingerprint };
+    return makeDiff({
+      key: desired.key,
+      action: changes.length > 0 ? 'update' : 'noop',
+      changes,
+      replaceReasons: [],
+      owned,
+      liveArn: match,
+      desired,
+      taskDefinition: target,
+    });
+  }
+  const target: TaskDefinitionTarget = { family: desired.family, register: true, fingerprint };
+  if (!baseline) {
+    return makeDiff({
+      key: desired.key,
+      action: 'create',
+      changes: [...compareObjects(desiredForm, {}), ...tagChanges(desired.tags, undefined)],
+      replaceReasons: [],
+      desired,
+      taskDefinition: target,
+    });
+  }
+  // A new revision of a family is an update of the family; ownership follows the baseline revision.
+  const owned = isOwnedBy(baseline.tags, options.instance);
+  const changes = [
+    ...compareObjects(desiredForm, normalizeTaskDefinition(asObject(baseline.taskDefinition))),
+    ...tagChanges(desired.tags, baseline.tags),
+    ...adoptionChanges(desired, baseline.tags, options.instance, owned),
+  ];
+  return makeDiff({
+    key: desired.key,
+    action: 'update',
+    changes,
+    replaceReasons: [],
+    owned,
+    liveArn: baselineArn,
+    desired,
+    taskDefinition: target,
+  });
+}

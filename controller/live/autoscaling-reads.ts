@@ -1,0 +1,123 @@
+// Application Auto Scaling reads: scalable targets by ResourceIds (≤ 50 per call), their policies and
+// scheduled actions (per target for a few, one namespace-wide paginated listing for many), tags.
+import {
+  DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
+  DescribeScheduledActionsCommand,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import type { AwsClients } from '../aws/clients.js';
+import { chunk, mapLimit, plain } from './batch.js';
+import { callAws, READ_CONCURRENCY } from './ecs-reads.js';
+import type { AwsObject } from './model.js';
+
+const NAMESPACE = 'ecs';
+const DIMENSION = 'ecs:service:DesiredCount';
+
+/**
+ * Above this many targets, one namespace-wide listing (50 per page) is cheaper than one call per
+ * target; below it, per-target calls avoid reading unrelated policies of a big account.
+ */
+export const PER_TARGET_LIMIT = 10;
+
+export async function describeScalableTargets(
+  clients: AwsClients,
+  resourceIds: readonly string[],
+): Promise<Map<string, AwsObject>> {
+  const out = new Map<string, AwsObject>();
+  await mapLimit(chunk(resourceIds, 50), READ_CONCURRENCY, async (batch) => {
+    let NextToken: string | undefined;
+    do {
+      const response = await callAws('DescribeScalableTargets', () =>
+        clients.autoscaling.send(
+          new DescribeScalableTargetsCommand({
+            ServiceNamespace: NAMESPACE,
+            ResourceIds: batch,
+            ScalableDimension: DIMENSION,
+            NextToken,
+          }),
+        ),
+      );
+      for (const target of response.ScalableTargets ?? []) {
+        if (target.ResourceId) out.set(target.ResourceId, plain<AwsObject>(target));
+      }
+      NextToken = response.NextToken;
+    } while (NextToken);
+  });
+  return out;
+}
+
+type Lister = (
+  resourceId: string | undefined,
+  nextToken: string | undefined,
+) => Promise<{ items: AwsObject[]; next?: string }>;
+
+async function listAll(lister: Lister, resourceId: string | undefined): Promise<AwsObject[]> {
+  const items: AwsObject[] = [];
+  let next: string | undefined;
+  do {
+    const page = await lister(resourceId, next);
+    items.push(...page.items);
+    next = page.next;
+  } while (next);
+  return items;
+}
+
+async function groupedByTarget(
+  lister: Lister,
+  resourceIds: readonly string[],
+): Promise<Map<string, AwsObject[]>> {
+  const out = new Map<string, AwsObject[]>(resourceIds.map((id) => [id, []]));
+  const wanted = new Set(resourceIds);
+  if (resourceIds.length <= PER_TARGET_LIMIT) {
+    await mapLimit(resourceIds, READ_CONCURRENCY, async (id) => {
+      out.set(id, await listAll(lister, id));
+    });
+    return out;
+  }
+  for (const item of await listAll(lister, undefined)) {
+    const id = item.ResourceId;
+    if (typeof id === 'string' && wanted.has(id) && item.ScalableDimension === DIMENSION)
+      out.get(id)?.push(item);
+  }
+  return out;
+}
+
+export function describeScalingPolicies(clients: AwsClients, resourceIds: readonly string[]) {
+  return groupedByTarget(async (ResourceId, NextToken) => {
+    const response = await callAws('DescribeScalingPolicies', () =>
+      clients.autoscaling.send(
+        new DescribeScalingPoliciesCommand({
+          ServiceNamespace: NAMESPACE,
+          ...(ResourceId ? { ResourceId, ScalableDimension: DIMENSION } : {}),
+          MaxResults: 50,
+          NextToken,
+        }),
+      ),
+    );
+    return { items: plain<AwsObject[]>(response.ScalingPolicies ?? []), next: response.NextToken };
+  }, resourceIds);
+}
+
+export function describeScheduledActions(clients: AwsClients, resourceIds: readonly string[]) {
+  return groupedByTarget(async (ResourceId, NextToken) => {
+    const response = await callAws('DescribeScheduledActions', () =>
+      clients.autoscaling.send(
+        new DescribeScheduledActionsCommand({
+          ServiceNamespace: NAMESPACE,
+          ...(ResourceId ? { ResourceId, ScalableDimension: DIMENSION } : {}),
+          MaxResults: 50,
+          NextToken,
+        }),
+      ),
+    );
+    return { items: plain<AwsObject[]>(response.ScheduledActions ?? []), next: response.NextToken };
+  }, resourceIds);
+}
+
+export async function scalableTargetTags(clients: AwsClients, arn: string): Promise<Record<string, string>> {
+  const response = await callAws('ListTagsForResource', () =>
+    clients.autoscaling.send(new ListTagsForResourceCommand({ ResourceARN: arn })),
+  );
+  return { ...(response.Tags ?? {}) };
+}

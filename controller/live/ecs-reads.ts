@@ -1,0 +1,178 @@
+// Batched ECS reads: DescribeClusters (≤ 100), DescribeServices (≤ 10 per cluster), ListServices,
+// ListClusters and DescribeTaskDefinition through the immutable-revision cache.
+import {
+  type Cluster,
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ListClustersCommand,
+  ListServicesCommand,
+  type Service,
+} from '@aws-sdk/client-ecs';
+import { type AwsClients, toAwsError } from '../aws/clients.js';
+import { chunk, mapLimit, plain } from './batch.js';
+import type { AwsObject, LiveTaskDefinition } from './model.js';
+import type { TaskDefinitionCache } from './task-definition-cache.js';
+
+/** Parallel requests per read phase: well inside ECS's describe token buckets (20/s sustained). */
+export const READ_CONCURRENCY = 5;
+
+export async function callAws<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw toAwsError(operation, error);
+  }
+}
+
+/** ACTIVE (and PROVISIONING) clusters by name; INACTIVE ones count as missing. */
+export async function describeClusters(
+  clients: AwsClients,
+  names: readonly string[],
+  withConfiguration: boolean,
+): Promise<Map<string, AwsObject>> {
+  const include = ['SETTINGS', 'TAGS', ...(withConfiguration ? ['CONFIGURATIONS'] : [])] as (
+    | 'SETTINGS'
+    | 'TAGS'
+    | 'CONFIGURATIONS'
+  )[];
+  const out = new Map<string, AwsObject>();
+  const batches = await mapLimit(chunk(names, 100), READ_CONCURRENCY, (batch) =>
+    callAws('DescribeClusters', () =>
+      clients.ecs.send(new DescribeClustersCommand({ clusters: batch, include })),
+    ),
+  );
+  for (const response of batches) {
+    for (const cluster of (response.clusters ?? []) as Cluster[]) {
+      if (!cluster.clusterName || cluster.status === 'INACTIVE') continue;
+      out.set(cluster.clusterName, plain<AwsObject>(cluster));
+    }
+  }
+  return out;
+}
+
+/** ACTIVE services of one cluster by name (DRAINING/INACTIVE and failures = missing). */
+export async function describeServices(
+  clients: AwsClients,
+  cluster: string,
+  names: readonly string[],
+): Promise<Map<string, AwsObject>> {
+  const out = new Map<string, AwsObject>();
+  const batches = await mapLimit(chunk(names, 10), READ_CONCURRENCY, (batch) =>
+    callAws('DescribeServices', () =>
+      clients.ecs.send(new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] })),
+    ),
+  );
+  for (const response of batches) {
+    for (const service of (response.services ?? []) as Service[]) {
+      if (!service.serviceName || service.status !== 'ACTIVE') continue;
+      out.set(service.serviceName, plain<AwsObject>(service));
+    }
+  }
+  return out;
+}
+
+export async function listServiceArns(clients: AwsClients, cluster: string): Promise<string[]> {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const response = await callAws('ListServices', () =>
+      clients.ecs.send(new ListServicesCommand({ cluster, maxResults: 100, nextToken })),
+    );
+    arns.push(...(response.serviceArns ?? []));
+    nextToken = response.nextToken;
+  } while (nextToken);
+  return arns;
+}
+
+export async function listClusterArns(clients: AwsClients): Promise<string[]> {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const response = await callAws('ListClusters', () =>
+      clients.ecs.send(new ListClustersCommand({ maxResults: 100, nextToken })),
+    );
+    arns.push(...(response.clusterArns ?? []));
+    nextToken = response.nextToken;
+  } while (nextToken);
+  return arns;
+}
+
+/** `arn:…:service/cluster/name` (or the old `service/name` form) → name. */
+export function nameFromArn(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+function isMissingTaskDefinition(error: unknown): boolean {
+  const e = error as { name?: string; message?: string };
+  return (
+    e.name === 'ClientException' &&
+    /unable to describe|does not exist|not found|invalid revision/i.test(e.message ?? '')
+  );
+}
+
+async function describeTaskDefinition(
+  clients: AwsClients,
+  reference: string,
+): Promise<LiveTaskDefinition | undefined> {
+  try {
+    const response = await clients.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] }),
+    );
+    if (!response.taskDefinition) return undefined;
+    return plain<LiveTaskDefinition>({
+      taskDefinition: response.taskDefinition as AwsObject,
+      tags: (response.tags ?? []).map((tag) => ({ key: tag.key ?? '', value: tag.value ?? '' })),
+    });
+  } catch (error) {
+    if (isMissingTaskDefinition(error)) return undefined;
+    throw toAwsError('DescribeTaskDefinition', error);
+  }
+}
+
+/** Describes revisions by ARN, answering from the cache first (revisions are immutable). */
+export async function describeRevisions(
+  clients: AwsClients,
+  arns: readonly string[],
+  cache: TaskDefinitionCache,
+): Promise<Map<string, LiveTaskDefinition>> {
+  const out = new Map<string, LiveTaskDefinition>();
+  const missing: string[] = [];
+  for (const arn of new Set(arns)) {
+    const cached = cache.get(arn);
+    if (cached) out.set(arn, cached);
+    else missing.push(arn);
+  }
+  const described = await mapLimit(missing, READ_CONCURRENCY, (arn) => describeTaskDefinition(clients, arn));
+  missing.forEach((arn, index) => {
+    const td = described[index];
+    if (!td) return;
+    cache.set(arn, td);
+    out.set(arn, td);
+  });
+  return out;
+}
+
+/**
+ * The latest ACTIVE revision of each family: DescribeTaskDefinition by family name answers exactly
+ * that in one call (and the answer fills the cache by ARN). Never cached by family: a newer revision
+ * can appear at any time.
+ */
+export async function describeLatestRevisions(
+  clients: AwsClients,
+  families: readonly string[],
+  cache: TaskDefinitionCache,
+): Promise<Map<string, { arn: string; td: LiveTaskDefinition }>> {
+  const out = new Map<string, { arn: string; td: LiveTaskDefinition }>();
+  const described = await mapLimit(families, READ_CONCURRENCY, (family) =>
+    describeTaskDefinition(clients, family),
+  );
+  families.forEach((family, index) => {
+    const td = described[index];
+    const arn = td?.taskDefinition.taskDefinitionArn;
+    if (!td || typeof arn !== 'string' || td.taskDefinition.status !== 'ACTIVE') return;
+    cache.set(arn, td);
+    out.set(family, { arn, td });
+  });
+  return out;
+}

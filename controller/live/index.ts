@@ -1,0 +1,299 @@
+// live/: the only AWS reader. Reads exactly what the diff of one desired state needs, batched.
+import type { AwsClients } from '../aws/clients.js';
+import { isOwnedBy } from '../diff/normalize/tags.js';
+import { parseTaskDefinitionRef } from '../diff/normalize/task-definition-ref.js';
+import { taskDefinitionMatches } from '../diff/task-definition.js';
+import type {
+  DesiredScalingPolicy,
+  DesiredService,
+  DesiredState,
+  DesiredTaskDefinition,
+} from '../manifest/model.js';
+import {
+  describeScalableTargets,
+  describeScalingPolicies,
+  describeScheduledActions,
+  scalableTargetTags,
+} from './autoscaling-reads.js';
+import { mapLimit } from './batch.js';
+import {
+  describeClusters,
+  describeLatestRevisions,
+  describeRevisions,
+  describeServices,
+  listClusterArns,
+  listServiceArns,
+  nameFromArn,
+  READ_CONCURRENCY,
+} from './ecs-reads.js';
+import {
+  type AwsObject,
+  type LiveState,
+  type LiveTaskDefinition,
+  type OrphanRef,
+  serviceKey,
+  serviceResourceId,
+} from './model.js';
+import { TaskDefinitionCache } from './task-definition-cache.js';
+
+export { TaskDefinitionCache } from './task-definition-cache.js';
+
+export interface ReadLiveOptions {
+  /** The managed-by tag value that marks resources as this controller's. */
+  readonly instance: string;
+  /** Also find owned resources that left Git (prune and status). Costs List* calls. */
+  readonly discoverOrphans?: boolean;
+  /** Shared across passes; a new one per call when absent. */
+  readonly cache?: TaskDefinitionCache;
+}
+
+function ofKind<K extends DesiredState['resources'][number]['kind']>(desired: DesiredState, kind: K) {
+  return desired.resources.filter((r) => r.kind === kind) as Extract<
+    DesiredState['resources'][number],
+    { kind: K }
+  >[];
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+export async function readLive(
+  clients: AwsClients,
+  desired: DesiredState,
+  options: ReadLiveOptions,
+): Promise<LiveState> {
+  const cache = options.cache ?? new TaskDefinitionCache();
+  const clustersWanted = ofKind(desired, 'Cluster');
+  const servicesWanted = ofKind(desired, 'Service');
+  const taskDefinitionsWanted = ofKind(desired, 'TaskDefinition');
+  const policiesWanted = ofKind(desired, 'ScalingPolicy');
+
+  // 1. Clusters: the desired ones plus every cluster a desired service lives in.
+  const clusterNames = [
+    ...new Set([
+      ...clustersWanted.map((c) => c.clusterName),
+      ...servicesWanted.map((s) => s.cluster.clusterName),
+    ]),
+  ].sort();
+  const withConfiguration = clustersWanted.some((c) => c.spec.configuration !== undefined);
+  const clusters = await describeClusters(clients, clusterNames, withConfiguration);
+
+  // 2. Services, one batch list per existing cluster.
+  const services = new Map<string, AwsObject>();
+  const byCluster = groupBy(
+    servicesWanted.filter((s) => clusters.has(s.cluster.clusterName)),
+    (s) => s.cluster.clusterName,
+  );
+  await mapLimit([...byCluster], READ_CONCURRENCY, async ([cluster, wanted]) => {
+    const found = await describeServices(clients, cluster, [...new Set(wanted.map((s) => s.serviceName))]);
+    for (const [name, service] of found) services.set(serviceKey(cluster, name), service);
+  });
+
+  // 3. The revisions desired services run now (cache: 0 calls when warm).
+  const runningArns = servicesWanted
+    .map((s) => services.get(serviceKey(s.cluster.clusterName, s.serviceName))?.taskDefinition)
+    .filter((arn): arn is string => typeof arn === 'string');
+  const taskDefinitions = new Map<string, LiveTaskDefinition>(
+    await describeRevisions(clients, runningArns, cache),
+  );
+
+  // 4. Latest ACTIVE revision, only for families where the diff needs it.
+  const families = new Set<string>();
+  for (const td of taskDefinitionsWanted) {
+    if (needsLatestRevision(td, servicesWanted, services, taskDefinitions)) families.add(td.family);
+  }
+  for (const service of servicesWanted) {
+    if (service.taskDefinition.type !== 'external') continue;
+    const parsed = parseTaskDefinitionRef(service.taskDefinition.value);
+    if (parsed.revision === undefined) families.add(parsed.family);
+  }
+  const latestRevisions: Record<string, string> = {};
+  for (const [family, { arn, td }] of await describeLatestRevisions(clients, [...families].sort(), cache)) {
+    latestRevisions[family] = arn;
+    taskDefinitions.set(arn, td);
+  }
+
+  // 5. Autoscaling of existing desired services (all of them when looking for orphaned policies).
+  const serviceById = new Map(servicesWanted.map((s) => [s.name, s]));
+  const targetIds = new Set<string>();
+  for (const policy of policiesWanted) {
+    const service = serviceById.get(policy.serviceName);
+    if (!service || services.has(serviceKey(service.cluster.clusterName, service.serviceName)))
+      targetIds.add(policy.resourceId);
+  }
+  if (options.discoverOrphans) {
+    for (const service of servicesWanted) {
+      if (services.has(serviceKey(service.cluster.clusterName, service.serviceName))) {
+        targetIds.add(serviceResourceId(service.cluster.clusterName, service.serviceName));
+      }
+    }
+  }
+  const scaling = await readScaling(clients, [...targetIds].sort());
+
+  const state: Mutable<LiveState> = {
+    clusters: Object.fromEntries(clusters),
+    services: Object.fromEntries(services),
+    taskDefinitions: Object.fromEntries(taskDefinitions),
+    latestRevisions,
+    scalableTargets: Object.fromEntries(scaling.targets),
+    scalingPolicies: Object.fromEntries(scaling.policies),
+    scheduledActions: Object.fromEntries(scaling.actions),
+    scalableTargetTags: {},
+    orphans: [],
+  };
+  if (options.discoverOrphans) await discoverOrphans(clients, desired, state, options.instance, cache);
+  return state;
+}
+
+type Mutable<T> = { -readonly [P in keyof T]: T[P] };
+
+/** The diff needs a family's latest revision unless every service using it already runs the desired content. */
+function needsLatestRevision(
+  td: DesiredTaskDefinition,
+  servicesWanted: readonly DesiredService[],
+  services: ReadonlyMap<string, AwsObject>,
+  taskDefinitions: ReadonlyMap<string, LiveTaskDefinition>,
+): boolean {
+  const consumers = servicesWanted.filter(
+    (s) => s.taskDefinition.type === 'manifest' && s.taskDefinition.name === td.name,
+  );
+  if (consumers.length === 0) return true;
+  return consumers.some((service) => {
+    const arn = services.get(serviceKey(service.cluster.clusterName, service.serviceName))?.taskDefinition;
+    return typeof arn !== 'string' || !taskDefinitionMatches(td, taskDefinitions.get(arn));
+  });
+}
+
+async function readScaling(clients: AwsClients, resourceIds: readonly string[]) {
+  const targets =
+    resourceIds.length > 0
+      ? await describeScalableTargets(clients, resourceIds)
+      : new Map<string, AwsObject>();
+  const existing = [...targets.keys()].sort();
+  const [policies, actions] =
+    existing.length > 0
+      ? await Promise.all([
+          describeScalingPolicies(clients, existing),
+          describeScheduledActions(clients, existing),
+        ])
+      : [new Map<string, AwsObject[]>(), new Map<string, AwsObject[]>()];
+  return { targets, policies, actions };
+}
+
+/**
+ * Owned resources that no manifest mentions: owned clusters (ListClusters + DescribeClusters),
+ * owned services in desired and owned clusters (ListServices + DescribeServices), the owned task
+ * definition families those services run, and scalable targets of orphaned services or of desired
+ * services without a ScalingPolicy manifest (owned by tag).
+ */
+async function discoverOrphans(
+  clients: AwsClients,
+  desired: DesiredState,
+  state: Mutable<LiveState>,
+  instance: string,
+  cache: TaskDefinitionCache,
+): Promise<void> {
+  const orphans: OrphanRef[] = [];
+  const desiredClusters = new Set(ofKind(desired, 'Cluster').map((c) => c.clusterName));
+  const servicesWanted = ofKind(desired, 'Service');
+  const families = new Set(ofKind(desired, 'TaskDefinition').map((td) => td.family));
+
+  // Owned clusters anywhere in the account/region.
+  const known = new Map(Object.entries(state.clusters));
+  const others = (await listClusterArns(clients)).map(nameFromArn).filter((name) => !known.has(name));
+  const described =
+    others.length > 0 ? await describeClusters(clients, others, false) : new Map<string, AwsObject>();
+  const ownedClusters: string[] = [];
+  for (const [name, cluster] of [...known, ...described]) {
+    if (!isOwnedBy(cluster.tags, instance)) continue;
+    ownedClusters.push(name);
+    if (!desiredClusters.has(name)) {
+      orphans.push({ kind: 'Cluster', name, arn: String(cluster.clusterArn ?? ''), live: cluster });
+    }
+  }
+
+  // Owned services that left Git, in every cluster we look after.
+  const wantedByCluster = groupBy(servicesWanted, (s) => s.cluster.clusterName);
+  const clusters = [...new Set([...Object.keys(state.clusters), ...ownedClusters])].sort();
+  const orphanServices: { cluster: string; service: AwsObject }[] = [];
+  await mapLimit(clusters, READ_CONCURRENCY, async (cluster) => {
+    const wanted = new Set((wantedByCluster.get(cluster) ?? []).map((s) => s.serviceName));
+    const names = (await listServiceArns(clients, cluster))
+      .map(nameFromArn)
+      .filter((name) => !wanted.has(name));
+    if (names.length === 0) return;
+    for (const [, service] of await describeServices(clients, cluster, names)) {
+      if (isOwnedBy(service.tags, instance)) orphanServices.push({ cluster, service });
+    }
+  });
+  orphanServices.sort((a, b) =>
+    `${a.cluster}/${a.service.serviceName}`.localeCompare(`${b.cluster}/${b.service.serviceName}`),
+  );
+  for (const { cluster, service } of orphanServices) {
+    orphans.push({
+      kind: 'Service',
+      name: String(service.serviceName),
+      clusterName: cluster,
+      arn: String(service.serviceArn ?? ''),
+      live: service,
+    });
+  }
+
+  // Task definition families run by orphaned services, when owned and not desired.
+  const orphanArns = orphanServices
+    .map((o) => o.service.taskDefinition)
+    .filter((a): a is string => typeof a === 'string');
+  const revisions = await describeRevisions(clients, orphanArns, cache);
+  const seenFamilies = new Set<string>();
+  for (const [arn, td] of revisions) {
+    const family = String(td.taskDefinition.family ?? parseTaskDefinitionRef(arn).family);
+    if (families.has(family) || seenFamilies.has(family) || !isOwnedBy(td.tags, instance)) continue;
+    seenFamilies.add(family);
+    orphans.push({ kind: 'TaskDefinition', name: family, arn });
+  }
+
+  // Scalable targets: of orphaned services (owned with them), and of desired services without a ScalingPolicy manifest (owned by tag).
+  const policyTargets = new Set(
+    ofKind(desired, 'ScalingPolicy').map((p: DesiredScalingPolicy) => p.resourceId),
+  );
+  const orphanTargetIds = orphanServices.map(({ cluster, service }) =>
+    serviceResourceId(cluster, String(service.serviceName)),
+  );
+  const orphanTargets =
+    orphanTargetIds.length > 0 ? await describeScalableTargets(clients, orphanTargetIds) : new Map();
+  for (const [resourceId, target] of orphanTargets) {
+    const [, cluster = '', name = ''] = resourceId.split('/');
+    orphans.push({
+      kind: 'ScalingPolicy',
+      name,
+      clusterName: cluster,
+      arn: String(target.ScalableTargetARN ?? ''),
+      live: target,
+    });
+  }
+  const tags: Record<string, Record<string, string>> = { ...state.scalableTargetTags };
+  for (const [resourceId, target] of Object.entries(state.scalableTargets)) {
+    if (policyTargets.has(resourceId) || typeof target.ScalableTargetARN !== 'string') continue;
+    tags[resourceId] = await scalableTargetTags(clients, target.ScalableTargetARN);
+    if (isOwnedBy(tags[resourceId], instance)) {
+      const [, cluster = '', name = ''] = resourceId.split('/');
+      orphans.push({
+        kind: 'ScalingPolicy',
+        name,
+        clusterName: cluster,
+        arn: target.ScalableTargetARN,
+        live: target,
+      });
+    }
+  }
+  state.scalableTargetTags = tags;
+  state.orphans = orphans;
+}
