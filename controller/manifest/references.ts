@@ -270,11 +270,12 @@ export function resolveReferences(manifests: Manifests, sink: ProblemSink): Reso
         `${target.label} uses the DAEMON scheduling strategy, which cannot be autoscaled`,
       );
     }
-    if (target.spec.desiredCount !== undefined) {
+    const desired = target.spec.desiredCount;
+    if (desired !== undefined && (desired < policy.spec.minCapacity || desired > policy.spec.maxCapacity)) {
       sink.warn(
         target,
         '/spec/desiredCount',
-        `is only used when the service is created: ${policy.label} owns the task count afterwards`,
+        `${desired} is outside ${policy.label}'s range ${policy.spec.minCapacity}–${policy.spec.maxCapacity}; it is only used when the service is created and autoscaling then moves it into the range`,
       );
     }
   }
