@@ -1,0 +1,372 @@
+// A Git repository as the source of desired state: cloned once into a cache folder, then fetched.
+// The cache is ours alone, so resetting its working tree to the remote head is how force-pushes are
+// followed. Every git call is serialized: the loop's fetch, the poller and webhooks never race.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { SourceConfig } from '../config.js';
+import type { ManifestProblem } from '../errors.js';
+import type { Logger } from '../log.js';
+import { setCondition } from '../status/conditions.js';
+import type { SourceStatus } from '../status/model.js';
+import { Backoff } from './backoff.js';
+import { fetchUrlFor, type GitAuth, isRemoteUrl, redactUrl, runGit } from './git-command.js';
+import { classifyGitError, type SourceFailureReason, summarizeGitError } from './git-errors.js';
+import { readManifestFolder } from './read-folder.js';
+import { SourceFetchError } from './source-error.js';
+import type { CommitInfo, Snapshot, Source, SourceDescription, SourceOptions } from './types.js';
+
+const DEFAULT_BACKOFF_MAX_MS = 5 * 60_000;
+const DEFAULT_GIT_TIMEOUT_MS = 2 * 60_000;
+
+/** The folder inside the cache for one repository + branch. */
+export function cacheFolderName(url: string, branch: string): string {
+  return createHash('sha256').update(`${url}\n${branch}`).digest('hex').slice(0, 16);
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+function shortSha(revision: string): string {
+  return revision.slice(0, 12);
+}
+
+export class GitSource implements Source {
+  private readonly fetchUrl: string;
+  private readonly displayUrl: string;
+  private readonly cachePath: string;
+  private readonly auth: GitAuth;
+  private readonly backoff: Backoff;
+  private readonly gitTimeoutMs: number;
+  private queue: Promise<unknown> = Promise.resolve();
+  private current?: Snapshot;
+  private delivered?: string;
+  private state: SourceStatus;
+  private readonly watchers = new Set<() => void>();
+  private timer?: NodeJS.Timeout;
+  private polling = false;
+  private closed = false;
+
+  constructor(
+    private readonly config: SourceConfig & { readonly repo: string },
+    private readonly logger: Logger,
+    options: SourceOptions = {},
+  ) {
+    const cwd = options.cwd ?? process.cwd();
+    this.fetchUrl = fetchUrlFor(config.repo, cwd);
+    this.displayUrl = redactUrl(isRemoteUrl(config.repo) ? config.repo : resolve(cwd, config.repo));
+    this.cachePath = resolve(cwd, config.cacheDir, cacheFolderName(redactUrl(this.fetchUrl), config.branch));
+    this.auth = {
+      ...(config.gitToken ? { token: config.gitToken } : {}),
+      ...(config.sshKeyFile ? { sshKeyFile: config.sshKeyFile } : {}),
+      ...(config.knownHostsFile ? { knownHostsFile: config.knownHostsFile } : {}),
+    };
+    this.backoff = new Backoff({
+      initialMs: config.pollMs,
+      maxMs: Math.max(config.pollMs, options.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS),
+    });
+    this.gitTimeoutMs = options.gitTimeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
+    this.state = {
+      type: 'git',
+      url: this.displayUrl,
+      branch: config.branch,
+      dir: config.dir,
+      condition: {
+        type: 'Source',
+        status: 'Unknown',
+        reason: 'NotFetched',
+        message: 'not fetched yet',
+        lastTransitionTime: new Date().toISOString(),
+      },
+    };
+  }
+
+  describe(): SourceDescription {
+    return { type: 'git', url: this.displayUrl, branch: this.config.branch, dir: this.config.dir };
+  }
+
+  status(): SourceStatus {
+    return this.state;
+  }
+
+  /** Where the clone lives (the status branch writer and tests use it). */
+  get cacheDirectory(): string {
+    return this.cachePath;
+  }
+
+  fetch(): Promise<{ snapshot: Snapshot; changed: boolean }> {
+    return this.serialize(async () => {
+      const snapshot = await this.fetchSnapshot();
+      const changed = snapshot.revision !== this.delivered;
+      this.delivered = snapshot.revision;
+      return { snapshot, changed };
+    });
+  }
+
+  watch(onChange: () => void): () => void {
+    this.watchers.add(onChange);
+    if (!this.timer && !this.polling) this.schedule(this.config.pollMs);
+    return () => {
+      this.watchers.delete(onChange);
+      if (this.watchers.size === 0 && this.timer) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+      }
+    };
+  }
+
+  trigger(): void {
+    if (this.closed || this.watchers.size === 0) return;
+    this.backoff.reset();
+    if (this.polling) {
+      // A poll is under way; poll again right after it so this push is not missed.
+      this.pendingTrigger = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private pendingTrigger = false;
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.watchers.clear();
+    await this.queue.catch(() => undefined);
+  }
+
+  private serialize<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.poll();
+    }, delayMs);
+  }
+
+  /** One poll: `git ls-remote` only, so an unchanged remote costs a single round trip. */
+  private async poll(): Promise<void> {
+    if (this.closed || this.watchers.size === 0) return;
+    this.polling = true;
+    let delay = this.config.pollMs;
+    try {
+      const remote = await this.serialize(() => this.remoteHead());
+      this.backoff.reset();
+      if (remote !== this.current?.revision) {
+        this.logger.info(
+          { source: this.displayUrl, branch: this.config.branch, revision: remote },
+          'source: new revision on the remote',
+        );
+        for (const watcher of [...this.watchers]) watcher();
+      } else if (this.state.condition.status !== 'True' && this.current) {
+        this.markFetched(this.current, 'Fetched', `remote reachable again; at ${shortSha(remote)}`);
+      }
+    } catch (error) {
+      const failure = this.recordFailure(error);
+      delay = this.backoff.fail();
+      this.logger.warn(
+        { source: this.displayUrl, reason: failure.reason, attempt: this.backoff.attempts, retryInMs: delay },
+        `source: poll failed: ${failure.message}`,
+      );
+    } finally {
+      this.polling = false;
+    }
+    if (this.pendingTrigger) {
+      this.pendingTrigger = false;
+      delay = 0;
+    }
+    if (!this.closed && this.watchers.size > 0) this.schedule(delay);
+  }
+
+  private git(args: readonly string[], cwd: string, timeout = true): Promise<string> {
+    return runGit(args, { cwd, auth: this.auth, ...(timeout ? { timeoutMs: this.gitTimeoutMs } : {}) });
+  }
+
+  private async remoteHead(): Promise<string> {
+    const ref = `refs/heads/${this.config.branch}`;
+    const output = await this.git(['ls-remote', this.fetchUrl, ref], process.cwd());
+    const line = output.split('\n').find((l) => l.endsWith(`\t${ref}`));
+    if (!line) {
+      throw new SourceFetchError('BranchNotFound', `branch "${this.config.branch}" not found on the remote`);
+    }
+    return line.split('\t')[0] ?? '';
+  }
+
+  private async fetchSnapshot(): Promise<Snapshot> {
+    try {
+      let reason: 'Fetched' | 'CacheRecloned' = 'Fetched';
+      if (!(await this.cacheIsUsable())) {
+        if (existsSync(this.cachePath)) {
+          reason = 'CacheRecloned';
+          this.logger.warn({ cache: this.cachePath }, 'source: cache is corrupt; cloning again');
+        }
+        await this.clone();
+      } else {
+        try {
+          await this.update();
+        } catch (error) {
+          if (classifyGitError(error) !== 'CacheCorrupt') throw error;
+          reason = 'CacheRecloned';
+          this.logger.warn(
+            { cache: this.cachePath, error: summarizeGitError(error) },
+            'source: cache is corrupt; cloning again',
+          );
+          await this.clone();
+        }
+      }
+      const snapshot = await this.readSnapshot();
+      if (snapshot.revision !== this.current?.revision) {
+        this.logger.info(
+          { source: this.displayUrl, branch: this.config.branch, revision: snapshot.revision },
+          `source: at ${shortSha(snapshot.revision)} ${snapshot.commit?.message.split('\n')[0] ?? ''}`.trim(),
+        );
+      }
+      this.current = snapshot;
+      const message =
+        reason === 'CacheRecloned'
+          ? `cache was corrupt and was cloned again; at ${shortSha(snapshot.revision)}`
+          : `fetched ${shortSha(snapshot.revision)} from ${this.config.branch}`;
+      this.markFetched(snapshot, reason, message);
+      return snapshot;
+    } catch (error) {
+      const failure = this.recordFailure(error);
+      this.logger.warn({ source: this.displayUrl, reason: failure.reason }, `source: ${failure.message}`);
+      throw failure;
+    }
+  }
+
+  /** A cache we can trust: a repository whose top level is the cache folder itself, with a readable HEAD. */
+  private async cacheIsUsable(): Promise<boolean> {
+    if (!existsSync(join(this.cachePath, '.git'))) return false;
+    try {
+      const top = (await this.git(['rev-parse', '--show-toplevel'], this.cachePath, false)).trim();
+      if ((await realpath(top)) !== (await realpath(this.cachePath))) return false;
+      await this.git(['rev-parse', '--verify', '--quiet', 'HEAD^{tree}'], this.cachePath, false);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async clone(): Promise<void> {
+    const parent = dirname(this.cachePath);
+    await mkdir(parent, { recursive: true });
+    // Clone next to the final place and rename, so a half-finished clone never looks like a cache.
+    const temporary = `${this.cachePath}.tmp-${process.pid}-${Date.now()}`;
+    try {
+      await this.git(
+        [
+          'clone',
+          '--depth',
+          '1',
+          '--single-branch',
+          '--no-tags',
+          '--branch',
+          this.config.branch,
+          this.fetchUrl,
+          temporary,
+        ],
+        parent,
+      );
+      await rm(this.cachePath, { recursive: true, force: true });
+      await rename(temporary, this.cachePath);
+    } finally {
+      await rm(temporary, { recursive: true, force: true });
+    }
+  }
+
+  private async update(): Promise<void> {
+    const branch = this.config.branch;
+    const tracking = `refs/remotes/origin/${branch}`;
+    // The leading + accepts non-fast-forward updates: a force-push replaces what we follow.
+    await this.git(
+      ['fetch', '--depth', '1', '--no-tags', '--prune', 'origin', `+refs/heads/${branch}:${tracking}`],
+      this.cachePath,
+    );
+    await this.git(['reset', '--hard', '--quiet', tracking], this.cachePath, false);
+    await this.git(['clean', '-ffdxq'], this.cachePath, false);
+  }
+
+  private async readSnapshot(): Promise<Snapshot> {
+    const format = ['%H', '%an <%ae>', '%cI', '%B'].join('%x1f');
+    const output = await this.git(['log', '-1', `--format=${format}`, 'HEAD'], this.cachePath, false);
+    const [sha = '', author = '', committedAt = '', ...rest] = output.split('\x1f');
+    const commit: CommitInfo = {
+      sha: sha.trim(),
+      author,
+      committedAt: new Date(committedAt),
+      message: rest.join('\x1f').trim(),
+    };
+    const root = resolve(this.cachePath, this.config.dir);
+    if (!isInside(this.cachePath, root)) {
+      throw new SourceFetchError('PathNotFound', `--dir "${this.config.dir}" points outside the repository`);
+    }
+    const exists = await stat(root).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!exists) {
+      // A missing folder is a broken revision, not "everything was deleted": reject it as a whole.
+      const problem: ManifestProblem = {
+        location: { file: this.config.dir, line: 1, column: 1 },
+        message: `folder "${this.config.dir}" does not exist in revision ${shortSha(commit.sha)}`,
+      };
+      return { revision: commit.sha, root, files: [], problems: [problem], commit };
+    }
+    const { files, problems } = await readManifestFolder(root);
+    return { revision: commit.sha, root, files, problems, commit };
+  }
+
+  private markFetched(snapshot: Snapshot, reason: string, message: string): void {
+    const now = new Date();
+    const { lastFetchError: _dropped, ...rest } = this.state;
+    this.state = {
+      ...rest,
+      revision: snapshot.revision,
+      ...(snapshot.commit
+        ? {
+            commitMessage: snapshot.commit.message.split('\n')[0] ?? '',
+            committedAt: snapshot.commit.committedAt.toISOString(),
+          }
+        : {}),
+      lastFetchAt: now.toISOString(),
+      condition: setCondition(
+        [this.state.condition],
+        { type: 'Source', status: 'True', reason, message },
+        now,
+      )[0]!,
+    };
+  }
+
+  private recordFailure(error: unknown): SourceFetchError {
+    const reason: SourceFailureReason =
+      error instanceof SourceFetchError ? error.reason : classifyGitError(error);
+    const raw = error instanceof SourceFetchError ? error.message : summarizeGitError(error);
+    const detail = this.config.gitToken ? raw.split(this.config.gitToken).join('[redacted]') : raw;
+    const message = `${reason}: ${this.displayUrl} (${this.config.branch}): ${detail}`;
+    const now = new Date();
+    this.state = {
+      ...this.state,
+      lastFetchAt: now.toISOString(),
+      lastFetchError: message,
+      condition: setCondition(
+        [this.state.condition],
+        { type: 'Source', status: 'False', reason, message },
+        now,
+      )[0]!,
+    };
+    return error instanceof SourceFetchError
+      ? new SourceFetchError(reason, message, { cause: error.cause ?? error })
+      : new SourceFetchError(reason, message, { cause: error });
+  }
+}

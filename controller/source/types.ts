@@ -1,0 +1,60 @@
+// What every source (Git repository or plain folder) offers the reconcile loop.
+import type { ManifestProblem } from '../errors.js';
+import type { ManifestFile } from '../manifest/model.js';
+import type { SourceStatus } from '../status/model.js';
+
+export type { ManifestFile };
+
+export interface CommitInfo {
+  readonly sha: string;
+  readonly message: string;
+  readonly author: string;
+  readonly committedAt: Date;
+}
+
+/** One revision of the manifests, read from disk. */
+export interface Snapshot {
+  /** Commit sha, or `sha256:<12 hex>` of a folder's content. */
+  readonly revision: string;
+  /** Absolute folder holding the manifests. */
+  readonly root: string;
+  readonly files: readonly ManifestFile[];
+  readonly problems: readonly ManifestProblem[];
+  readonly commit?: CommitInfo;
+}
+
+export interface SourceDescription {
+  readonly type: 'git' | 'folder';
+  /** Repository URL (credentials stripped) or folder path. */
+  readonly url: string;
+  readonly branch?: string;
+  readonly dir?: string;
+}
+
+export interface Source {
+  /**
+   * Brings the source up to date and reads the manifests. Throws SourceError when that fails (the
+   * failure is also recorded in status()); a failure never yields a different snapshot.
+   * `changed` is true when the revision differs from the previous successful fetch().
+   */
+  fetch(): Promise<{ snapshot: Snapshot; changed: boolean }>;
+  /** Polls (Git) or watches (folder) and calls onChange when the revision moves. Returns a stop function. */
+  watch(onChange: () => void): () => void;
+  /** Check now (a push webhook arrived): the watchers are told at once if the revision moved. */
+  trigger(): void;
+  status(): SourceStatus;
+  describe(): SourceDescription;
+  close(): Promise<void>;
+}
+
+/** Knobs for tests and embedding; production uses the defaults. */
+export interface SourceOptions {
+  /** Longest wait between polls while the remote keeps failing (default 5 minutes). */
+  readonly backoffMaxMs?: number;
+  /** Debounce of folder change events (default 300 ms). */
+  readonly debounceMs?: number;
+  /** Base directory for relative paths (default process.cwd()). */
+  readonly cwd?: string;
+  /** Upper bound of one git network command (default 2 minutes). */
+  readonly gitTimeoutMs?: number;
+}
