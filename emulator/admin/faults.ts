@@ -1,0 +1,135 @@
+// Fault injection rules set through the admin API: throttling, 5xx, latency, dropped connections
+// after the write is applied, and ECS-shaped rate limiting.
+import type { JsonObject } from '../state.js';
+import { RateLimiter } from './rate-limits.js';
+
+export type FaultKind = 'throttle' | 'server-error' | 'latency' | 'drop-after-commit';
+
+export interface FaultRule {
+  readonly id: number;
+  /** `ecs:UpdateService`, or undefined / `*` for every operation. */
+  readonly operation?: string;
+  readonly kind: FaultKind;
+  /** Matching calls left (undefined = unlimited). */
+  remaining?: number;
+  readonly latencyMs?: number;
+  readonly match?: { readonly service?: string };
+}
+
+export interface FaultDecision {
+  readonly latencyMs: number;
+  readonly fail?: 'throttle' | 'server-error';
+  readonly dropAfterCommit: boolean;
+}
+
+export class FaultError extends Error {}
+
+/** The service a request is about, for `match.service`. */
+function serviceNamesOf(body: JsonObject): string[] {
+  const names: string[] = [];
+  const add = (value: unknown) => {
+    if (typeof value === 'string' && value !== '') names.push(value.split('/').pop() ?? value);
+  };
+  add(body.service);
+  add(body.serviceName);
+  if (Array.isArray(body.services)) body.services.forEach(add);
+  if (typeof body.ResourceId === 'string' && body.ResourceId.startsWith('service/')) add(body.ResourceId);
+  return names;
+}
+
+export class Faults {
+  private rules: FaultRule[] = [];
+  private nextId = 1;
+  private limiter: RateLimiter | undefined;
+
+  add(spec: JsonObject): FaultRule | { kind: 'rate-limit'; operation?: string } {
+    const kind = spec.kind;
+    const operation =
+      typeof spec.operation === 'string' && spec.operation !== '*' ? spec.operation : undefined;
+    if (operation !== undefined && !/^(ecs|application-autoscaling):[A-Za-z]+$/.test(operation)) {
+      throw new FaultError(
+        'operation must look like "ecs:UpdateService" or "application-autoscaling:PutScalingPolicy"',
+      );
+    }
+    if (kind === 'rate-limit') {
+      const scope = new Set(this.limiter?.scope ?? []);
+      if (operation) scope.add(operation);
+      this.limiter = new RateLimiter(
+        operation && (this.limiter === undefined || this.limiter.scope) ? scope : undefined,
+      );
+      return { kind: 'rate-limit', ...(operation ? { operation } : {}) };
+    }
+    if (
+      kind !== 'throttle' &&
+      kind !== 'server-error' &&
+      kind !== 'latency' &&
+      kind !== 'drop-after-commit'
+    ) {
+      throw new FaultError(
+        'kind must be one of throttle, server-error, latency, drop-after-commit, rate-limit',
+      );
+    }
+    const count = spec.count;
+    if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 1)) {
+      throw new FaultError('count must be an integer >= 1');
+    }
+    const latencyMs = spec.latencyMs;
+    if (kind === 'latency' && (typeof latencyMs !== 'number' || latencyMs < 0)) {
+      throw new FaultError('latency faults need latencyMs >= 0');
+    }
+    const match = spec.match as JsonObject | undefined;
+    const rule: FaultRule = {
+      id: this.nextId++,
+      kind,
+      ...(operation ? { operation } : {}),
+      ...(typeof count === 'number' ? { remaining: count } : {}),
+      ...(typeof latencyMs === 'number' ? { latencyMs } : {}),
+      ...(match && typeof match.service === 'string' ? { match: { service: match.service } } : {}),
+    };
+    this.rules.push(rule);
+    return rule;
+  }
+
+  clear(): void {
+    this.rules = [];
+    this.limiter = undefined;
+  }
+
+  list(): { rules: FaultRule[]; rateLimit: { enabled: boolean; operations?: string[] } } {
+    return {
+      rules: this.rules.map((rule) => ({ ...rule })),
+      rateLimit: {
+        enabled: this.limiter !== undefined,
+        ...(this.limiter?.scope ? { operations: [...this.limiter.scope] } : {}),
+      },
+    };
+  }
+
+  get empty(): boolean {
+    return this.rules.length === 0 && this.limiter === undefined;
+  }
+
+  /** What happens to this call; consumes counted rules. */
+  decide(region: string, operationKey: string, body: JsonObject): FaultDecision {
+    let latencyMs = 0;
+    let fail: FaultDecision['fail'];
+    let dropAfterCommit = false;
+    if (this.limiter && !this.limiter.allow(region, operationKey)) fail = 'throttle';
+    let names: string[] | undefined;
+    for (const rule of this.rules) {
+      if (rule.remaining === 0) continue;
+      if (rule.operation !== undefined && rule.operation !== operationKey) continue;
+      if (rule.match?.service !== undefined) {
+        names ??= serviceNamesOf(body);
+        if (!names.includes(rule.match.service)) continue;
+      }
+      if (rule.kind === 'latency') latencyMs += rule.latencyMs ?? 0;
+      else if (fail !== undefined || dropAfterCommit) continue;
+      else if (rule.kind === 'drop-after-commit') dropAfterCommit = true;
+      else fail = rule.kind;
+      if (rule.remaining !== undefined) rule.remaining--;
+    }
+    this.rules = this.rules.filter((rule) => rule.remaining !== 0);
+    return { latencyMs, dropAfterCommit, ...(fail ? { fail } : {}) };
+  }
+}

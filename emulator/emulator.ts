@@ -1,0 +1,149 @@
+// The emulator's core, independent of HTTP: state + clock + simulator + faults + call counts.
+
+import { Faults } from './admin/faults.js';
+import { Clock } from './clock.js';
+import type { OpContext, RuntimeConfig } from './context.js';
+import { Simulator } from './ecs/simulation.js';
+import {
+  compileFailPattern,
+  DEFAULT_ACCOUNT_ID,
+  DEFAULT_REGION,
+  DEFAULT_TIMINGS,
+  type EmulatorOptions,
+} from './options.js';
+import { loadStateFile, StatePersister } from './persistence/state-file.js';
+import { type EmulatorState, emptyState, type Json, type JsonObject, regionOf } from './state.js';
+import { ApiError } from './wire/errors.js';
+import { OPERATIONS, type ServiceName } from './wire/operations.js';
+
+export interface CallResult {
+  readonly status: number;
+  readonly body: Json;
+  readonly error?: ApiError;
+  /** Destroy the connection instead of answering (crash injection). */
+  readonly drop?: boolean;
+}
+
+export class Emulator {
+  readonly clock: Clock;
+  readonly faults = new Faults();
+  readonly config: RuntimeConfig;
+  readonly accountId: string;
+  readonly defaultRegion: string;
+  private state: EmulatorState;
+  private readonly simulator = new Simulator();
+  private readonly counts = new Map<string, number>();
+  readonly persister: StatePersister | undefined;
+
+  constructor(options: EmulatorOptions = {}) {
+    this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+    this.defaultRegion = options.defaultRegion ?? DEFAULT_REGION;
+    const loaded = options.stateFile ? loadStateFile(options.stateFile) : undefined;
+    const clockOptions = options.clock ?? { mode: 'real' as const };
+    // A restarted emulator continues its own timeline (never going back in time).
+    const start = loaded
+      ? clockOptions.mode === 'manual'
+        ? loaded.clockMs
+        : Math.max(Date.now(), loaded.clockMs)
+      : Date.now();
+    this.clock = new Clock(clockOptions, start);
+    this.state = loaded ?? emptyState(this.accountId, start);
+    const pattern = compileFailPattern(options.failImagePattern);
+    this.config = {
+      timings: { ...DEFAULT_TIMINGS, ...options.timings },
+      ...(pattern ? { failImagePattern: pattern } : {}),
+    };
+    this.persister = options.stateFile
+      ? new StatePersister(options.stateFile, () => this.snapshotForSave())
+      : undefined;
+  }
+
+  private context(region: string): OpContext {
+    return {
+      state: this.state,
+      region: regionOf(this.state, region),
+      regionName: region,
+      accountId: this.accountId,
+      nowMs: this.clock.now(),
+      config: this.config,
+      principal: `arn:aws:iam::${this.accountId}:root`,
+    };
+  }
+
+  count(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  calls(): Record<string, number> {
+    return Object.fromEntries([...this.counts].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  resetCalls(): void {
+    this.counts.clear();
+  }
+
+  /** Runs one API call (already counted and past fault injection). */
+  async call(service: ServiceName, operation: string, region: string, body: JsonObject): Promise<CallResult> {
+    const op = OPERATIONS[service].get(operation);
+    if (!op) {
+      const error = new ApiError('UnknownOperationException', `Unknown operation ${operation}`);
+      return { status: error.status, body: { __type: error.code, message: error.message }, error };
+    }
+    const ctx = this.context(region);
+    try {
+      this.simulator.sync(ctx);
+      const result = await op.handler(ctx, body);
+      if (op.mutating) {
+        this.simulator.markDirty(ctx.region);
+        this.simulator.sync(ctx);
+        this.persister?.schedule();
+      }
+      return { status: 200, body: result };
+    } catch (error) {
+      if (error instanceof ApiError) {
+        return { status: error.status, body: { __type: error.code, message: error.message }, error };
+      }
+      const wrapped =
+        service === 'ecs'
+          ? new ApiError('ServerException', `Internal error: ${(error as Error).message}`, 500)
+          : new ApiError('InternalServiceException', `Internal error: ${(error as Error).message}`, 500);
+      return { status: 500, body: { __type: wrapped.code, message: wrapped.message }, error: wrapped };
+    }
+  }
+
+  /** Brings every region up to now (after a clock jump, before a dump or a save). */
+  syncAll(): void {
+    for (const region of Object.keys(this.state.regions)) this.simulator.sync(this.context(region));
+  }
+
+  advance(seconds: number): void {
+    this.clock.advance(seconds);
+    this.syncAll();
+    this.persister?.schedule();
+  }
+
+  dump(): EmulatorState {
+    this.syncAll();
+    return this.snapshotForSave();
+  }
+
+  private snapshotForSave(): EmulatorState {
+    this.state.clockMs = this.clock.now();
+    return this.state;
+  }
+
+  reset(): void {
+    this.state = emptyState(this.accountId, this.clock.now());
+    this.persister?.schedule();
+  }
+
+  setFailImagePattern(source: string | undefined): void {
+    const pattern = compileFailPattern(source);
+    if (pattern) this.config.failImagePattern = pattern;
+    else delete this.config.failImagePattern;
+  }
+
+  regionFor(requestRegion: string | undefined): string {
+    return requestRegion ?? this.defaultRegion;
+  }
+}

@@ -1,0 +1,100 @@
+// node:http front: routes AWS JSON 1.1 calls (POST / with X-Amz-Target) and the admin API.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { handleAdmin } from './admin/routes.js';
+import type { Emulator } from './emulator.js';
+import type { JsonObject } from './state.js';
+import { ApiError } from './wire/errors.js';
+import { credentialScope, parseTarget, sendError, sendJson } from './wire/protocol.js';
+
+const MAX_BODY = 16 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new ApiError('ClientException', 'Request body too large.'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function handleApi(
+  emulator: Emulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  raw: string,
+): Promise<void> {
+  const target = parseTarget(req.headers['x-amz-target'] as string | undefined);
+  if (!target) {
+    sendError(res, new ApiError('UnknownOperationException', 'Missing or unknown X-Amz-Target header.'));
+    return;
+  }
+  const key = `${target.service}:${target.operation}`;
+  emulator.count(key);
+  let body: JsonObject;
+  try {
+    const parsed: unknown = raw.trim() === '' ? {} : JSON.parse(raw);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new SyntaxError('not an object');
+    body = parsed as JsonObject;
+  } catch {
+    const code = target.service === 'ecs' ? 'SerializationException' : 'SerializationException';
+    sendError(res, new ApiError(code, 'Start of structure or map found where not expected.'));
+    return;
+  }
+  const region = emulator.regionFor(credentialScope(req.headers.authorization).region);
+  const decision = emulator.faults.empty ? undefined : emulator.faults.decide(region, key, body);
+  if (decision && decision.latencyMs > 0) await delay(decision.latencyMs);
+  if (decision?.fail === 'throttle') {
+    sendError(res, new ApiError('ThrottlingException', 'Rate exceeded'));
+    return;
+  }
+  if (decision?.fail === 'server-error') {
+    const error =
+      target.service === 'ecs'
+        ? new ApiError('ServerException', 'Service Unavailable. Please try again later.', 500)
+        : new ApiError('InternalServiceException', 'Service Unavailable. Please try again later.', 500);
+    sendError(res, error);
+    return;
+  }
+  const result = await emulator.call(target.service, target.operation, region, body);
+  if (decision?.dropAfterCommit) {
+    // The write is applied; the client never hears about it.
+    req.socket.destroy();
+    return;
+  }
+  if (result.error) sendError(res, result.error);
+  else sendJson(res, 200, result.body);
+}
+
+export function createEmulatorServer(emulator: Emulator): Server {
+  const server = createServer((req, res) => {
+    readBody(req)
+      .then(async (raw) => {
+        if ((req.url ?? '').startsWith('/_emulator/')) return handleAdmin(emulator, req, res, raw);
+        if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?'))) {
+          return handleApi(emulator, req, res, raw);
+        }
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: `not found: ${req.method} ${req.url}` }));
+      })
+      .catch((error: unknown) => {
+        if (res.headersSent || res.destroyed) return;
+        if (error instanceof ApiError) sendError(res, error);
+        else
+          sendError(res, new ApiError('ServerException', `Internal error: ${(error as Error).message}`, 500));
+      });
+  });
+  server.keepAliveTimeout = 60_000;
+  return server;
+}

@@ -1,0 +1,185 @@
+// The single state of an emulator: plain JSON data (so it persists as is), partitioned by region.
+// Wire objects are stored in the shape Describe* returns, timestamps as epoch seconds.
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export interface Tag {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface ClusterRecord {
+  clusterArn: string;
+  clusterName: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  settings: { name: string; value: string }[];
+  capacityProviders: string[];
+  defaultCapacityProviderStrategy: JsonObject[];
+  configuration?: JsonObject;
+  serviceConnectDefaults?: JsonObject;
+  /** Epoch ms when it became INACTIVE (purged after an hour, like ECS). */
+  deletedAtMs?: number;
+}
+
+export interface TaskDefinitionRecord {
+  /** The DescribeTaskDefinition `taskDefinition` object. */
+  taskDefinition: JsonObject;
+  family: string;
+  revision: number;
+  status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
+}
+
+export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+
+export interface DeploymentRecord {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
+  taskDefinition: string;
+  desiredCount: number;
+  pendingCount: number;
+  runningCount: number;
+  failedTasks: number;
+  createdAt: number;
+  updatedAt: number;
+  launchType?: string;
+  capacityProviderStrategy?: JsonObject[];
+  platformVersion?: string;
+  platformFamily?: string;
+  networkConfiguration?: JsonObject;
+  rolloutState: RolloutState;
+  rolloutStateReason: string;
+}
+
+export interface ServiceEvent {
+  id: string;
+  createdAt: number;
+  message: string;
+}
+
+export interface ServiceRecord {
+  /** Wire fields of the Service besides the ones below (config echo, createdBy, roleArn, …). */
+  service: JsonObject;
+  serviceArn: string;
+  serviceName: string;
+  clusterName: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  desiredCount: number;
+  taskDefinition: string;
+  deployments: DeploymentRecord[];
+  events: ServiceEvent[];
+  /** Hash of the CreateService request, for "Creation of service was not idempotent.". */
+  createRequestHash: string;
+  clientToken?: string;
+  /** Task definition of the last deployment that COMPLETED: the circuit breaker rolls back to it. */
+  lastCompleted?: { deploymentId: string; taskDefinition: string };
+  /** True while the service is in steady state (so "has reached a steady state" is written once). */
+  steady: boolean;
+  deletedAtMs?: number;
+}
+
+export type TaskLastStatus =
+  | 'PROVISIONING'
+  | 'PENDING'
+  | 'ACTIVATING'
+  | 'RUNNING'
+  | 'DEACTIVATING'
+  | 'STOPPING'
+  | 'DEPROVISIONING'
+  | 'STOPPED';
+
+export interface TaskRecord {
+  /** The DescribeTasks object (status fields kept current by the scheduler). */
+  task: JsonObject;
+  taskId: string;
+  taskArn: string;
+  clusterName: string;
+  /** `service:<name>` or the RunTask group. */
+  group: string;
+  serviceName?: string;
+  deploymentId?: string;
+  lastStatus: TaskLastStatus;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  /** Epoch ms of the next lifecycle step (undefined once STOPPED). */
+  nextAtMs?: number;
+  /** This task will fail to start (image matched the failure rule). */
+  willFail: boolean;
+  stoppedAtMs?: number;
+}
+
+export interface ScalableTargetRecord {
+  target: JsonObject;
+  resourceId: string;
+  scalableDimension: string;
+  serviceNamespace: string;
+  arn: string;
+}
+
+export interface ScalingPolicyRecord {
+  policy: JsonObject;
+  policyName: string;
+  resourceId: string;
+  scalableDimension: string;
+  serviceNamespace: string;
+}
+
+export interface ScheduledActionRecord {
+  action: JsonObject;
+  scheduledActionName: string;
+  resourceId: string;
+  scalableDimension: string;
+  serviceNamespace: string;
+}
+
+export interface RegionState {
+  clusters: Record<string, ClusterRecord>;
+  /** Revisions of a family in order (index = revision - 1). */
+  taskDefinitions: Record<string, TaskDefinitionRecord[]>;
+  /** Services of a cluster by name, INACTIVE ones included until purged. */
+  services: Record<string, ServiceRecord[]>;
+  tasks: Record<string, TaskRecord>;
+  /** ECS tags by resource ARN. */
+  tags: Record<string, Tag[]>;
+  scalableTargets: ScalableTargetRecord[];
+  scalingPolicies: ScalingPolicyRecord[];
+  scheduledActions: ScheduledActionRecord[];
+  /** Application Auto Scaling tags by ARN (a map, as that API uses). */
+  autoscalingTags: Record<string, Record<string, string>>;
+}
+
+export interface EmulatorState {
+  version: 1;
+  accountId: string;
+  /** Emulated epoch ms when last saved: a restarted emulator continues from here. */
+  clockMs: number;
+  regions: Record<string, RegionState>;
+}
+
+export const STATE_VERSION = 1;
+
+export function emptyState(accountId: string, clockMs: number): EmulatorState {
+  return { version: STATE_VERSION, accountId, clockMs, regions: {} };
+}
+
+export function emptyRegion(): RegionState {
+  return {
+    clusters: {},
+    taskDefinitions: {},
+    services: {},
+    tasks: {},
+    tags: {},
+    scalableTargets: [],
+    scalingPolicies: [],
+    scheduledActions: [],
+    autoscalingTags: {},
+  };
+}
+
+export function regionOf(state: EmulatorState, region: string): RegionState {
+  let found = state.regions[region];
+  if (!found) {
+    found = emptyRegion();
+    state.regions[region] = found;
+  }
+  return found;
+}

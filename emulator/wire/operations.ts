@@ -1,0 +1,88 @@
+// The operation table: X-Amz-Target → handler, and which operations change state.
+import * as aasPolicies from '../autoscaling/policies.js';
+import * as aasTags from '../autoscaling/tags.js';
+import * as aasTargets from '../autoscaling/targets.js';
+import type { Handler } from '../context.js';
+import * as clusters from '../ecs/clusters.js';
+import * as services from '../ecs/services.js';
+import * as tags from '../ecs/tags.js';
+import * as taskDefinitions from '../ecs/task-definitions.js';
+import * as tasks from '../ecs/tasks.js';
+
+export type ServiceName = 'ecs' | 'application-autoscaling';
+
+export interface Operation {
+  readonly service: ServiceName;
+  readonly name: string;
+  /** `ecs:<Op>` / `application-autoscaling:<Op>`: the key of call counts, faults and rate limits. */
+  readonly key: string;
+  readonly handler: Handler;
+  /** Writes run a scheduler pass right after (so a new service starts its tasks). */
+  readonly mutating: boolean;
+}
+
+export const TARGET_PREFIX: Readonly<Record<string, ServiceName>> = {
+  AmazonEC2ContainerServiceV20141113: 'ecs',
+  AnyScaleFrontendService: 'application-autoscaling',
+};
+
+const ecs: Record<string, [Handler, boolean]> = {
+  CreateCluster: [clusters.createCluster, true],
+  DescribeClusters: [clusters.describeClusters, false],
+  ListClusters: [clusters.listClusters, false],
+  UpdateCluster: [clusters.updateCluster, true],
+  UpdateClusterSettings: [clusters.updateClusterSettings, true],
+  PutClusterCapacityProviders: [clusters.putClusterCapacityProviders, true],
+  DeleteCluster: [clusters.deleteCluster, true],
+  RegisterTaskDefinition: [taskDefinitions.registerTaskDefinition, true],
+  DescribeTaskDefinition: [taskDefinitions.describeTaskDefinition, false],
+  ListTaskDefinitions: [taskDefinitions.listTaskDefinitions, false],
+  ListTaskDefinitionFamilies: [taskDefinitions.listTaskDefinitionFamilies, false],
+  DeregisterTaskDefinition: [taskDefinitions.deregisterTaskDefinition, true],
+  DeleteTaskDefinitions: [taskDefinitions.deleteTaskDefinitions, true],
+  CreateService: [services.createService, true],
+  UpdateService: [services.updateService, true],
+  DescribeServices: [services.describeServices, false],
+  ListServices: [services.listServices, false],
+  DeleteService: [services.deleteService, true],
+  ListTasks: [tasks.listTasks, false],
+  DescribeTasks: [tasks.describeTasks, false],
+  RunTask: [tasks.runTask, true],
+  StopTask: [tasks.stopTask, true],
+  TagResource: [tags.tagResource, true],
+  UntagResource: [tags.untagResource, true],
+  ListTagsForResource: [tags.listTagsForResource, false],
+};
+
+const autoscaling: Record<string, [Handler, boolean]> = {
+  RegisterScalableTarget: [aasTargets.registerScalableTarget, true],
+  DescribeScalableTargets: [aasTargets.describeScalableTargets, false],
+  DeregisterScalableTarget: [aasTargets.deregisterScalableTarget, true],
+  PutScalingPolicy: [aasPolicies.putScalingPolicy, true],
+  DescribeScalingPolicies: [aasPolicies.describeScalingPolicies, false],
+  DeleteScalingPolicy: [aasPolicies.deleteScalingPolicy, true],
+  PutScheduledAction: [aasPolicies.putScheduledAction, true],
+  DescribeScheduledActions: [aasPolicies.describeScheduledActions, false],
+  DeleteScheduledAction: [aasPolicies.deleteScheduledAction, true],
+  TagResource: [aasTags.tagResource, true],
+  UntagResource: [aasTags.untagResource, true],
+  ListTagsForResource: [aasTags.listTagsForResource, false],
+};
+
+function table(service: ServiceName, entries: Record<string, [Handler, boolean]>): Map<string, Operation> {
+  return new Map(
+    Object.entries(entries).map(([name, [handler, mutating]]) => [
+      name,
+      { service, name, key: `${service}:${name}`, handler, mutating },
+    ]),
+  );
+}
+
+export const OPERATIONS: Readonly<Record<ServiceName, ReadonlyMap<string, Operation>>> = {
+  ecs: table('ecs', ecs),
+  'application-autoscaling': table('application-autoscaling', autoscaling),
+};
+
+export function allOperationKeys(): string[] {
+  return [...OPERATIONS.ecs.values(), ...OPERATIONS['application-autoscaling'].values()].map((op) => op.key);
+}
