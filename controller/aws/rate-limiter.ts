@@ -4,8 +4,8 @@
 // ThrottlingException; the SDK's adaptive retry handles whatever throttling still happens (other
 // clients share the account's buckets).
 //
-// The numbers are AWS's documented defaults where the docs give them (e.g. cluster reads: 50 burst,
-// 20/s) and deliberately conservative otherwise; accounts with raised quotas pass their own.
+// The numbers are the default quotas of ECS's throttling table (e.g. cluster reads: 50 burst, 20/s;
+// RegisterTaskDefinition: 20 burst, 1/s); accounts with raised quotas pass their own.
 
 export interface BucketSpec {
   /** Burst: tokens available at once. */
@@ -27,18 +27,19 @@ export const realClock: LimiterClock = {
 /** Bucket name → shape. `ecs.*` follow ECS's action groups; `autoscaling.*` Application Auto Scaling's. */
 export const DEFAULT_BUCKETS = {
   'ecs.clusterRead': { capacity: 50, refillPerSecond: 20 },
-  'ecs.clusterModify': { capacity: 10, refillPerSecond: 1 },
-  'ecs.serviceRead': { capacity: 50, refillPerSecond: 20 },
-  'ecs.serviceModify': { capacity: 20, refillPerSecond: 5 },
+  'ecs.clusterModify': { capacity: 50, refillPerSecond: 1 },
+  'ecs.serviceRead': { capacity: 100, refillPerSecond: 20 },
+  'ecs.serviceModify': { capacity: 50, refillPerSecond: 5 },
   'ecs.taskDefinitionRead': { capacity: 50, refillPerSecond: 20 },
   'ecs.taskDefinitionRegister': { capacity: 20, refillPerSecond: 1 },
   'ecs.taskDefinitionModify': { capacity: 20, refillPerSecond: 1 },
-  'ecs.taskRead': { capacity: 50, refillPerSecond: 20 },
-  'ecs.tagging': { capacity: 20, refillPerSecond: 10 },
-  'ecs.other': { capacity: 20, refillPerSecond: 5 },
-  'autoscaling.read': { capacity: 20, refillPerSecond: 10 },
-  'autoscaling.modify': { capacity: 10, refillPerSecond: 2 },
-  'autoscaling.other': { capacity: 10, refillPerSecond: 2 },
+  'ecs.taskRead': { capacity: 100, refillPerSecond: 20 },
+  'ecs.tagging': { capacity: 50, refillPerSecond: 20 },
+  'ecs.other': { capacity: 50, refillPerSecond: 20 },
+  // Application Auto Scaling publishes no per-action table: reads and writes split a modest budget.
+  'autoscaling.read': { capacity: 10, refillPerSecond: 5 },
+  'autoscaling.modify': { capacity: 10, refillPerSecond: 5 },
+  'autoscaling.other': { capacity: 10, refillPerSecond: 5 },
 } as const satisfies Record<string, BucketSpec>;
 
 export type BucketName = keyof typeof DEFAULT_BUCKETS;
