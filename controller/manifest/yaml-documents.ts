@@ -6,6 +6,8 @@ import {
   type Event,
   getScalarValue,
   parseEvents,
+  SCALAR_STYLE,
+  type ScalarEvent,
   YAMLException,
 } from 'js-yaml';
 import type { ManifestProblem } from '../errors.js';
@@ -101,6 +103,17 @@ function childPointer(frame: Frame): string {
   return `${frame.pointer}/${escapePointer(frame.pendingKey ?? '')}`;
 }
 
+/** Where a scalar node begins: its anchor, tag or opening quote, else its text. -1 when empty. */
+function scalarStart(event: ScalarEvent): number {
+  const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
+  const candidates = [
+    event.anchorStart >= 0 ? event.anchorStart - 1 : -1,
+    event.tagStart,
+    event.valueStart >= 0 ? event.valueStart - (quoted ? 1 : 0) : -1,
+  ].filter((offset) => offset >= 0);
+  return candidates.length > 0 ? Math.min(...candidates) : -1;
+}
+
 /**
  * Walks one document's events: records where every node is, finds duplicate keys (all of them, not
  * just the first) and counts the nodes the document would have with aliases expanded, without expanding.
@@ -181,7 +194,7 @@ function walkDocument(text: string, events: readonly Event[]): WalkResult {
         break;
       }
       case EVENT_ID.SCALAR: {
-        const offset = event.valueStart >= 0 ? event.valueStart : Math.max(event.anchorStart, event.tagStart);
+        const offset = scalarStart(event);
         const parent = stack[stack.length - 1];
         const isKey = parent?.kind === 'map' && parent.pendingKey === undefined;
         const scalarText = isKey ? getScalarValue(text, event) : undefined;
