@@ -7,7 +7,11 @@ import type { CliContext, CliIo } from './context.js';
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 // One line per command; each module owns its flags, output and exit codes.
-const commands: Array<() => Promise<{ register: RegisterCommand }>> = [() => import('./validate.js')];
+const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
+  () => import('./validate.js'),
+  () => import('./diff.js'),
+  () => import('./emulator.js'),
+];
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = 0;

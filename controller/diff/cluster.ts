@@ -3,7 +3,7 @@
 import type { LiveState } from '../live/model.js';
 import type { DesiredCluster } from '../manifest/model.js';
 import { actionFor, adoptionChanges, type DiffOptions, makeDiff, tagChanges } from './common.js';
-import { compareObjects } from './compare.js';
+import { compareCreate, compareObjects } from './compare.js';
 import type { ResourceDiff } from './model.js';
 import { normalizeCluster } from './normalize/cluster.js';
 import { isOwnedBy } from './normalize/tags.js';
@@ -17,7 +17,7 @@ export function diffCluster(desired: DesiredCluster, live: LiveState, options: D
     return makeDiff({
       key: desired.key,
       action: 'create',
-      changes: [...compareObjects(desiredForm, {}), ...tagChanges(spec.tags, undefined)],
+      changes: [...compareCreate(desiredForm), ...tagChanges(spec.tags, undefined)],
       replaceReasons: [],
       desired,
     });

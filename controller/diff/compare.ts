@@ -227,3 +227,15 @@ export function compareObjects(
   compareInto(desired, live, '', out, options, undefined);
   return out;
 }
+
+/**
+ * Changes for a resource that does not exist yet: every field is an `add`, and keyed lists are
+ * listed item by item (`containerDefinitions[web]`) rather than as one long value.
+ */
+export function compareCreate(desired: PlainObject, options: CompareOptions = {}): FieldChange[] {
+  const skeleton: PlainObject = {};
+  for (const [field, value] of Object.entries(desired)) {
+    if (Array.isArray(value) && LIST_RULES[field] && !LIST_RULES[field].value) skeleton[field] = [];
+  }
+  return compareObjects(desired, skeleton, options);
+}

@@ -12,7 +12,7 @@ import { diffService } from './service.js';
 import { diffTaskDefinition } from './task-definition.js';
 
 export type { DiffOptions } from './common.js';
-export { compareObjects, redactSecrets } from './compare.js';
+export { compareCreate, compareObjects, redactSecrets } from './compare.js';
 export { taskDefinitionFingerprint } from './fingerprint.js';
 export { taskDefinitionMatches } from './task-definition.js';
 

@@ -3,7 +3,7 @@
 import { type LiveState, serviceKey } from '../live/model.js';
 import type { DesiredScalingPolicy, DesiredService, DesiredState } from '../manifest/model.js';
 import { actionFor, type DiffOptions, makeDiff } from './common.js';
-import { compareObjects } from './compare.js';
+import { compareCreate, compareObjects } from './compare.js';
 import type { ResourceDiff } from './model.js';
 import { normalizeDesiredScalingPolicy, normalizeLiveScalingPolicy } from './normalize/scaling-policy.js';
 import { isOwnedBy } from './normalize/tags.js';
@@ -22,7 +22,7 @@ export function diffScalingPolicy(
     return makeDiff({
       key: desired.key,
       action: 'create',
-      changes: compareObjects(desiredForm, {}),
+      changes: compareCreate(desiredForm),
       replaceReasons: [],
       desired,
     });

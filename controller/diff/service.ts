@@ -4,7 +4,7 @@
 import { type LiveState, serviceKey } from '../live/model.js';
 import type { DesiredService, DesiredTaskDefinition } from '../manifest/model.js';
 import { actionFor, adoptionChanges, type DiffOptions, makeDiff, tagChanges } from './common.js';
-import { compareObjects } from './compare.js';
+import { compareCreate, compareObjects } from './compare.js';
 import type { FieldChange, ResourceDiff, TaskDefinitionTarget } from './model.js';
 import { liveServiceInput, normalizeService, SERVER_CHOSEN_SERVICE_FIELDS } from './normalize/service.js';
 import { isOwnedBy } from './normalize/tags.js';
@@ -109,7 +109,7 @@ export function diffService(
       action: 'create',
       changes: [
         ...(change ? [change] : []),
-        ...compareObjects(desiredForm, {}),
+        ...compareCreate(desiredForm),
         ...tagChanges(desired.tags, undefined),
       ],
       replaceReasons: [],

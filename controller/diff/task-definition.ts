@@ -5,7 +5,7 @@
 import { type LiveState, type LiveTaskDefinition, serviceKey } from '../live/model.js';
 import type { DesiredService, DesiredState, DesiredTaskDefinition } from '../manifest/model.js';
 import { adoptionChanges, type DiffOptions, makeDiff, tagChanges } from './common.js';
-import { compareObjects } from './compare.js';
+import { compareCreate, compareObjects } from './compare.js';
 import { taskDefinitionFingerprint } from './fingerprint.js';
 import type { ResourceDiff, TaskDefinitionTarget } from './model.js';
 import { isOwnedBy } from './normalize/tags.js';
@@ -94,7 +94,7 @@ export function diffTaskDefinition(
     return makeDiff({
       key: desired.key,
       action: 'create',
-      changes: [...compareObjects(desiredForm, {}), ...tagChanges(desired.tags, undefined)],
+      changes: [...compareCreate(desiredForm), ...tagChanges(desired.tags, undefined)],
       replaceReasons: [],
       desired,
       taskDefinition: target,

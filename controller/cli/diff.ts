@@ -1,0 +1,153 @@
+// `ecs-gitops diff`: what would change if the manifests were applied now.
+// Exit 0 in sync, 1 changes exist, 2 error (kubectl / flux convention).
+import { isAbsolute, join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { createAwsClients } from '../aws/clients.js';
+import {
+  addAwsOptions,
+  addReconcileOptions,
+  addSourceOptions,
+  type Config,
+  pruneLimit,
+  resolveConfig,
+} from '../config.js';
+import { diffResources } from '../diff/index.js';
+import { AwsError, ConfigError, formatProblem, type ManifestProblem } from '../errors.js';
+import { readLive } from '../live/index.js';
+import { changeSetToJson, planChanges, renderChangeSet } from '../plan/index.js';
+import type { ChangeSet } from '../plan/model.js';
+import { type CliContext, useColor, writeLine } from './context.js';
+import { loadDesired } from './load-desired.js';
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'TimeoutError',
+  'NetworkingError',
+]);
+const ACCESS_DENIED = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnauthorizedOperation',
+  'UnauthorizedException',
+]);
+const BAD_CREDENTIALS = new Set([
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'InvalidClientTokenId',
+  'CredentialsProviderError',
+  'IncompleteSignatureException',
+]);
+
+/** One line a person can act on, for the AWS failures people actually hit. */
+export function describeAwsFailure(error: unknown, config: Config): string {
+  const where = config.aws.endpointUrl ?? `ECS in ${config.aws.region}`;
+  const e = error as { name?: string; code?: string; message?: string; cause?: unknown };
+  const aws = error instanceof AwsError ? error : undefined;
+  const cause = (aws?.cause ?? error) as {
+    name?: string;
+    code?: string;
+    message?: string;
+    cause?: { code?: string };
+  };
+  const codes = [aws?.awsCode, cause.name, cause.code, cause.cause?.code, e.name, e.code].filter(
+    (c): c is string => typeof c === 'string',
+  );
+  const message = cause.message ?? e.message ?? String(error);
+  const operation = aws ? `${aws.operation}: ` : '';
+  if (
+    codes.some((c) => UNREACHABLE.has(c)) ||
+    /ECONNREFUSED|ENOTFOUND|getaddrinfo|socket hang up|connect ETIMEDOUT/.test(message)
+  ) {
+    return `cannot reach AWS at ${where}: ${message} (check --endpoint-url, --region and the network)`;
+  }
+  if (codes.some((c) => ACCESS_DENIED.has(c))) {
+    return `access denied by AWS: ${operation}${message} (the credentials need ecs:Describe*/List* and application-autoscaling:Describe* permissions)`;
+  }
+  if (codes.some((c) => BAD_CREDENTIALS.has(c)) || /credential/i.test(message)) {
+    return `AWS rejected the credentials: ${operation}${message} (check AWS_PROFILE / AWS_ACCESS_KEY_ID or the role)`;
+  }
+  return `AWS request failed: ${aws ? aws.message : message}`;
+}
+
+export interface DiffRun {
+  readonly changeSet: ChangeSet;
+  readonly root: string;
+}
+
+function printProblems(ctx: CliContext, problems: readonly ManifestProblem[], root: string): void {
+  for (const problem of problems) {
+    const file = problem.location.file;
+    const display = relative(ctx.cwd, isAbsolute(file) ? file : join(root, file)) || file;
+    writeLine(ctx.stderr, formatProblem({ ...problem, location: { ...problem.location, file: display } }));
+  }
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const command = program
+    .command('diff')
+    .description('show what apply would change (exit 0 in sync, 1 changes, 2 error)');
+  addSourceOptions(command);
+  addAwsOptions(command);
+  addReconcileOptions(command);
+  command.action(async (raw: Record<string, unknown>) => {
+    let config: Config;
+    try {
+      config = resolveConfig(raw, ctx.env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      writeLine(ctx.stderr, `error: ${error.message}`);
+      ctx.setExitCode(2);
+      return;
+    }
+    let loaded: Awaited<ReturnType<typeof loadDesired>>;
+    try {
+      loaded = await loadDesired(config, ctx.cwd);
+    } catch (error) {
+      writeLine(ctx.stderr, `error: ${(error as Error).message}`);
+      ctx.setExitCode(2);
+      return;
+    }
+    const { result, root } = loaded;
+    if (!result.ok) {
+      printProblems(ctx, result.problems, root);
+      writeLine(ctx.stderr, `error: ${result.problems.length} problem(s) in the manifests; nothing compared`);
+      ctx.setExitCode(2);
+      return;
+    }
+    const clients = createAwsClients(config.aws);
+    try {
+      const live = await readLive(clients, result.desired, {
+        instance: config.instance,
+        discoverOrphans: config.prune,
+      });
+      const diffs = diffResources(result.desired, live, {
+        instance: config.instance,
+        pruneCandidates: config.prune,
+      });
+      const owned = diffs.filter((d) => d.owned === true).length;
+      const changeSet = planChanges(diffs, {
+        revision: result.desired.revision,
+        prune: config.prune,
+        pruneLimit: pruneLimit(config.pruneMax, owned),
+        pruneConfirm: config.pruneConfirm,
+      });
+      if (config.output === 'json')
+        writeLine(ctx.stdout, JSON.stringify(changeSetToJson(changeSet), null, 2));
+      else ctx.stdout.write(renderChangeSet(changeSet, { color: useColor(ctx) }));
+      ctx.setExitCode(changeSet.entries.some((entry) => entry.action !== 'noop') ? 1 : 0);
+    } catch (error) {
+      writeLine(ctx.stderr, `error: ${describeAwsFailure(error, config)}`);
+      ctx.setExitCode(2);
+    } finally {
+      clients.destroy();
+    }
+  });
+}
