@@ -1,7 +1,7 @@
 // The controller's HTTP server: probes, metrics, status API, live events, webhooks, sync, dashboard.
 // node:http with a small router; every route handler is a few lines over the modules beside it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { EcsGitopsError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { EventLog } from '../status/event-log.js';
@@ -72,6 +72,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (!options.gitWebhookSecret) {
     logger.info('no git webhook secret configured: POST /hooks/git accepts unsigned pushes');
   }
+  let closing: Promise<void> | undefined;
   const stream = new EventStream({
     status: options.status,
     events: options.events,
@@ -84,8 +85,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const router = buildRouter(options, assets, stream);
 
+  // Sockets with the number of requests in flight on them: on close, idle ones (including
+  // connections a client opened ahead of time and never used) go at once.
+  const sockets = new Map<Socket, number>();
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
+    const socket = req.socket;
+    sockets.set(socket, (sockets.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      if (sockets.has(socket)) sockets.set(socket, Math.max(0, (sockets.get(socket) ?? 1) - 1));
+      if (closing && sockets.get(socket) === 0) socket.destroy();
+    });
     void handle(router, req, res, logger);
+  });
+  server.on('connection', (socket) => {
+    sockets.set(socket, 0);
+    socket.once('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) =>
@@ -104,14 +118,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const url = baseUrl(server.address() as AddressInfo);
   logger.info({ url }, 'http server listening');
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     close() {
       closing ??= new Promise<void>((resolve) => {
         stream.close();
         server.close(() => resolve());
-        server.closeIdleConnections();
+        for (const [socket, inFlight] of sockets) if (inFlight === 0) socket.destroy();
         // In-flight requests get a moment to finish; then every socket goes.
         setTimeout(() => server.closeAllConnections(), 1000).unref();
       });
