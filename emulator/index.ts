@@ -57,7 +57,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }).then(() => emulator.persister?.flush());
+      }).then(() => {
+        // Always leave a file behind, with the clock where it stopped.
+        emulator.persister?.schedule();
+        return emulator.persister?.flush();
+      });
       return closed;
     },
     advance: (seconds) => emulator.advance(seconds),
