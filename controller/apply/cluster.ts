@@ -28,7 +28,12 @@ export async function applyCluster(
   const desired = entry.diff.desired as DesiredCluster;
   const { tags: _tags, clusterName: _name, ...spec } = desired.spec as Spec;
   const ecs = context.clients.ecs;
-  const tags = { ...(desired.spec.tags ?? {}), ...ownershipTags(context, entry.key, desired) };
+  // Older desired states carried tags inside the spec; both are accepted.
+  const tags = {
+    ...((desired.spec as { tags?: Record<string, string> }).tags ?? {}),
+    ...(desired.tags ?? {}),
+    ...ownershipTags(context, entry.key, desired),
+  };
 
   if (entry.action === 'create') {
     // CreateCluster is idempotent in ECS for an ACTIVE cluster of the same name.

@@ -10,6 +10,7 @@ export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./validate.js'),
   () => import('./diff.js'),
+  () => import('./apply.js'),
   () => import('./emulator.js'),
 ];
 

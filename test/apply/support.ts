@@ -74,7 +74,7 @@ function base<K extends Kind>(kind: K, name: string, policy: Partial<ResourcePol
 }
 
 export function cluster(name: string, spec: Record<string, unknown> = {}): DesiredCluster {
-  return { ...base('Cluster', name), clusterName: name, spec: spec as DesiredCluster['spec'] };
+  return { ...base('Cluster', name), clusterName: name, spec: spec as DesiredCluster['spec'], tags: {} };
 }
 
 export function taskDefinition(
@@ -137,6 +137,7 @@ export function scalingPolicy(
   return {
     ...base('ScalingPolicy', name),
     serviceName: name,
+    awsServiceName: name,
     clusterName,
     resourceId: `service/${clusterName}/${name}`,
     spec: {
