@@ -483,6 +483,8 @@ function combined(schemas: Record<string, Json>): Json {
     properties: {
       apiVersion: { const: 'ecs-gitops/v1', description: 'Always ecs-gitops/v1.' },
       kind: { enum: kinds, description: 'What this manifest describes.' },
+      metadata: { $ref: '#/definitions/Metadata' },
+      spec: { type: 'object', description: 'The desired state; its shape depends on kind.' },
     },
     allOf,
     definitions,
