@@ -10,7 +10,7 @@ import {
   renderSource,
 } from './views.js';
 
-const POLL_MS = 5000;
+const POLL_MS = 3000;
 const TOKEN_KEY = 'ecs-gitops.apiToken';
 
 const state = {

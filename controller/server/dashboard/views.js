@@ -14,7 +14,7 @@ export function sortResources(resources) {
 function replaceIfChanged(el, signature, build) {
   if (el.dataset.sig === signature) return;
   el.dataset.sig = signature;
-  el.replaceChildren(...build());
+  el.replaceChildren(...build().filter((child) => child !== null && child !== undefined && child !== false));
 }
 
 function fact(term, ...value) {
@@ -323,7 +323,7 @@ function renderDeployments(r, stoppedReasons) {
       h(
         'tr',
         { 'data-deployment': d.id, className: d.rolloutState === 'FAILED' ? 'is-failed' : '' },
-        h('th', { scope: 'row' }, h('code', { title: d.id }, shortArn(d.id))),
+        h('th', { scope: 'row' }, h('code', {}, d.id)),
         h('td', {}, d.status),
         h(
           'td',
