@@ -17,7 +17,7 @@ export function diffCluster(desired: DesiredCluster, live: LiveState, options: D
     return makeDiff({
       key: desired.key,
       action: 'create',
-      changes: [...compareCreate(desiredForm), ...tagChanges(spec.tags, undefined)],
+      changes: [...compareCreate(desiredForm), ...tagChanges(desired.tags, undefined)],
       replaceReasons: [],
       desired,
     });
@@ -26,7 +26,7 @@ export function diffCluster(desired: DesiredCluster, live: LiveState, options: D
   const owned = isOwnedBy(liveCluster.tags, options.instance);
   const changes = [
     ...compareObjects(desiredForm, liveForm),
-    ...tagChanges(spec.tags, liveCluster.tags),
+    ...tagChanges(desired.tags, liveCluster.tags),
     ...adoptionChanges(desired, liveCluster.tags, options.instance, owned),
   ];
   return makeDiff({

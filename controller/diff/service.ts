@@ -75,7 +75,9 @@ export function serviceTaskDefinition(
     target = td?.target ?? { family: ref.family, register: true };
   } else {
     const parsed = parseTaskDefinitionRef(ref.value);
-    const arn = parsed.revision === undefined ? live.latestRevisions[parsed.family] : ref.value;
+    let arn = parsed.revision === undefined ? live.latestRevisions[parsed.family] : ref.value;
+    // Report the full ARN when the service already runs exactly the referenced revision.
+    if (arn && liveArn && shortTaskDefinitionRef(arn) === shortTaskDefinitionRef(liveArn)) arn = liveArn;
     target = arn
       ? { family: parsed.family, arn, register: false }
       : { family: parsed.family, register: false };

@@ -1,0 +1,53 @@
+// Builds a LiveState from a fixture's live.json: lists of objects exactly as the AWS APIs return them
+// (DescribeClusters' clusters, DescribeServices' services, DescribeTaskDefinition responses,
+// DescribeScalableTargets / DescribeScalingPolicies / DescribeScheduledActions items).
+import type { AwsObject, LiveState, LiveTaskDefinition } from '../../controller/live/model.js';
+import { serviceKey } from '../../controller/live/model.js';
+
+export interface LiveFixture {
+  readonly clusters?: AwsObject[];
+  readonly services?: AwsObject[];
+  readonly taskDefinitions?: LiveTaskDefinition[];
+  readonly scalableTargets?: AwsObject[];
+  readonly scalingPolicies?: AwsObject[];
+  readonly scheduledActions?: AwsObject[];
+  readonly scalableTargetTags?: Record<string, Record<string, string>>;
+}
+
+function groupByResource(items: readonly AwsObject[] = []): Record<string, AwsObject[]> {
+  const out: Record<string, AwsObject[]> = {};
+  for (const item of items) (out[String(item.ResourceId)] ??= []).push(item);
+  return out;
+}
+
+export function liveStateFromFixture(fixture: LiveFixture): LiveState {
+  const latest: Record<string, { arn: string; revision: number }> = {};
+  for (const { taskDefinition } of fixture.taskDefinitions ?? []) {
+    if (taskDefinition.status !== 'ACTIVE') continue;
+    const family = String(taskDefinition.family);
+    const revision = Number(taskDefinition.revision);
+    if (!latest[family] || latest[family].revision < revision) {
+      latest[family] = { arn: String(taskDefinition.taskDefinitionArn), revision };
+    }
+  }
+  return {
+    clusters: Object.fromEntries((fixture.clusters ?? []).map((c) => [String(c.clusterName), c])),
+    services: Object.fromEntries(
+      (fixture.services ?? []).map((s) => {
+        const cluster = String(s.clusterArn).split('/').pop() ?? '';
+        return [serviceKey(cluster, String(s.serviceName)), s];
+      }),
+    ),
+    taskDefinitions: Object.fromEntries(
+      (fixture.taskDefinitions ?? []).map((td) => [String(td.taskDefinition.taskDefinitionArn), td]),
+    ),
+    latestRevisions: Object.fromEntries(Object.entries(latest).map(([family, { arn }]) => [family, arn])),
+    scalableTargets: Object.fromEntries(
+      (fixture.scalableTargets ?? []).map((t) => [String(t.ResourceId), t]),
+    ),
+    scalingPolicies: groupByResource(fixture.scalingPolicies),
+    scheduledActions: groupByResource(fixture.scheduledActions),
+    scalableTargetTags: fixture.scalableTargetTags ?? {},
+    orphans: [],
+  };
+}
