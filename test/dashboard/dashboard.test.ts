@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright Locator.innerText() calls (what users see), not DOM properties
 // The dashboard in a real Chromium against the real server, fed by a real EventLog and a status
 // provider whose data the test changes while the page is open.
 import type { Browser, Page } from 'playwright-core';
@@ -51,13 +52,11 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     });
     await page.goto(`${h.url}/${hash}`);
     // a marker that a full reload would erase
-    await page.evaluate(() => {
-      (window as unknown as { marker: number }).marker = 42;
-    });
+    await page.evaluate('window.marker = 42');
   }
 
   async function notReloaded(): Promise<void> {
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    expect(await page.evaluate('window.marker')).toBe(42);
   }
 
   it('lists every resource, follows status changes live, and shows a rejected revision', async () => {
@@ -232,7 +231,7 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     await page.getByTestId('view-resource').waitFor({ state: 'visible' });
     expect(new URL(page.url()).hash).toBe('#/Service/web');
     expect(await page.getByTestId('resource-heading').innerText()).toBe('Service/web');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('resource-heading');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('resource-heading');
     await notReloaded();
     expect(await page.getByTestId('resource-health').innerText()).toBe('Degraded');
 
@@ -298,7 +297,7 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     // then nothing is triggered, the token field appears and takes focus
     await page.getByTestId('sync-result').getByText('This controller requires an API token.').waitFor();
     expect(harness.syncs).toEqual([]);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('api-token');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('api-token');
     // when a wrong token is entered
     await page.getByLabel('API token').fill('nope');
     await page.keyboard.press('Enter');
