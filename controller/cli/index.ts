@@ -12,6 +12,7 @@ const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./diff.js'),
   () => import('./apply.js'),
   () => import('./emulator.js'),
+  () => import('./status.js'),
 ];
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
