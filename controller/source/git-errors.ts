@@ -40,7 +40,9 @@ export function summarizeGitError(error: unknown): string {
   const lines = errorMessage(error)
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('hint:') && !/^Please make sure/.test(line))
+    .filter(
+      (line) => line !== '' && !line.startsWith('hint:') && !/^(Please make sure|Cloning into)/.test(line),
+    )
     .filter((line) => !/^and the repository exists\.?$/.test(line));
   const text = lines.join('; ');
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
