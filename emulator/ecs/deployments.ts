@@ -246,11 +246,15 @@ export function reconcileService(
   }
   stopTasks(ctx, service, toStop, `Scaling activity initiated by (deployment ${primary.id})`);
 
-  // A drained deployment disappears once none of its tasks is still stopping.
+  // A drained deployment disappears once none of its tasks is still stopping; a failed one stays
+  // listed (ACTIVE, FAILED) until its replacement runs fully, so a rollback is observable.
+  updateCounts(service, tasks, now);
+  const replaced = primary.runningCount === desired && primary.pendingCount === 0;
   service.deployments = service.deployments.filter(
     (deployment, index) =>
       index === 0 ||
-      tasks.some((task) => task.deploymentId === deployment.id && task.lastStatus !== 'STOPPED'),
+      tasks.some((task) => task.deploymentId === deployment.id && task.lastStatus !== 'STOPPED') ||
+      (deployment.rolloutState === 'FAILED' && !replaced),
   );
   updateCounts(service, tasks, now);
 

@@ -153,7 +153,8 @@ export function createService(ctx: OpContext, body: JsonObject): Json {
       createdAt: now,
       placementConstraints: clone(input.objects('placementConstraints')) ?? [],
       placementStrategy: clone(input.objects('placementStrategy')) ?? [],
-      healthCheckGracePeriodSeconds: grace ?? 0,
+      // ECS reports a grace period only for services behind a load balancer (or when given).
+      healthCheckGracePeriodSeconds: grace ?? (loadBalancers.length > 0 ? 0 : undefined),
       schedulingStrategy: scheduling,
       deploymentController: { type: controller },
       createdBy: ctx.principal,

@@ -26,7 +26,6 @@ const ECHOED = [
   'inferenceAccelerators',
   'ephemeralStorage',
   'runtimePlatform',
-  'enableFaultInjection',
 ] as const;
 
 /** `family`, `family:revision` or an ARN → the record, or undefined. */
@@ -176,6 +175,7 @@ export function registerTaskDefinition(ctx: OpContext, body: JsonObject): Json {
     memory,
     registeredAt: epochSeconds(ctx.nowMs),
     registeredBy: ctx.principal,
+    enableFaultInjection: input.boolean('enableFaultInjection') ?? false,
   });
   const record: TaskDefinitionRecord = { taskDefinition, family, revision, status: 'ACTIVE' };
   revisions.push(record);

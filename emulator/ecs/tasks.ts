@@ -68,8 +68,12 @@ export function launchTask(ctx: OpContext, spec: LaunchSpec): TaskRecord {
   const fargate =
     spec.placement.launchType === 'FARGATE' || spec.placement.capacityProviderStrategy !== undefined;
   const failingImage = failsToStart(ctx, definition);
+  const attachments = eniAttachment(spec.placement);
+  const eni = attachments[0];
+  const ip = (eni?.details as JsonObject[] | undefined)?.find((d) => d.name === 'privateIPv4Address')?.value;
+  const networkInterfaces = eni ? [{ attachmentId: eni.id ?? null, privateIpv4Address: ip ?? null }] : [];
   const task = compact({
-    attachments: eniAttachment(spec.placement),
+    attachments,
     attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
     availabilityZone: `${ctx.regionName}a`,
     capacityProviderName: spec.placement.capacityProviderStrategy
@@ -83,8 +87,8 @@ export function launchTask(ctx: OpContext, spec: LaunchSpec): TaskRecord {
         name: container.name,
         image: container.image,
         lastStatus: 'PENDING',
-        networkInterfaces: [],
-        healthStatus: container.healthCheck ? 'UNKNOWN' : undefined,
+        networkInterfaces: clone(networkInterfaces),
+        healthStatus: 'UNKNOWN',
         cpu: String(container.cpu ?? 0),
         memory: container.memory === undefined ? undefined : String(container.memory),
         memoryReservation:
@@ -151,7 +155,8 @@ export function requestStop(ctx: OpContext, record: TaskRecord, stopCode: string
   record.task.stopCode = stopCode;
   record.task.stoppedReason = reason;
   record.task.stoppingAt = epochSeconds(ctx.nowMs);
-  setStatus(record, 'DEPROVISIONING');
+  // lastStatus stays where it is (StopTask answers with RUNNING) until the task is STOPPED.
+  record.task.version = Number(record.task.version ?? 0) + 1;
   record.nextAtMs = ctx.nowMs + ms(ctx.config.timings.stoppingSeconds);
 }
 
@@ -164,6 +169,8 @@ export interface TaskTransition {
 /** Moves one task through its next lifecycle step (the caller made sure it is due). */
 export function advanceTask(ctx: OpContext, record: TaskRecord): TaskTransition | undefined {
   const now = epochSeconds(ctx.nowMs);
+  if (record.desiredStatus === 'STOPPED' && record.lastStatus !== 'STOPPED')
+    return finishStop(ctx, record, now);
   switch (record.lastStatus) {
     case 'PROVISIONING':
       setStatus(record, 'PENDING');
@@ -196,20 +203,22 @@ export function advanceTask(ctx: OpContext, record: TaskRecord): TaskTransition 
       setStatus(record, 'RUNNING');
       record.nextAtMs = undefined;
       return undefined;
-    case 'STOPPED':
-      record.nextAtMs = undefined;
-      return undefined;
     default:
-      record.task.stoppedAt = now;
-      record.task.executionStoppedAt = now;
-      for (const attachment of (record.task.attachments as JsonObject[] | undefined) ?? []) {
-        attachment.status = 'DELETED';
-      }
-      setStatus(record, 'STOPPED');
-      record.stoppedAtMs = ctx.nowMs;
       record.nextAtMs = undefined;
       return undefined;
   }
+}
+
+function finishStop(ctx: OpContext, record: TaskRecord, now: number): undefined {
+  record.task.stoppedAt = now;
+  record.task.executionStoppedAt = now;
+  for (const attachment of (record.task.attachments as JsonObject[] | undefined) ?? []) {
+    attachment.status = 'DELETED';
+  }
+  setStatus(record, 'STOPPED');
+  record.stoppedAtMs = ctx.nowMs;
+  record.nextAtMs = undefined;
+  return undefined;
 }
 
 function taskIdOf(ref: string): string {

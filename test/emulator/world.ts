@@ -1,0 +1,78 @@
+// Shared givens for emulator tests: a cluster, a Fargate task definition and a service.
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  type CreateServiceCommandInput,
+  DescribeServicesCommand,
+  type ECSClient,
+  RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
+  type Service,
+} from '@aws-sdk/client-ecs';
+
+export const NETWORK = {
+  awsvpcConfiguration: { subnets: ['subnet-0abc'], securityGroups: ['sg-0abc'] },
+} as const;
+
+export function fargateTaskDefinition(
+  family = 'web',
+  image = 'public.ecr.aws/nginx/nginx:1.27',
+  extra: Partial<RegisterTaskDefinitionCommandInput> = {},
+): RegisterTaskDefinitionCommandInput {
+  return {
+    family,
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: '256',
+    memory: '512',
+    containerDefinitions: [{ name: 'web', image, portMappings: [{ containerPort: 80 }] }],
+    ...extra,
+  };
+}
+
+export async function givenCluster(ecs: ECSClient, clusterName = 'prod'): Promise<void> {
+  await ecs.send(new CreateClusterCommand({ clusterName }));
+}
+
+export async function givenTaskDefinition(ecs: ECSClient, family = 'web', image?: string): Promise<string> {
+  const out = await ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDefinition(family, image)));
+  return out.taskDefinition!.taskDefinitionArn!;
+}
+
+export async function givenService(
+  ecs: ECSClient,
+  input: Partial<CreateServiceCommandInput> = {},
+): Promise<Service> {
+  const out = await ecs.send(
+    new CreateServiceCommand({
+      cluster: 'prod',
+      serviceName: 'web',
+      taskDefinition: 'web',
+      desiredCount: 2,
+      launchType: 'FARGATE',
+      networkConfiguration: NETWORK,
+      ...input,
+    }),
+  );
+  return out.service!;
+}
+
+export async function describeService(ecs: ECSClient, name = 'web', cluster = 'prod'): Promise<Service> {
+  const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [name] }));
+  const service = out.services?.[0];
+  if (!service) throw new Error(`service ${name} not found: ${JSON.stringify(out.failures)}`);
+  return service;
+}
+
+/** The SDK error's code (its name) and message, for assertions. */
+export async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ name: string; message: string; status?: number }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
+  }
+  throw new Error('expected the call to fail');
+}
