@@ -58,6 +58,12 @@ function normalizeDeploymentConfiguration(value: unknown, daemon: boolean): Plai
   const config: PlainObject = { ...asObject(value) };
   dropDefault(config, 'maximumPercent', daemon ? 100 : 200);
   dropDefault(config, 'minimumHealthyPercent', daemon ? 0 : 100);
+  if (daemon) {
+    // DAEMON services ignore maximumPercent and some tooling (and the emulator) reports the REPLICA
+    // defaults for them; both default pairs mean "not set".
+    dropDefault(config, 'maximumPercent', 200);
+    dropDefault(config, 'minimumHealthyPercent', 100);
+  }
   dropDefault(config, 'strategy', 'ROLLING');
   if (isPlainObject(config.deploymentCircuitBreaker)) {
     const breaker = config.deploymentCircuitBreaker;
