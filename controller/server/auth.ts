@@ -1,6 +1,7 @@
 // Guards for the one state-changing API (POST /api/sync): same-origin (CSRF) and a bearer token.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import { headerValue } from './http-util.js';
 
 export type GuardResult =
@@ -50,4 +51,36 @@ export function safeEqual(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
   const hb = createHash('sha256').update(b).digest();
   return timingSafeEqual(ha, hb);
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return LOOPBACK_HOSTS.has(h) || h.endsWith('.localhost') || h.startsWith('127.');
+}
+
+/**
+ * DNS rebinding defence: a page on `evil.example` whose name is re-pointed at 127.0.0.1 would be
+ * "same-origin" with a controller listening on loopback. Names other than IP literals and
+ * localhost are therefore refused unless listed in `allowedHosts`. A controller listening on
+ * all interfaces (a container) accepts any name unless `allowedHosts` is given.
+ */
+export function checkHost(
+  req: IncomingMessage,
+  listenHost: string,
+  allowedHosts: readonly string[] | undefined,
+): GuardResult {
+  if (!allowedHosts && !isLoopbackHost(listenHost)) return { ok: true };
+  const header = headerValue(req, 'host') ?? '';
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${header}`).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return { ok: false, status: 403, reason: 'invalid Host header' };
+  }
+  if (hostname === '') return { ok: false, status: 403, reason: 'missing Host header' };
+  if (isIP(hostname) !== 0 || isLoopbackHost(hostname)) return { ok: true };
+  if (allowedHosts?.some((allowed) => allowed.toLowerCase() === hostname)) return { ok: true };
+  return { ok: false, status: 403, reason: `host "${hostname}" is not allowed (see allowedHosts)` };
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import type { EventLog } from '../status/event-log.js';
 import type { StatusSnapshot } from '../status/model.js';
 import { type KeyString, KINDS } from '../types.js';
-import { checkBearer, checkSameOrigin } from './auth.js';
+import { checkBearer, checkHost, checkSameOrigin } from './auth.js';
 import { loadDashboardAssets } from './dashboard-assets.js';
 import { EventStream } from './event-stream.js';
 import { type GitPush, handleGitWebhook } from './git-webhook.js';
@@ -47,6 +47,11 @@ export interface ServerOptions {
   readonly maxWebhookBytes?: number;
   /** Concurrent live-update streams (default 100). */
   readonly maxEventClients?: number;
+  /**
+   * Host names the server answers to besides IP literals and localhost (DNS rebinding defence).
+   * Unset: any name when listening on all interfaces, only localhost/IPs when on loopback.
+   */
+  readonly allowedHosts?: readonly string[];
   /** Folder with the dashboard files (default: next to this module). */
   readonly dashboardDir?: string;
 }
@@ -95,6 +100,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (sockets.has(socket)) sockets.set(socket, Math.max(0, (sockets.get(socket) ?? 1) - 1));
       if (closing && sockets.get(socket) === 0) socket.destroy();
     });
+    const host = checkHost(req, options.listen.host, options.allowedHosts);
+    if (!host.ok) {
+      logger.warn({ host: req.headers.host, reason: host.reason }, 'request refused');
+      sendJson(res, host.status, { error: 'Forbidden', message: host.reason });
+      return;
+    }
     void handle(router, req, res, logger);
   });
   server.on('connection', (socket) => {

@@ -22,10 +22,6 @@ export function maskChange(change: FieldChange): FieldChange {
   };
 }
 
-export function maskChanges(changes: readonly FieldChange[] | undefined): readonly FieldChange[] | undefined {
-  return changes?.map(maskChange);
-}
-
 export function maskResource(resource: ResourceStatus): ResourceStatus {
   return { ...resource, diff: resource.diff.map(maskChange) };
 }
