@@ -31,6 +31,27 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * `null` in a mapping means "not set" (an empty `field:` in YAML, `"ulimits": null` in JSON pasted from
+ * the console), as in Kubernetes. Removed before validation so it validates like an absent field.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isMapping(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    // defineProperty, so a `__proto__` key stays a plain (and then unknown) field
+    if (field !== null)
+      Object.defineProperty(copy, key, {
+        value: withoutNulls(field),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+  }
+  return copy;
+}
+
 function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value === null) return 'null';
@@ -43,7 +64,7 @@ function loadDocument(
   problems: ManifestProblem[],
   invalid: Set<string>,
 ): LoadedAny | undefined {
-  const value = document.value;
+  const value = withoutNulls(document.value);
   if (!isMapping(value)) {
     problems.push(
       problemAt(
