@@ -85,8 +85,8 @@ export function gitEnvironment(auth: GitAuth | undefined, extra: Readonly<Record
     env[`GIT_CONFIG_VALUE_${index}`] = value;
   });
   env.GIT_CONFIG_COUNT = String(config.length);
-  const ssh = auth ? sshCommandFor(auth) : undefined;
-  if (ssh) env.GIT_SSH_COMMAND = ssh;
+  // BatchMode even without a key: ssh must fail, not wait for a host-key prompt on a terminal.
+  env.GIT_SSH_COMMAND = (auth ? sshCommandFor(auth) : undefined) ?? 'ssh -o BatchMode=yes';
   return { ...env, ...extra };
 }
 
