@@ -39,6 +39,10 @@ describe('probes', () => {
     // then the process is alive
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
+    // and HEAD works for probes that use it
+    const head = await fetch(`${harness.url}/healthz`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
   });
 
   it('readyz follows first pass and Source condition through every transition', async () => {
