@@ -3,6 +3,7 @@
 export type { ConditionInput } from './conditions.js';
 export { getCondition, isConditionTrue, newCondition, removeCondition, setCondition } from './conditions.js';
 export { EventLog } from './event-log.js';
+export { statusWriterFromConfig } from './from-config.js';
 export type * from './model.js';
 export { readStatusBranch } from './read-status-branch.js';
 export {

@@ -174,3 +174,33 @@ describe('status branch writer', () => {
     }
   });
 });
+
+describe('status writer from config', () => {
+  it('given a folder source or --no-status-write, when built from config, then there is no writer; given a repo, then it writes there', async () => {
+    const { resolveConfig } = await import('../../controller/config.js');
+    const { statusWriterFromConfig } = await import('../../controller/status/from-config.js');
+    const base = await tempDir();
+    try {
+      const repo = await createRepo(base.path);
+      await repo.commit({ 'a.yaml': 'x: 1\n' });
+      expect(
+        statusWriterFromConfig(resolveConfig({ path: 'manifests' }, {}), silentLogger()),
+      ).toBeUndefined();
+      expect(
+        statusWriterFromConfig(resolveConfig({ repo: repo.remote, statusWrite: false }, {}), silentLogger()),
+      ).toBeUndefined();
+
+      const config = resolveConfig({ repo: 'remote.git', statusBranch: 'ops/status', cacheDir: 'cache' }, {});
+      const writer = statusWriterFromConfig(config, silentLogger(), base.path);
+      const result = await writer!.write(snapshotOf([resource('Service', 'web')]));
+
+      expect(await git(repo.remote, 'rev-parse', 'ops/status')).toBe(result.sha);
+      const { existsSync } = await import('node:fs');
+      const { readdirSync } = await import('node:fs');
+      expect(existsSync(join(base.path, 'cache'))).toBe(true);
+      expect(readdirSync(join(base.path, 'cache'))[0]).toMatch(/^status-[0-9a-f]{16}$/);
+    } finally {
+      await base.cleanup();
+    }
+  });
+});
