@@ -103,6 +103,12 @@ class TokenBucket {
     if (this.tokens >= 0) return 0;
     return Math.ceil((-this.tokens / this.spec.refillPerSecond) * 1000);
   }
+
+  /** The server throttled us: someone else shares the account's bucket, so assume ours is empty. */
+  drain(now: number): void {
+    this.reserve(now);
+    this.tokens = Math.min(this.tokens + 1, 0);
+  }
 }
 
 export interface BucketStats {
@@ -110,19 +116,30 @@ export interface BucketStats {
   /** Calls that had to wait for a token. */
   readonly delayed: number;
   readonly waitedMs: number;
+  /** ThrottlingExceptions seen despite the limiter (the account's buckets are shared). */
+  readonly throttled: number;
 }
 
 export interface RateLimiterOptions {
   /** Overrides per bucket (raised quotas, or tighter ones in tests). */
   readonly buckets?: Partial<Record<BucketName, BucketSpec>>;
   readonly clock?: LimiterClock;
+  /**
+   * Share of each documented sustained rate we use (default 0.9): our bucket and ECS's never start
+   * at the same instant, and a request takes time to arrive, so refilling exactly as fast as ECS
+   * gets the first refilled call throttled now and then.
+   */
+  readonly headroom?: number;
 }
 
 export class RateLimiter {
   private readonly specs: Record<BucketName, BucketSpec>;
   private readonly clock: LimiterClock;
   private readonly buckets = new Map<BucketName, TokenBucket>();
-  private readonly counters = new Map<BucketName, { acquired: number; delayed: number; waitedMs: number }>();
+  private readonly counters = new Map<
+    BucketName,
+    { acquired: number; delayed: number; waitedMs: number; throttled: number }
+  >();
 
   constructor(options: RateLimiterOptions = {}) {
     this.specs = { ...DEFAULT_BUCKETS, ...options.buckets };
@@ -132,25 +149,53 @@ export class RateLimiter {
       }
     }
     this.clock = options.clock ?? realClock;
+    const headroom = options.headroom ?? 0.9;
+    if (!(headroom > 0 && headroom <= 1)) throw new RangeError('rate limiter headroom must be in (0, 1]');
+    this.headroom = headroom;
+  }
+
+  private readonly headroom: number;
+
+  private bucket(name: BucketName): TokenBucket {
+    let bucket = this.buckets.get(name);
+    if (!bucket) {
+      const spec = this.specs[name];
+      bucket = new TokenBucket(
+        { ...spec, refillPerSecond: spec.refillPerSecond * this.headroom },
+        this.clock.now(),
+      );
+      this.buckets.set(name, bucket);
+    }
+    return bucket;
+  }
+
+  private counter(name: BucketName) {
+    const counter = this.counters.get(name) ?? { acquired: 0, delayed: 0, waitedMs: 0, throttled: 0 };
+    this.counters.set(name, counter);
+    return counter;
   }
 
   /** Resolves when the call may be sent. */
   async acquire(service: 'ecs' | 'application-autoscaling', operation: string): Promise<void> {
     const name = bucketFor(service, operation);
-    let bucket = this.buckets.get(name);
-    if (!bucket) {
-      bucket = new TokenBucket(this.specs[name], this.clock.now());
-      this.buckets.set(name, bucket);
-    }
-    const wait = bucket.reserve(this.clock.now());
-    const counter = this.counters.get(name) ?? { acquired: 0, delayed: 0, waitedMs: 0 };
+    const wait = this.bucket(name).reserve(this.clock.now());
+    const counter = this.counter(name);
     counter.acquired += 1;
     if (wait > 0) {
       counter.delayed += 1;
       counter.waitedMs += wait;
     }
-    this.counters.set(name, counter);
     if (wait > 0) await this.clock.sleep(wait);
+  }
+
+  /**
+   * Reports a ThrottlingException: only that action group slows to its sustained rate (the SDK's
+   * adaptive mode would slow every operation of the client to 0.5 requests/s instead).
+   */
+  throttled(service: 'ecs' | 'application-autoscaling', operation: string): void {
+    const name = bucketFor(service, operation);
+    this.bucket(name).drain(this.clock.now());
+    this.counter(name).throttled += 1;
   }
 
   stats(): Readonly<Partial<Record<BucketName, BucketStats>>> {

@@ -13,6 +13,7 @@ describe('RateLimiter', () => {
     // given RegisterTaskDefinition's bucket: 3 burst, 1 per second
     const clock = new ManualClock();
     const limiter = new RateLimiter({
+      headroom: 1,
       clock,
       buckets: { 'ecs.taskDefinitionRegister': { capacity: 3, refillPerSecond: 1 } },
     });
@@ -35,12 +36,14 @@ describe('RateLimiter', () => {
       acquired: 5,
       delayed: 2,
       waitedMs: 3000,
+      throttled: 0,
     });
   });
 
   it('refills while idle, never beyond capacity', async () => {
     const clock = new ManualClock();
     const limiter = new RateLimiter({
+      headroom: 1,
       clock,
       buckets: { 'ecs.serviceRead': { capacity: 2, refillPerSecond: 10 } },
     });
@@ -60,6 +63,7 @@ describe('RateLimiter', () => {
   it('keeps buckets independent per action group', async () => {
     const clock = new ManualClock();
     const limiter = new RateLimiter({
+      headroom: 1,
       clock,
       buckets: { 'ecs.taskDefinitionRegister': { capacity: 1, refillPerSecond: 1 } },
     });
@@ -69,6 +73,22 @@ describe('RateLimiter', () => {
     expect(clock.sleeps).toEqual([]);
   });
 
+  it('slows only the throttled action group to its sustained rate', async () => {
+    // given a full registration bucket and a full service-read bucket
+    const clock = new ManualClock();
+    const limiter = new RateLimiter({ clock, headroom: 1 });
+    // when ECS throttles a RegisterTaskDefinition anyway (another client shares the account)
+    limiter.throttled('ecs', 'RegisterTaskDefinition');
+    // then the next registration waits for a refill, service reads do not
+    const register = limiter.acquire('ecs', 'RegisterTaskDefinition');
+    await limiter.acquire('ecs', 'DescribeServices');
+    await flush();
+    expect(clock.sleeps).toEqual([1000]);
+    clock.advance(1000);
+    await register;
+    expect(limiter.stats()['ecs.taskDefinitionRegister']).toMatchObject({ throttled: 1, delayed: 1 });
+  });
+
   it('maps operations to ECS action groups', () => {
     expect(bucketFor('ecs', 'DescribeServices')).toBe('ecs.serviceRead');
     expect(bucketFor('ecs', 'UpdateService')).toBe('ecs.serviceModify');
@@ -76,6 +96,20 @@ describe('RateLimiter', () => {
     expect(bucketFor('ecs', 'PutClusterCapacityProviders')).toBe('ecs.clusterModify');
     expect(bucketFor('application-autoscaling', 'DescribeScalableTargets')).toBe('autoscaling.read');
     expect(bucketFor('application-autoscaling', 'PutScalingPolicy')).toBe('autoscaling.modify');
+  });
+
+  it('refills a little slower than ECS by default, to stay clear of its buckets', async () => {
+    const clock = new ManualClock();
+    const limiter = new RateLimiter({
+      clock,
+      buckets: { 'ecs.taskDefinitionRegister': { capacity: 1, refillPerSecond: 1 } },
+    });
+    await limiter.acquire('ecs', 'RegisterTaskDefinition');
+    const next = limiter.acquire('ecs', 'RegisterTaskDefinition');
+    await flush();
+    expect(clock.sleeps).toEqual([1112]);
+    clock.advance(1112);
+    await next;
   });
 
   it('rejects a bucket that could never refill', () => {
@@ -109,6 +143,7 @@ describe('rate limiter in the SDK clients', () => {
     const port = (server.address() as AddressInfo).port;
     const clock = new ManualClock();
     const limiter = new RateLimiter({
+      headroom: 1,
       clock,
       buckets: { 'ecs.clusterRead': { capacity: 1, refillPerSecond: 1 } },
     });
@@ -130,7 +165,7 @@ describe('rate limiter in the SDK clients', () => {
       await call;
       expect(requests).toBe(2);
       expect(clients.counter.snapshot()).toEqual({ 'ecs:DescribeClusters': 2 });
-      expect(limiter.stats()['ecs.clusterRead']).toMatchObject({ acquired: 2, delayed: 1 });
+      expect(limiter.stats()['ecs.clusterRead']).toMatchObject({ acquired: 2, delayed: 1, throttled: 1 });
     } finally {
       clients.destroy();
     }
