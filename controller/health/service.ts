@@ -51,6 +51,16 @@ function withStopped(message: string, stoppedReasons: readonly string[] | undefi
 
 const ROLLBACK_TEXT = /roll(ing|ed)? ?back/i;
 
+/** ECS records a failed deployment in the service events: `(deployment ecs-svc/…) deployment failed: …`. */
+function failedInEvents(service: AwsObject, deploymentId: string): string | undefined {
+  const events = Array.isArray(service.events) ? (service.events as { message?: unknown }[]) : [];
+  const found = events.find((event) => {
+    const message = String(event.message ?? '');
+    return message.includes(deploymentId) && /deployment failed|roll(ing|ed)? ?back/i.test(message);
+  });
+  return found ? String(found.message) : undefined;
+}
+
 export function serviceHealth(
   service: AwsObject | undefined,
   options: ServiceHealthOptions = {},
@@ -73,11 +83,14 @@ export function serviceHealth(
   if (options.expectedDeploymentId !== undefined) {
     const expected = deployments.find((d) => d.id === options.expectedDeploymentId);
     if (expected?.status !== 'PRIMARY') {
+      // Once the failed deployment has drained it leaves the list; the events still tell.
+      const event = failedInEvents(service, options.expectedDeploymentId);
       const rolledBack =
         expected?.rolloutState === 'FAILED' ||
+        event !== undefined ||
         ROLLBACK_TEXT.test(expected?.rolloutStateReason ?? '') ||
         ROLLBACK_TEXT.test(primary?.rolloutStateReason ?? '');
-      const why = expected?.rolloutStateReason ?? primary?.rolloutStateReason;
+      const why = expected?.rolloutStateReason ?? event ?? primary?.rolloutStateReason;
       const now = primary ? `; ${primary.id} is PRIMARY now` : '';
       return rolledBack
         ? health(
