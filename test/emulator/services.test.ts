@@ -219,7 +219,7 @@ describe('UpdateService', () => {
         cluster: 'prod',
         service: 'web',
         networkConfiguration: {
-          awsvpcConfiguration: { ...NETWORK.awsvpcConfiguration, subnets: ['subnet-0def'] },
+          awsvpcConfiguration: { ...NETWORK.awsvpcConfiguration!, subnets: ['subnet-0def'] },
         },
       }),
     );

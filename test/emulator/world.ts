@@ -5,14 +5,15 @@ import {
   type CreateServiceCommandInput,
   DescribeServicesCommand,
   type ECSClient,
+  type NetworkConfiguration,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
   type Service,
 } from '@aws-sdk/client-ecs';
 
-export const NETWORK = {
+export const NETWORK: NetworkConfiguration = {
   awsvpcConfiguration: { subnets: ['subnet-0abc'], securityGroups: ['sg-0abc'] },
-} as const;
+};
 
 export function fargateTaskDefinition(
   family = 'web',
