@@ -16,7 +16,10 @@ export interface LiveFixture {
 
 function groupByResource(items: readonly AwsObject[] = []): Record<string, AwsObject[]> {
   const out: Record<string, AwsObject[]> = {};
-  for (const item of items) (out[String(item.ResourceId)] ??= []).push(item);
+  for (const item of items) {
+    const id = String(item.ResourceId);
+    out[id] = [...(out[id] ?? []), item];
+  }
   return out;
 }
 

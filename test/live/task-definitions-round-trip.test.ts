@@ -18,22 +18,27 @@ describe('round trip of real-world task definitions', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(25);
   });
 
-  it.each(fixtures.map((fixture) => [fixture.name, fixture] as const))('%s diffs to zero', async (_name, fixture) => {
-    // given the raw JSON registered the way the AWS CLI / an earlier pipeline registers it
-    await env().ecs.send(new RegisterTaskDefinitionCommand(fixture.input as unknown as RegisterTaskDefinitionCommandInput));
-    const clients = controllerClients(env().url);
-    try {
-      // when the manifest made from the same JSON is diffed against the described revision
-      const desired = desiredFrom({ 'td.yaml': taskDefinitionManifestYaml(fixture.input) });
-      const live = await readLive(clients, desired, { instance: 'ecs-gitops' });
-      const [diff] = diffResources(desired, live, { instance: 'ecs-gitops' });
+  it.each(fixtures.map((fixture) => [fixture.name, fixture] as const))(
+    '%s diffs to zero',
+    async (_name, fixture) => {
+      // given the raw JSON registered the way the AWS CLI / an earlier pipeline registers it
+      await env().ecs.send(
+        new RegisterTaskDefinitionCommand(fixture.input as unknown as RegisterTaskDefinitionCommandInput),
+      );
+      const clients = controllerClients(env().url);
+      try {
+        // when the manifest made from the same JSON is diffed against the described revision
+        const desired = desiredFrom({ 'td.yaml': taskDefinitionManifestYaml(fixture.input) });
+        const live = await readLive(clients, desired, { instance: 'ecs-gitops' });
+        const [diff] = diffResources(desired, live, { instance: 'ecs-gitops' });
 
-      // then there is no change and the existing revision is the target (no registration)
-      expect(diff?.changes).toEqual([]);
-      expect(diff?.action).toBe('noop');
-      expect(diff?.taskDefinition).toMatchObject({ register: false, arn: expect.stringMatching(/:1$/) });
-    } finally {
-      clients.destroy();
-    }
-  });
+        // then there is no change and the existing revision is the target (no registration)
+        expect(diff?.changes).toEqual([]);
+        expect(diff?.action).toBe('noop');
+        expect(diff?.taskDefinition).toMatchObject({ register: false, arn: expect.stringMatching(/:1$/) });
+      } finally {
+        clients.destroy();
+      }
+    },
+  );
 });
