@@ -9,6 +9,7 @@ export const CONTROLLER_TAG_KEYS: ReadonlySet<string> = new Set([
   OWNERSHIP_TAGS.revision,
   OWNERSHIP_TAGS.source,
   'ecs-gitops/fingerprint',
+  OWNERSHIP_TAGS.specHash,
 ]);
 
 type TagList = readonly { readonly key?: string; readonly value?: string }[];
