@@ -13,6 +13,7 @@ const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./apply.js'),
   () => import('./emulator.js'),
   () => import('./status.js'),
+  () => import('./run.js'),
 ];
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,15 +1,13 @@
 // Starts the bundled emulator as a separate process (the controller never imports emulator/):
 // `ecs-gitops emulator` in a child, whose first URL line tells where it listens.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { emulatorCommandLine } from '../cli/emulator.js';
 import { StartupError } from '../errors.js';
 
 export interface EmulatorProcess {
   readonly url: string;
   stop(): Promise<void>;
 }
-
-const BIN = fileURLToPath(new URL('../../bin/ecs-gitops.js', import.meta.url));
 
 export async function startEmulatorProcess(options: {
   readonly stateFile: string;
@@ -18,9 +16,10 @@ export async function startEmulatorProcess(options: {
   readonly timeoutMs?: number;
   readonly log?: (line: string) => void;
 }): Promise<EmulatorProcess> {
-  const args = [BIN, 'emulator', '--port', String(options.port ?? 0), '--state', options.stateFile];
+  const { command, args } = emulatorCommandLine();
+  args.push('--port', String(options.port ?? 0), '--state', options.stateFile);
   if (options.speed) args.push('--speed', String(options.speed));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   const url = await new Promise<string>((resolve, reject) => {
     let buffered = '';
     let errors = '';

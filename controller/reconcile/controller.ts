@@ -15,7 +15,8 @@ import type {
   ResourceStatus,
   StatusSnapshot,
 } from '../status/model.js';
-import { type DriftPolicy, type HealthState, type KeyString, keyString, type SyncState } from '../types.js';
+import type { StatusStore } from '../status/store.js';
+import { type DriftPolicy, type KeyString, keyString } from '../types.js';
 import { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
 import { type AppliedRecord, classifyChange, effectiveDriftPolicy } from './drift.js';
 import { fingerprintDesired } from './fingerprint.js';
@@ -55,14 +56,12 @@ export class Reconciler {
   private desiredCommit: RevisionRecord | undefined;
   private rejected: OverallStatus['rejectedRevision'];
   private readonly applied = new Map<KeyString, AppliedRecord & { at: string }>();
-  private readonly statuses = new Map<KeyString, ResourceStatus>();
   /** Deployment ids this controller created, per service: a rollback of one is a failed rollout. */
   private readonly ownDeployments = new Map<KeyString, string>();
   private readonly completedRevisions = new Set<string>();
   private lastAppliedRevision: string | undefined;
   private lastAttemptedRevision: string | undefined;
   private lastPass: OverallStatus['lastPass'];
-  private ready = false;
   private loop: Promise<void> | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private passCount = 0;
@@ -71,6 +70,7 @@ export class Reconciler {
   constructor(
     private readonly ports: ReconcilerPorts,
     private readonly options: ReconcilerOptions,
+    private readonly store: StatusStore,
   ) {
     this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
     this.passBackoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
@@ -110,24 +110,7 @@ export class Reconciler {
   }
 
   status(): StatusSnapshot {
-    const resources = [...this.statuses.values()].sort((a, b) => a.key.localeCompare(b.key));
-    const sync: Partial<Record<SyncState, number>> = {};
-    const health: Partial<Record<HealthState, number>> = {};
-    for (const r of resources) {
-      sync[r.sync] = (sync[r.sync] ?? 0) + 1;
-      health[r.health] = (health[r.health] ?? 0) + 1;
-    }
-    const overall: OverallStatus = {
-      instance: this.options.instance,
-      source: this.ports.source.status(),
-      ...(this.lastAppliedRevision ? { lastAppliedRevision: this.lastAppliedRevision } : {}),
-      ...(this.lastAttemptedRevision ? { lastAttemptedRevision: this.lastAttemptedRevision } : {}),
-      ...(this.rejected ? { rejectedRevision: this.rejected } : {}),
-      counts: { sync, health },
-      ...(this.lastPass ? { lastPass: this.lastPass } : {}),
-      ready: this.ready,
-    };
-    return { overall, resources };
+    return this.store.snapshot();
   }
 
   private async run(): Promise<void> {
@@ -174,10 +157,16 @@ export class Reconciler {
       const seconds = (performance.now() - startedMs) / 1000;
       this.lastPass = { startedAt: started.toISOString(), durationMs: Math.round(seconds * 1000), result };
       this.ports.metrics?.observePass(seconds, result);
-      if (this.snapshot || this.desired)
-        this.ready = this.ready || this.desired !== undefined || result === 'rejected';
+      this.store.setOverall({
+        ...(this.lastAppliedRevision ? { lastAppliedRevision: this.lastAppliedRevision } : {}),
+        ...(this.lastAttemptedRevision ? { lastAttemptedRevision: this.lastAttemptedRevision } : {}),
+        rejectedRevision: this.rejected,
+        lastPass: this.lastPass,
+      });
+      // Ready once the source was read and a pass ran on it (a rejected first revision counts: it is reported).
+      if (this.desired !== undefined || result === 'rejected') this.store.setReady(true);
       this.passCount += 1;
-      const snapshot = this.status();
+      const snapshot = this.store.publish();
       this.ports.metrics?.setResources(snapshot.resources);
       for (const listener of this.passListeners) listener(snapshot);
       void this.writeStatus(snapshot);
@@ -326,7 +315,7 @@ export class Reconciler {
       }
       if (applied?.outcome === 'deleted') {
         this.applied.delete(key);
-        this.statuses.delete(key);
+        this.store.removeResource(key);
         this.ownDeployments.delete(key);
         continue;
       }
@@ -334,7 +323,7 @@ export class Reconciler {
       const health = this.ports.health.of(diff, live, expected);
       const record = this.applied.get(key);
       const transition = nextResourceStatus(
-        this.statuses.get(key),
+        this.store.getResource(key),
         {
           diff,
           origin,
@@ -353,14 +342,13 @@ export class Reconciler {
       );
       if (transition.status.health === 'Progressing') progressing = true;
       if (transition.status.health === 'Healthy' && expected) this.ownDeployments.delete(key);
-      this.statuses.set(key, transition.status);
+      this.store.setResource(transition.status);
       for (const event of transition.events) this.publish(event);
     }
-    for (const key of [...this.statuses.keys()]) if (!seen.has(key)) this.statuses.delete(key);
-
-    const outstanding = [...this.statuses.values()].filter(
-      (s) => s.sync === 'OutOfSync' || s.sync === 'Failed',
-    ).length;
+    this.store.retain(seen);
+    const outstanding = this.store
+      .snapshot()
+      .resources.filter((s) => s.sync === 'OutOfSync' || s.sync === 'Failed').length;
     if (failures === 0 && outstanding === 0) this.completeRevision(desired, actionable.length > 0);
     if (progressing && !this.stopping.signal.aborted) {
       this.queue.requestAfter(this.options.progressPollMs ?? 3000, 'rollout progressing');

@@ -2,10 +2,10 @@
 // transitions (one event per episode edge, never one per pass). Pure.
 import type { FieldChange, ResourceDiff } from '../diff/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
+import { getCondition, setCondition } from '../status/conditions.js';
 import type { ControllerEvent, DeploymentStatus, ResourceStatus } from '../status/model.js';
 import type { Condition, DriftPolicy, HealthState, SyncState } from '../types.js';
 import { keyString } from '../types.js';
-import { conditionStatus, setCondition } from './conditions.js';
 import type { ChangeOrigin } from './drift.js';
 import type { AppliedEntry } from './ports.js';
 
@@ -162,7 +162,7 @@ export function nextResourceStatus(
   );
 
   // Episode edges → events.
-  const wasDrifted = previous ? conditionStatus(previous.conditions, 'Drifted') === 'True' : false;
+  const wasDrifted = previous ? getCondition(previous.conditions, 'Drifted')?.status === 'True' : false;
   if (drifted && !wasDrifted) {
     const healing = facts.driftPolicy === 'heal';
     if (facts.driftPolicy !== 'ignore') {

@@ -1,0 +1,254 @@
+// The composition root of the long-running controller: builds every component from one Config and
+// binds the reconciler's ports to the real modules. `ecs-gitops run` and the end-to-end tests use it.
+import { createAlerts, notifiersFromConfig } from './alerts/index.js';
+import { applyChangeSet } from './apply/index.js';
+import { type AwsClients, createAwsClients } from './aws/clients.js';
+import type { Config } from './config.js';
+import { diffResources } from './diff/index.js';
+import type { ResourceDiff } from './diff/model.js';
+import { tagsToMap } from './diff/normalize/tags.js';
+import {
+  clusterHealth,
+  type HealthResult,
+  health,
+  scalingPolicyHealth,
+  serviceHealth,
+  taskDefinitionHealth,
+} from './health/index.js';
+import { readLive, TaskDefinitionCache } from './live/index.js';
+import type { LiveState } from './live/model.js';
+import type { Logger } from './log.js';
+import { parseManifests } from './manifest/index.js';
+import { planChanges } from './plan/index.js';
+import { Reconciler } from './reconcile/controller.js';
+import { fingerprintDesired } from './reconcile/fingerprint.js';
+import type { LeasePort, ReconcilerPorts } from './reconcile/ports.js';
+import { createMetrics, type Metrics, startServer } from './server/index.js';
+import { createSource } from './source/index.js';
+import type { Source } from './source/types.js';
+import { EventLog } from './status/event-log.js';
+import { createStatusBranchWriter } from './status/index.js';
+import { StatusStore } from './status/store.js';
+import { OWNERSHIP_TAGS, type ResourceKey } from './types.js';
+
+export interface ControllerApp {
+  /** The HTTP server's base URL (dashboard, API, metrics). */
+  readonly url: string;
+  readonly reconciler: Reconciler;
+  readonly store: StatusStore;
+  readonly events: EventLog;
+  readonly metrics: Metrics;
+  readonly clients: AwsClients;
+  readonly source: Source;
+  /** Graceful stop: finishes the in-flight AWS call and pass, writes status, closes everything. */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  readonly logger: Logger;
+  /** Base directory for relative paths (cache, --path, a local --repo). */
+  readonly cwd?: string;
+  /** Single-writer lease (controller/lease) when running as a replicated service. */
+  readonly lease?: LeasePort;
+  /** How soon to look again while a rollout progresses (default 3 s). */
+  readonly progressPollMs?: number;
+}
+
+/** The spec-hash tag written with every change: tells drift from a Git change after a restart. */
+export function specHashTags(
+  desired: readonly import('./manifest/model.js').DesiredResource[],
+): (key: ResourceKey) => Record<string, string> | undefined {
+  const byKey = new Map(desired.map((r) => [`${r.kind}/${r.name}`, fingerprintDesired(r)]));
+  return (key) => {
+    const hash = byKey.get(`${key.kind}/${key.name}`);
+    return hash ? { [OWNERSHIP_TAGS.specHash]: hash } : undefined;
+  };
+}
+
+function liveTags(diff: ResourceDiff, live: LiveState): Record<string, string> | undefined {
+  const desired = diff.desired;
+  if (!desired) return undefined;
+  switch (desired.kind) {
+    case 'Cluster':
+      return tagsToMap(live.clusters[desired.clusterName]?.tags);
+    case 'Service':
+      return tagsToMap(live.services[`${desired.cluster.clusterName}/${desired.serviceName}`]?.tags);
+    case 'TaskDefinition': {
+      const arn = diff.taskDefinition?.arn ?? diff.liveArn ?? live.latestRevisions[desired.family];
+      return arn ? tagsToMap(live.taskDefinitions[arn]?.tags) : undefined;
+    }
+    case 'ScalingPolicy':
+      return { ...(live.scalableTargetTags[desired.resourceId] ?? {}) };
+  }
+}
+
+export function healthOf(diff: ResourceDiff, live: LiveState, expectedDeploymentId?: string): HealthResult {
+  const desired = diff.desired;
+  if (!desired) return health('Unknown', 'NotInGit', 'not in Git');
+  switch (desired.kind) {
+    case 'Cluster':
+      return clusterHealth(live.clusters[desired.clusterName]);
+    case 'TaskDefinition': {
+      const arn = diff.taskDefinition?.arn ?? diff.liveArn ?? live.latestRevisions[desired.family];
+      return taskDefinitionHealth(arn ? live.taskDefinitions[arn]?.taskDefinition : undefined);
+    }
+    case 'Service':
+      return serviceHealth(live.services[`${desired.cluster.clusterName}/${desired.serviceName}`], {
+        ...(expectedDeploymentId ? { expectedDeploymentId } : {}),
+      });
+    case 'ScalingPolicy': {
+      const names = [...(desired.spec.targetTracking ?? []), ...(desired.spec.stepScaling ?? [])].map((p) =>
+        String((p as { policyName?: string }).policyName ?? ''),
+      );
+      return scalingPolicyHealth(
+        live.scalableTargets[desired.resourceId],
+        live.scalingPolicies[desired.resourceId] ?? [],
+        names.filter(Boolean),
+      );
+    }
+  }
+}
+
+export async function startController(config: Config, options: AppOptions): Promise<ControllerApp> {
+  const { logger } = options;
+  const source = createSource(config.source, logger, options.cwd ? { cwd: options.cwd } : {});
+  const clients = createAwsClients(config.aws);
+  const metrics = createMetrics();
+  clients.counter.onCall((record) => metrics.recordAwsCall(record));
+  const cache = new TaskDefinitionCache();
+  const store = new StatusStore(config.instance, () => source.status());
+  const events = new EventLog();
+  const alerts = createAlerts({ notifiers: notifiersFromConfig(config, logger), logger });
+  events.subscribe((event) => alerts.emit(event));
+
+  const described = source.describe();
+  const statusWriter =
+    described.type === 'git' && config.statusWrite && config.source.repo
+      ? createStatusBranchWriter({
+          repoUrl: config.source.repo,
+          branch: config.statusBranch,
+          instance: config.instance,
+          logger,
+          ...(config.source.gitToken ? { gitToken: config.source.gitToken } : {}),
+          ...(config.source.sshKeyFile ? { sshKeyFile: config.source.sshKeyFile } : {}),
+          ...(config.source.knownHostsFile ? { knownHostsFile: config.source.knownHostsFile } : {}),
+          ...(options.cwd ? { cwd: options.cwd } : {}),
+        })
+      : undefined;
+
+  const ports: ReconcilerPorts = {
+    source,
+    parse(snapshot) {
+      const result = parseManifests(snapshot.files, { revision: snapshot.revision });
+      // Unreadable files (symlinks out of the folder, oversized, binary) reject the revision too.
+      if (snapshot.problems.length > 0) {
+        return { ok: false, problems: [...snapshot.problems, ...(result.ok ? [] : result.problems)] };
+      }
+      return result.ok ? { ok: true, desired: result.desired } : { ok: false, problems: result.problems };
+    },
+    readLive: (desired, readOptions) =>
+      readLive(clients, desired, {
+        instance: config.instance,
+        discoverOrphans: readOptions.discoverOrphans,
+        cache,
+      }),
+    diff: (desired, live) =>
+      diffResources(desired, live, { instance: config.instance, pruneCandidates: config.prune }),
+    plan: (diffs, planOptions) => planChanges(diffs, planOptions),
+    async apply(changeSet, applyOptions) {
+      const desired = changeSet.entries.flatMap((e) => (e.diff.desired ? [e.diff.desired] : []));
+      const sources = new Map(desired.map((r) => [`${r.kind}/${r.name}`, r.source.file]));
+      const result = await applyChangeSet(clients, changeSet, {
+        instance: config.instance,
+        revision: applyOptions.revision,
+        signal: applyOptions.signal,
+        sourcePath: (key) => sources.get(`${key.kind}/${key.name}`),
+        extraTags: specHashTags(desired),
+        onProgress: (event) => {
+          if (event.type === 'done' && event.result.outcome !== 'unchanged') {
+            logger.info(
+              {
+                resource: `${event.result.key.kind}/${event.result.key.name}`,
+                outcome: event.result.outcome,
+              },
+              event.result.message,
+            );
+          }
+        },
+      });
+      return result.entries.map((entry) => ({
+        key: entry.key,
+        outcome: entry.outcome,
+        ...(entry.error ? { error: { code: entry.error.code, message: entry.error.message } } : {}),
+        ...(entry.deploymentId ? { deploymentId: entry.deploymentId } : {}),
+      }));
+    },
+    health: { of: healthOf },
+    publish: (event) => events.publish(event),
+    metrics,
+    ...(statusWriter ? { statusWriter } : {}),
+    ...(options.lease ? { lease: options.lease } : {}),
+    recordedFingerprint: (diff, live) => liveTags(diff, live)?.[OWNERSHIP_TAGS.specHash],
+  };
+
+  const reconciler = new Reconciler(
+    ports,
+    {
+      instance: config.instance,
+      drift: config.drift,
+      prune: config.prune,
+      pruneMax: config.pruneMax,
+      pruneConfirm: config.pruneConfirm,
+      resyncMs: config.resyncMs,
+      logger,
+      ...(options.progressPollMs ? { progressPollMs: options.progressPollMs } : {}),
+    },
+    store,
+  );
+
+  const server = await startServer({
+    listen: config.listen,
+    status: () => store.snapshot(),
+    events,
+    metrics,
+    onSync: (reason) => reconciler.requestSync(reason),
+    onGitPush: (push) => {
+      logger.info({ ref: push.ref, after: push.after }, 'git push webhook');
+      source.trigger();
+      reconciler.requestSync(`push ${push.ref}`);
+    },
+    ...(config.gitWebhookSecret ? { gitWebhookSecret: config.gitWebhookSecret } : {}),
+    ...(config.apiToken ? { apiToken: config.apiToken } : {}),
+    logger,
+    subscribeStatus: (listener) => store.subscribe(() => listener()),
+  });
+
+  const stopWatching = source.watch(() => reconciler.requestSync('new revision'));
+  reconciler.start();
+  logger.info({ url: server.url, source: described.url, instance: config.instance }, 'controller started');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url: server.url,
+    reconciler,
+    store,
+    events,
+    metrics,
+    clients,
+    source,
+    stop() {
+      stopped ??= (async () => {
+        stopWatching();
+        await reconciler.stop();
+        await options.lease?.release().catch(() => undefined);
+        if (statusWriter) await statusWriter.write(store.snapshot()).catch(() => undefined);
+        await server.close();
+        await alerts.flush().catch(() => undefined);
+        await alerts.close().catch(() => undefined);
+        await source.close();
+        clients.destroy();
+      })();
+      return stopped;
+    },
+  };
+}

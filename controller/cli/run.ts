@@ -1,0 +1,148 @@
+// `ecs-gitops run`: the long-running GitOps controller. With --embedded (what `npm start` uses) and
+// no AWS target given, it also starts the bundled emulator and watches this checkout's example
+// manifests, so a newcomer sees the whole loop with no account and no configuration.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { type Command, Option } from 'commander';
+import { startController } from '../app.js';
+import {
+  addAwsOptions,
+  addReconcileOptions,
+  addRunOptions,
+  addSourceOptions,
+  type Config,
+  resolveConfig,
+} from '../config.js';
+import { type EmulatorProcess, startEmulatorProcess } from '../embedded/emulator-process.js';
+import { ConfigError, errorMessage } from '../errors.js';
+import { createLogger } from '../log.js';
+import type { CliContext } from './context.js';
+import { writeLine } from './context.js';
+
+const exec = promisify(execFile);
+
+/** Where `npm start` keeps its emulator state and clone cache (git-ignored). */
+export const EMBEDDED_DIR = '.ecs-gitops';
+export const EXAMPLES_DIR = 'manifests/examples';
+
+async function gitTopLevel(cwd: string): Promise<{ root: string; branch: string } | undefined> {
+  try {
+    const root = (await exec('git', ['rev-parse', '--show-toplevel'], { cwd })).stdout.trim();
+    const branch = (await exec('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd })).stdout.trim();
+    return { root, branch: branch === 'HEAD' ? 'main' : branch };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The embedded defaults: this checkout's Git repository at manifests/examples (or the plain folder
+ * when it is not a checkout), a fast local poll, and the cache under .ecs-gitops/.
+ */
+async function embeddedSource(raw: Record<string, unknown>, cwd: string): Promise<Record<string, unknown>> {
+  if (raw.repo || raw.path) return raw;
+  const git = await gitTopLevel(cwd);
+  if (git && existsSync(path.join(git.root, EXAMPLES_DIR))) {
+    return {
+      poll: '2s',
+      ...raw,
+      repo: git.root,
+      branch: raw.branch ?? git.branch,
+      dir: raw.dir ?? EXAMPLES_DIR,
+    };
+  }
+  return { ...raw, path: path.join(cwd, EXAMPLES_DIR) };
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const command = program
+    .command('run')
+    .description('run the controller: watch Git, reconcile ECS, detect drift, serve status')
+    .addOption(
+      new Option(
+        '--embedded',
+        'with no --endpoint-url/--region: start the bundled emulator and watch this checkout’s manifests/examples',
+      ).env('ECS_GITOPS_EMBEDDED'),
+    );
+  addSourceOptions(command);
+  addAwsOptions(command);
+  addReconcileOptions(command);
+  addRunOptions(command);
+  command.action(async (rawOptions: Record<string, unknown>) => {
+    let raw = rawOptions;
+    let emulator: EmulatorProcess | undefined;
+    const embedded = raw.embedded === true || raw.embedded === 'true';
+    // Only an explicit AWS target switches the embedded mode to real AWS: an AWS_REGION that happens
+    // to be set in a shell must not send the example fleet to a real account.
+    const targetsAws = Boolean(raw.endpointUrl || raw.region);
+    let config: Config;
+    try {
+      if (embedded) {
+        raw = await embeddedSource(raw, ctx.cwd);
+        raw = { cacheDir: path.join(ctx.cwd, EMBEDDED_DIR, 'cache'), ...raw };
+      }
+      config = resolveConfig(raw, ctx.env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      writeLine(ctx.stderr, `error: ${error.message}`);
+      ctx.setExitCode(2);
+      return;
+    }
+    const logger = createLogger({
+      level: config.logLevel,
+      format: config.logFormat,
+      stream: ctx.stdout,
+    });
+
+    if (embedded && !targetsAws) {
+      const stateDir = path.join(ctx.cwd, EMBEDDED_DIR);
+      mkdirSync(stateDir, { recursive: true });
+      try {
+        emulator = await startEmulatorProcess({
+          stateFile: path.join(stateDir, 'emulator-state.json'),
+          speed: 4,
+        });
+      } catch (error) {
+        writeLine(ctx.stderr, `error: ${errorMessage(error)}`);
+        ctx.setExitCode(2);
+        return;
+      }
+      // The emulator accepts any SigV4 signature; the SDK still wants some credentials to sign with.
+      process.env.AWS_ACCESS_KEY_ID ??= 'ecs-gitops-emulator';
+      process.env.AWS_SECRET_ACCESS_KEY ??= 'ecs-gitops-emulator';
+      config = { ...config, aws: { ...config.aws, endpointUrl: emulator.url } };
+      logger.info({ endpoint: emulator.url }, 'embedded ECS emulator started (state in .ecs-gitops/)');
+    }
+
+    let app: Awaited<ReturnType<typeof startController>>;
+    try {
+      app = await startController(config, { logger, cwd: ctx.cwd });
+    } catch (error) {
+      writeLine(ctx.stderr, `error: ${errorMessage(error)}`);
+      await emulator?.stop();
+      ctx.setExitCode(2);
+      return;
+    }
+    const source = app.source.describe();
+    writeLine(ctx.stdout, '');
+    writeLine(ctx.stdout, `  ecs-gitops is running — dashboard: ${app.url}/`);
+    writeLine(
+      ctx.stdout,
+      `  source: ${source.url}${source.branch ? ` (${source.branch})` : ''}${source.dir && source.dir !== '.' ? ` ${source.dir}` : ''}`,
+    );
+    writeLine(ctx.stdout, `  ECS: ${config.aws.endpointUrl ?? `AWS ${config.aws.region}`}   Ctrl-C to stop`);
+    writeLine(ctx.stdout, '');
+
+    await new Promise<void>((resolve) => {
+      if (ctx.stopSignal.aborted) resolve();
+      else ctx.stopSignal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    logger.info('stopping: finishing the current pass');
+    await app.stop();
+    await emulator?.stop();
+    logger.info('stopped');
+    logger.flush();
+  });
+}
