@@ -204,6 +204,13 @@ export class GitSource implements Source {
 
   private async fetchSnapshot(): Promise<Snapshot> {
     try {
+      // An unchanged remote costs one ls-remote (plus a local sanity check of the cache): the snapshot
+      // read earlier is still current.
+      const current = this.current;
+      if (current && (await this.remoteHead()) === current.revision && (await this.cacheIsUsable())) {
+        this.markFetched(current, 'Fetched', `at ${shortSha(current.revision)} (unchanged)`);
+        return current;
+      }
       let reason: 'Fetched' | 'CacheRecloned' = 'Fetched';
       if (!(await this.cacheIsUsable())) {
         if (existsSync(this.cachePath)) {

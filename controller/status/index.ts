@@ -20,6 +20,8 @@ export {
   renderStatusFiles,
   SUMMARY_FILE,
   statusFilePath,
+  statusFingerprint,
+  summaryFingerprint,
   VOLATILE_FIELDS,
 } from './status-files.js';
 export { compareResources, countStates, StatusStore } from './store.js';

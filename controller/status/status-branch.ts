@@ -13,7 +13,13 @@ import type { Logger } from '../log.js';
 import { fetchUrlFor, type GitAuth, redactUrl, runGit } from '../source/git-command.js';
 import { summarizeGitError } from '../source/git-errors.js';
 import type { StatusSnapshot } from './model.js';
-import { differsBeyondTimestamps, renderStatusFiles } from './status-files.js';
+import {
+  differsBeyondTimestamps,
+  renderStatusFiles,
+  SUMMARY_FILE,
+  statusFingerprint,
+  summaryFingerprint,
+} from './status-files.js';
 
 export class StatusWriteError extends EcsGitopsError {
   override readonly code = 'StatusWriteFailed';
@@ -174,12 +180,22 @@ export function createStatusBranchWriter(options: StatusBranchWriterOptions): St
 
   async function writeOnce(snapshot: StatusSnapshot): Promise<StatusWriteResult> {
     await ensureWorkRepo();
-    const files = renderStatusFiles(snapshot);
+    const fingerprint = statusFingerprint(snapshot);
+    let files: Map<string, string> | undefined;
     for (let attempt = 1; ; attempt += 1) {
       const parent = await fetchHead();
-      if (parent && !differsBeyondTimestamps(await readFiles(parent), files)) {
-        return { committed: false, sha: parent, attempts: attempt };
+      if (parent) {
+        // Fast path: the previous summary's fingerprint says whether anything but timestamps moved.
+        const summary = await git(['cat-file', 'blob', `${parent}:${SUMMARY_FILE}`]).catch(() => undefined);
+        const previous = summary === undefined ? undefined : summaryFingerprint(summary);
+        if (previous === fingerprint) return { committed: false, sha: parent, attempts: attempt };
+        files ??= renderStatusFiles(snapshot);
+        // A branch written without fingerprints (or edited by hand) is compared file by file.
+        if (previous === undefined && !differsBeyondTimestamps(await readFiles(parent), files)) {
+          return { committed: false, sha: parent, attempts: attempt };
+        }
       }
+      files ??= renderStatusFiles(snapshot);
       const tree = await buildTree(files);
       const commit = (
         await git(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', commitMessage(snapshot)], {

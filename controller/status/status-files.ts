@@ -1,5 +1,6 @@
 // StatusSnapshot ⇄ the files of the status branch: `status/<Kind>/<name>.yaml` per resource and
 // `status/summary.yaml`. Pure. Also decides whether two versions differ in anything but timestamps.
+import { createHash } from 'node:crypto';
 import { dump, load } from 'js-yaml';
 import { KINDS, type Kind } from '../types.js';
 import type { OverallStatus, ResourceStatus, StatusSnapshot } from './model.js';
@@ -19,6 +20,8 @@ export const VOLATILE_FIELDS: ReadonlySet<string> = new Set([
   'durationMs',
   'at',
   'generatedAt',
+  // The fingerprint summarizes the rest; comparing it as content would be circular.
+  'fingerprint',
 ]);
 
 /** File names are the resource names; anything outside ECS's name alphabet is percent-encoded. */
@@ -37,21 +40,18 @@ function toYaml(value: unknown, heading: string): string {
 }
 
 export interface SummaryFile extends OverallStatus {
+  /** sha256 of every file's content minus volatile fields: equal fingerprints mean "nothing to commit". */
+  readonly fingerprint?: string;
   readonly resources: ReadonlyArray<
     Pick<ResourceStatus, 'key' | 'sync' | 'health' | 'lastAppliedRevision'> & { readonly file: string }
   >;
 }
 
-/** Path → YAML text for every file of the status branch. */
-export function renderStatusFiles(snapshot: StatusSnapshot): Map<string, string> {
-  const files = new Map<string, string>();
+/** Path → the plain object each file holds (before YAML). */
+function statusObjects(snapshot: StatusSnapshot): Map<string, object> {
+  const objects = new Map<string, object>();
   const resources = [...snapshot.resources].sort(compareResources);
-  for (const resource of resources) {
-    files.set(
-      statusFilePath(resource.kind, resource.name),
-      toYaml(resource, `Status of ${resource.key} (instance ${snapshot.overall.instance})`),
-    );
-  }
+  for (const resource of resources) objects.set(statusFilePath(resource.kind, resource.name), resource);
   const summary: SummaryFile = {
     ...snapshot.overall,
     resources: resources.map((r) => ({
@@ -62,7 +62,37 @@ export function renderStatusFiles(snapshot: StatusSnapshot): Map<string, string>
       file: statusFilePath(r.kind, r.name),
     })),
   };
-  files.set(SUMMARY_FILE, toYaml(summary, `Status of ecs-gitops instance ${snapshot.overall.instance}`));
+  objects.set(SUMMARY_FILE, summary);
+  return objects;
+}
+
+/** What the status branch would hold, minus timestamps, as one hash (cheap: no YAML involved). */
+export function statusFingerprint(snapshot: StatusSnapshot): string {
+  const hash = createHash('sha256');
+  for (const [path, object] of [...statusObjects(snapshot)].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    hash.update(`${path}\n${JSON.stringify(stripVolatile(JSON.parse(JSON.stringify(object))))}\n`);
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** Reads the fingerprint line of a summary.yaml without parsing the YAML. */
+export function summaryFingerprint(text: string): string | undefined {
+  return /^fingerprint: '?(sha256:[0-9a-f]{64})'?$/m.exec(text)?.[1];
+}
+
+/** Path → YAML text for every file of the status branch. */
+export function renderStatusFiles(snapshot: StatusSnapshot): Map<string, string> {
+  const files = new Map<string, string>();
+  const instance = snapshot.overall.instance;
+  for (const [path, object] of statusObjects(snapshot)) {
+    if (path === SUMMARY_FILE) {
+      const summary = { fingerprint: statusFingerprint(snapshot), ...object };
+      files.set(path, toYaml(summary, `Status of ecs-gitops instance ${instance}`));
+    } else {
+      const resource = object as ResourceStatus;
+      files.set(path, toYaml(resource, `Status of ${resource.key} (instance ${instance})`));
+    }
+  }
   return files;
 }
 
@@ -104,7 +134,7 @@ export function differsBeyondTimestamps(
 export function parseStatusFiles(files: ReadonlyMap<string, string>): StatusSnapshot {
   const summaryText = files.get(SUMMARY_FILE);
   if (summaryText === undefined) throw new Error(`${SUMMARY_FILE} is missing`);
-  const { resources: _list, ...overall } = load(summaryText) as SummaryFile;
+  const { resources: _list, fingerprint: _fingerprint, ...overall } = load(summaryText) as SummaryFile;
   const resources: ResourceStatus[] = [];
   for (const [path, text] of files) {
     const match = /^status\/([A-Za-z]+)\/[^/]+\.yaml$/.exec(path);

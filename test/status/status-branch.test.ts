@@ -68,6 +68,28 @@ describe('status branch writer', () => {
     expect(await git(repo.remote, 'rev-list', '--count', BRANCH)).toBe('1');
   });
 
+  it('given a status branch whose summary has no fingerprint (older writer or hand edit), when only timestamps change, then files are compared and no commit is made', async () => {
+    const w = writer();
+    await w.write(snapshotOf([resource('Service', 'web')]));
+    const edit = join(base.path, 'edit');
+    await git(base.path, 'clone', '--quiet', '--branch', BRANCH, repo.remote, edit);
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const summary = await readFile(join(edit, 'status/summary.yaml'), 'utf8');
+    expect(summary).toMatch(/^fingerprint: sha256:[0-9a-f]{64}$/m);
+    await writeFile(join(edit, 'status/summary.yaml'), summary.replace(/^fingerprint: .*\n/m, ''));
+    await git(edit, 'commit', '--quiet', '-am', 'hand edit');
+    await git(edit, 'push', '--quiet', 'origin', BRANCH);
+    const head = await git(repo.remote, 'rev-parse', BRANCH);
+
+    const result = await w.write(
+      snapshotOf([resource('Service', 'web', { at: '2025-02-01T00:00:00.000Z' })]),
+    );
+
+    expect(result).toEqual({ committed: false, sha: head, attempts: 1 });
+    const changed = await w.write(snapshotOf([resource('Service', 'web', { health: 'Degraded' })]));
+    expect(changed.committed).toBe(true);
+  });
+
   it('given a written snapshot, when a resource changes state or disappears, then a new commit on top records it', async () => {
     const w = writer();
     const first = await w.write(snapshotOf([resource('Cluster', 'main'), resource('Service', 'web')]));
