@@ -12,16 +12,25 @@ import {
   type EmulatorOptions,
 } from './options.js';
 import { loadStateFile, StatePersister } from './persistence/state-file.js';
-import { type EmulatorState, emptyState, type Json, type JsonObject, regionOf } from './state.js';
+import { type EmulatorState, emptyState, type JsonObject, regionOf } from './state.js';
 import { ApiError } from './wire/errors.js';
 import { OPERATIONS, type ServiceName } from './wire/operations.js';
 
 export interface CallResult {
   readonly status: number;
-  readonly body: Json;
+  /** The answer, serialized at once: read handlers share stored objects, later writes must not leak in. */
+  readonly text: string;
   readonly error?: ApiError;
   /** Destroy the connection instead of answering (crash injection). */
   readonly drop?: boolean;
+}
+
+function errorResult(error: ApiError): CallResult {
+  return {
+    status: error.status,
+    text: JSON.stringify({ __type: error.code, message: error.message }),
+    error,
+  };
 }
 
 export class Emulator {
@@ -87,27 +96,26 @@ export class Emulator {
     const op = OPERATIONS[service].get(operation);
     if (!op) {
       const error = new ApiError('UnknownOperationException', `Unknown operation ${operation}`);
-      return { status: error.status, body: { __type: error.code, message: error.message }, error };
+      return errorResult(error);
     }
     const ctx = this.context(region);
     try {
       this.simulator.sync(ctx);
       const result = await op.handler(ctx, body);
+      const text = JSON.stringify(result);
       if (op.mutating) {
         this.simulator.markDirty(ctx.region);
         this.simulator.sync(ctx);
         this.persister?.schedule();
       }
-      return { status: 200, body: result };
+      return { status: 200, text };
     } catch (error) {
-      if (error instanceof ApiError) {
-        return { status: error.status, body: { __type: error.code, message: error.message }, error };
-      }
+      if (error instanceof ApiError) return errorResult(error);
       const wrapped =
         service === 'ecs'
           ? new ApiError('ServerException', `Internal error: ${(error as Error).message}`, 500)
           : new ApiError('InternalServiceException', `Internal error: ${(error as Error).message}`, 500);
-      return { status: 500, body: { __type: wrapped.code, message: wrapped.message }, error: wrapped };
+      return errorResult(wrapped);
     }
   }
 

@@ -4,7 +4,7 @@ import { handleAdmin } from './admin/routes.js';
 import type { Emulator } from './emulator.js';
 import type { JsonObject } from './state.js';
 import { ApiError } from './wire/errors.js';
-import { credentialScope, parseTarget, sendError, sendJson } from './wire/protocol.js';
+import { credentialScope, parseTarget, sendError, sendText } from './wire/protocol.js';
 
 const MAX_BODY = 16 * 1024 * 1024;
 
@@ -74,7 +74,7 @@ async function handleApi(
     return;
   }
   if (result.error) sendError(res, result.error);
-  else sendJson(res, 200, result.body);
+  else sendText(res, 200, result.text);
 }
 
 export function createEmulatorServer(emulator: Emulator): Server {

@@ -87,7 +87,7 @@ export function clusterJson(ctx: OpContext, cluster: ClusterRecord, include: rea
   const out: Record<string, Json | undefined> = {
     clusterArn: cluster.clusterArn,
     clusterName: cluster.clusterName,
-    configuration: clone(cluster.configuration),
+    configuration: cluster.configuration,
     status: cluster.status,
     registeredContainerInstancesCount: 0,
     runningTasksCount: running,
@@ -95,10 +95,10 @@ export function clusterJson(ctx: OpContext, cluster: ClusterRecord, include: rea
     activeServicesCount: activeServices,
     statistics: [],
     tags: include.includes('TAGS') ? tagsJson(tagsOf(ctx, cluster.clusterArn)) : [],
-    settings: include.includes('SETTINGS') ? clone(cluster.settings) : undefined,
+    settings: include.includes('SETTINGS') ? cluster.settings : undefined,
     capacityProviders: [...cluster.capacityProviders],
-    defaultCapacityProviderStrategy: clone(cluster.defaultCapacityProviderStrategy),
-    serviceConnectDefaults: clone(cluster.serviceConnectDefaults),
+    defaultCapacityProviderStrategy: cluster.defaultCapacityProviderStrategy,
+    serviceConnectDefaults: cluster.serviceConnectDefaults,
   };
   return compact(out);
 }

@@ -74,12 +74,12 @@ function placementFields(placement: Placement): JsonObject {
 
 export function serviceJson(ctx: OpContext, service: ServiceRecord, includeTags: boolean): JsonObject {
   const out: JsonObject = {
-    ...clone(service.service),
+    ...service.service,
     status: service.status,
     desiredCount: service.desiredCount,
     taskDefinition: service.taskDefinition,
-    deployments: service.deployments.map((deployment) => ({ ...deployment }) as unknown as JsonObject),
-    events: service.events.map((event) => ({ ...event })),
+    deployments: service.deployments as unknown as JsonObject[],
+    events: service.events as unknown as JsonObject[],
   };
   if (includeTags) out.tags = tagsJson(tagsOf(ctx, service.serviceArn));
   return out;

@@ -182,13 +182,13 @@ export function registerTaskDefinition(ctx: OpContext, body: JsonObject): Json {
   ctx.region.taskDefinitions[family] = revisions;
   setTags(ctx, arn, tags);
   return compact({
-    taskDefinition: clone(taskDefinition),
+    taskDefinition,
     tags: tags.length > 0 ? tagsJson(tags) : undefined,
   });
 }
 
 function describeJson(record: TaskDefinitionRecord): JsonObject {
-  return { ...clone(record.taskDefinition), status: record.status };
+  return { ...record.taskDefinition, status: record.status };
 }
 
 export function describeTaskDefinition(ctx: OpContext, body: JsonObject): Json {

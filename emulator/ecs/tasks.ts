@@ -226,8 +226,7 @@ function taskIdOf(ref: string): string {
 }
 
 function taskJson(ctx: OpContext, record: TaskRecord, includeTags: boolean): JsonObject {
-  const out = clone(record.task);
-  delete out.failingImage;
+  const { failingImage: _internal, ...out } = record.task;
   out.tags = includeTags ? tagsJson(tagsOf(ctx, record.taskArn)) : [];
   return out;
 }

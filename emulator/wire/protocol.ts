@@ -28,8 +28,7 @@ export function credentialScope(authorization: string | undefined): { region?: s
   return match ? { accessKey: match[1], region: match[2] } : {};
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, requestId = randomUUID()): void {
-  const text = JSON.stringify(body);
+export function sendText(res: ServerResponse, status: number, text: string, requestId = randomUUID()): void {
   res.writeHead(status, {
     'content-type': JSON_11,
     'content-length': Buffer.byteLength(text),
