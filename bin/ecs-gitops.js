@@ -4,6 +4,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// The SDK warns on every start that its 2027 releases will need Node 22; our lockfile pins the SDK
+// and Node 20 is supported, so the notice is only noise in every command's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const source = `${root}controller/main.ts`;
 const compiled = `${root}dist/controller/main.js`;

@@ -27,7 +27,7 @@ import { createMetrics, type Metrics, startServer } from './server/index.js';
 import { createSource } from './source/index.js';
 import type { Source } from './source/types.js';
 import { EventLog } from './status/event-log.js';
-import { createStatusBranchWriter } from './status/index.js';
+import { statusWriterFromConfig } from './status/from-config.js';
 import { StatusStore } from './status/store.js';
 import { OWNERSHIP_TAGS, type ResourceKey } from './types.js';
 
@@ -122,19 +122,7 @@ export async function startController(config: Config, options: AppOptions): Prom
   events.subscribe((event) => alerts.emit(event));
 
   const described = source.describe();
-  const statusWriter =
-    described.type === 'git' && config.statusWrite && config.source.repo
-      ? createStatusBranchWriter({
-          repoUrl: config.source.repo,
-          branch: config.statusBranch,
-          instance: config.instance,
-          logger,
-          ...(config.source.gitToken ? { gitToken: config.source.gitToken } : {}),
-          ...(config.source.sshKeyFile ? { sshKeyFile: config.source.sshKeyFile } : {}),
-          ...(config.source.knownHostsFile ? { knownHostsFile: config.source.knownHostsFile } : {}),
-          ...(options.cwd ? { cwd: options.cwd } : {}),
-        })
-      : undefined;
+  const statusWriter = statusWriterFromConfig(config, logger, options.cwd ?? process.cwd());
 
   const ports: ReconcilerPorts = {
     source,

@@ -373,15 +373,18 @@ export class Reconciler {
         Math.max(0, (this.now().getTime() - committedAt.getTime()) / 1000),
       );
     }
+    if (!changed) {
+      // Nothing was written (e.g. a commit outside the manifest folder): worth a log line, not an alert.
+      this.log().info({ revision: desired.revision }, `revision ${short(desired.revision)} already in sync`);
+      return;
+    }
     this.publish({
       type: 'SyncSucceeded',
       severity: 'info',
       time: this.now().toISOString(),
       instance: this.options.instance,
       revision: desired.revision,
-      message: changed
-        ? `revision ${short(desired.revision)} applied: ${desired.resources.length} resource(s) in sync`
-        : `revision ${short(desired.revision)} already in sync (${desired.resources.length} resource(s))`,
+      message: `revision ${short(desired.revision)} applied: ${desired.resources.length} resource(s) in sync`,
     });
   }
 
