@@ -71,7 +71,10 @@ export async function applyTaskDefinition(
   if (!arn) throw new Error(`RegisterTaskDefinition returned no ARN for ${desired.family}`);
   context.taskDefinitionArns.set(desired.name, arn);
   context.registered.add(desired.name);
-  const deregistered = await deregisterOldRevisions(context, recorder, desired);
+  // Revisions are numbered 1..N, so a family at revision N <= limit cannot have too many: skip the listing.
+  const revision = parseTaskDefinitionArn(arn)?.revision ?? Number.POSITIVE_INFINITY;
+  const deregistered =
+    revision > desired.revisionHistoryLimit ? await deregisterOldRevisions(context, recorder, desired) : [];
   const note = deregistered.length > 0 ? `; ${deregistered.join('; ')}` : '';
   return {
     outcome: entry.action === 'create' ? 'created' : 'configured',
