@@ -122,15 +122,27 @@ export async function startController(config: Config, options: AppOptions): Prom
   events.subscribe((event) => alerts.emit(event));
 
   const described = source.describe();
+  const prefix =
+    described.type === 'git' && described.dir && described.dir !== '.'
+      ? described.dir.replace(/^\.\/|\/$/g, '')
+      : '';
+  const inRepo = (file: string) => (prefix ? `${prefix}/${file}` : file);
   const statusWriter = statusWriterFromConfig(config, logger, options.cwd ?? process.cwd());
 
   const ports: ReconcilerPorts = {
     source,
     parse(snapshot) {
-      const result = parseManifests(snapshot.files, { revision: snapshot.revision });
+      // Paths are reported relative to the repository (`manifests/web.yaml:14:7`), as people see them
+      // in their checkout; the same path becomes the ecs-gitops/source tag.
+      const files = snapshot.files.map((file) => ({ ...file, path: inRepo(file.path) }));
+      const result = parseManifests(files, { revision: snapshot.revision });
       // Unreadable files (symlinks out of the folder, oversized, binary) reject the revision too.
       if (snapshot.problems.length > 0) {
-        return { ok: false, problems: [...snapshot.problems, ...(result.ok ? [] : result.problems)] };
+        const unreadable = snapshot.problems.map((p) => ({
+          ...p,
+          location: { ...p.location, file: inRepo(p.location.file) },
+        }));
+        return { ok: false, problems: [...unreadable, ...(result.ok ? [] : result.problems)] };
       }
       return result.ok ? { ok: true, desired: result.desired } : { ok: false, problems: result.problems };
     },
