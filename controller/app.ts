@@ -21,7 +21,7 @@ import type { Logger } from './log.js';
 import { parseManifests } from './manifest/index.js';
 import { planChanges } from './plan/index.js';
 import { Reconciler } from './reconcile/controller.js';
-import { fingerprintDesired } from './reconcile/fingerprint.js';
+import { fingerprintAll } from './reconcile/fingerprint.js';
 import type { LeasePort, ReconcilerPorts } from './reconcile/ports.js';
 import { createMetrics, type Metrics, startServer } from './server/index.js';
 import { createSource } from './source/index.js';
@@ -58,7 +58,7 @@ export interface AppOptions {
 export function specHashTags(
   desired: readonly import('./manifest/model.js').DesiredResource[],
 ): (key: ResourceKey) => Record<string, string> | undefined {
-  const byKey = new Map(desired.map((r) => [`${r.kind}/${r.name}`, fingerprintDesired(r)]));
+  const byKey = fingerprintAll(desired);
   return (key) => {
     const hash = byKey.get(`${key.kind}/${key.name}`);
     return hash ? { [OWNERSHIP_TAGS.specHash]: hash } : undefined;
@@ -162,6 +162,8 @@ export async function startController(config: Config, options: AppOptions): Prom
         instance: config.instance,
         revision: applyOptions.revision,
         signal: applyOptions.signal,
+        // Lets apply deregister old revisions no service runs, and find orphans' clusters.
+        live: applyOptions.live,
         sourcePath: (key) => sources.get(`${key.kind}/${key.name}`),
         extraTags: specHashTags(desired),
         onProgress: (event) => {

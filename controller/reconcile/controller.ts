@@ -19,7 +19,7 @@ import type { StatusStore } from '../status/store.js';
 import { type DriftPolicy, type KeyString, keyString } from '../types.js';
 import { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
 import { type AppliedRecord, classifyChange, effectiveDriftPolicy } from './drift.js';
-import { fingerprintDesired } from './fingerprint.js';
+import { fingerprintAll } from './fingerprint.js';
 import { PassQueue, type PassRequest } from './pass-queue.js';
 import type { AppliedEntry, ReconcilerPorts, SourceSnapshot } from './ports.js';
 import { nextResourceStatus } from './resource-status.js';
@@ -222,9 +222,7 @@ export class Reconciler {
     const live = await this.ports.readLive(desired, { discoverOrphans: this.options.prune });
     const diffs = this.ports.diff(desired, live);
 
-    const fingerprints = new Map<KeyString, string>();
-    for (const resource of desired.resources)
-      fingerprints.set(keyString(resource.key), fingerprintDesired(resource));
+    const fingerprints = fingerprintAll(desired.resources) as Map<KeyString, string>;
 
     const origins = new Map<KeyString, ReturnType<typeof classifyChange>>();
     const blocked = new Map<string, { reason: BlockReason; message: string }>();
@@ -269,6 +267,7 @@ export class Reconciler {
       results = await this.ports.apply(changeSet, {
         revision: desired.revision,
         signal: this.stopping.signal,
+        live,
       });
       for (const r of results) {
         if (r.outcome !== 'unchanged' && r.outcome !== 'skipped') {

@@ -26,3 +26,26 @@ export function fingerprintDesired(resource: DesiredResource): string {
   const shaping = { ...rest, annotations: metadata.annotations ?? {} };
   return createHash('sha256').update(stableJson(shaping)).digest('hex').slice(0, 16);
 }
+
+/**
+ * Fingerprints of a whole desired state. A Service that names a TaskDefinition manifest runs that
+ * task definition's content, so an image change in Git is a Git change for the Service too (not
+ * drift of the Service's taskDefinition field).
+ */
+export function fingerprintAll(resources: readonly DesiredResource[]): Map<string, string> {
+  const own = new Map(resources.map((r) => [`${r.kind}/${r.name}`, fingerprintDesired(r)]));
+  const all = new Map(own);
+  for (const resource of resources) {
+    if (resource.kind !== 'Service' || resource.taskDefinition.type !== 'manifest') continue;
+    const key = `Service/${resource.name}`;
+    const taskDefinition = own.get(`TaskDefinition/${resource.taskDefinition.name}`) ?? '';
+    all.set(
+      key,
+      createHash('sha256')
+        .update(`${own.get(key)}:${taskDefinition}`)
+        .digest('hex')
+        .slice(0, 16),
+    );
+  }
+  return all;
+}

@@ -85,7 +85,7 @@ export interface ReconcilerPorts {
   plan(diffs: readonly ResourceDiff[], options: PlanOptions): ChangeSet;
   apply(
     changeSet: ChangeSet,
-    options: { revision: string; signal: AbortSignal },
+    options: { revision: string; signal: AbortSignal; live: LiveState },
   ): Promise<readonly AppliedEntry[]>;
   readonly health: HealthPort;
   publish(event: ControllerEvent): void;

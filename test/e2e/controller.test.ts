@@ -137,6 +137,8 @@ describe('ecs-gitops run, end to end', () => {
     await waitFor(() => alertsOf(h, 'SyncSucceeded').some((a) => a.raw.includes(sha)), 5000);
     const alert = alertsOf(h, 'SyncSucceeded').find((a) => a.raw.includes(sha))!;
     expect(alert.signature).toBe(signBody(alert.raw, WEBHOOK_SECRET));
+    // A deploy is not drift: the Service follows its TaskDefinition's new content.
+    expect(alertsOf(h, 'DriftDetected')).toEqual([]);
   });
 
   it('given a slow poll, when a signed push webhook arrives, then the commit is applied within 2 s; a bad signature triggers nothing', async () => {
