@@ -127,8 +127,8 @@ export class Reconciler {
   }
 
   private publish(event: ControllerEvent): void {
-    const level = event.severity === 'error' ? 'error' : event.severity === 'warning' ? 'warn' : 'info';
-    this.log()[level](
+    // The log notifier prints one line per alert episode; every raw event is kept at debug level.
+    this.log().debug(
       { event: event.type, resource: event.resource, revision: event.revision },
       event.message,
     );
