@@ -26,6 +26,7 @@ const exec = promisify(execFile);
 /** Where `npm start` keeps its emulator state and clone cache (git-ignored). */
 export const EMBEDDED_DIR = '.ecs-gitops';
 export const EXAMPLES_DIR = 'manifests/examples';
+export const EMULATOR_PORT = 4566;
 
 async function gitTopLevel(cwd: string): Promise<{ root: string; branch: string } | undefined> {
   try {
@@ -53,7 +54,7 @@ async function embeddedSource(raw: Record<string, unknown>, cwd: string): Promis
       dir: raw.dir ?? EXAMPLES_DIR,
     };
   }
-  return { ...raw, path: path.join(cwd, EXAMPLES_DIR) };
+  return { resync: '10s', ...raw, path: path.join(cwd, EXAMPLES_DIR) };
 }
 
 export function register(program: Command, ctx: CliContext): void {
