@@ -48,6 +48,7 @@ async function embeddedSource(raw: Record<string, unknown>, cwd: string): Promis
   if (git && existsSync(path.join(git.root, EXAMPLES_DIR))) {
     return {
       poll: '2s',
+      resync: '10s',
       ...raw,
       repo: git.root,
       branch: raw.branch ?? git.branch,
