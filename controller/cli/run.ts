@@ -27,6 +27,8 @@ const exec = promisify(execFile);
 export const EMBEDDED_DIR = '.ecs-gitops';
 export const EXAMPLES_DIR = 'manifests/examples';
 export const EMULATOR_PORT = 4566;
+/** Rollouts in about a second, and a way to see one fail (README walkthrough). */
+const EMULATOR_DEMO = { speed: 4, failImagePattern: ':broken$' } as const;
 
 async function gitTopLevel(cwd: string): Promise<{ root: string; branch: string } | undefined> {
   try {
@@ -102,10 +104,12 @@ export function register(program: Command, ctx: CliContext): void {
       const stateDir = path.join(ctx.cwd, EMBEDDED_DIR);
       mkdirSync(stateDir, { recursive: true });
       try {
-        emulator = await startEmulatorProcess({
-          stateFile: path.join(stateDir, 'emulator-state.json'),
-          speed: 4,
-        });
+        const stateFile = path.join(stateDir, 'emulator-state.json');
+        // The LocalStack-style port when it is free, so the README's `aws --endpoint-url` lines work as
+        // written; any free port otherwise (the banner prints it).
+        emulator = await startEmulatorProcess({ ...EMULATOR_DEMO, stateFile, port: EMULATOR_PORT }).catch(
+          () => startEmulatorProcess({ ...EMULATOR_DEMO, stateFile, port: 0 }),
+        );
       } catch (error) {
         writeLine(ctx.stderr, `error: ${errorMessage(error)}`);
         ctx.setExitCode(2);

@@ -13,12 +13,15 @@ export async function startEmulatorProcess(options: {
   readonly stateFile: string;
   readonly port?: number;
   readonly speed?: number;
+  /** Images matching this regex fail to start (the demo's failed rollout). */
+  readonly failImagePattern?: string;
   readonly timeoutMs?: number;
   readonly log?: (line: string) => void;
 }): Promise<EmulatorProcess> {
   const { command, args } = emulatorCommandLine();
   args.push('--port', String(options.port ?? 0), '--state', options.stateFile);
   if (options.speed) args.push('--speed', String(options.speed));
+  if (options.failImagePattern) args.push('--fail-image-pattern', options.failImagePattern);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   const url = await new Promise<string>((resolve, reject) => {
     let buffered = '';
