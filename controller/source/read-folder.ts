@@ -1,13 +1,14 @@
 // Reads every *.yaml / *.yml under a folder (recursively, sorted) for the pure manifest loader. The only
 // file I/O of the manifest path. Symlinks are followed only while they stay inside the folder; hidden
 // entries (.git, .github, …) are skipped; oversized or unreadable files are reported, not read.
-import { createHash } from 'node:crypto';
+
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { errorMessage, type ManifestProblem } from '../errors.js';
 import { LIMITS, parseManifests } from '../manifest/index.js';
 import type { ManifestFile, ManifestResult } from '../manifest/model.js';
+import { contentRevision } from './content-hash.js';
 
 export type { ManifestFile } from '../manifest/model.js';
 
@@ -120,21 +121,7 @@ export async function readManifestFolder(dir: string): Promise<FolderContents> {
   return { files, problems };
 }
 
-/**
- * The revision of a plain folder: a hash over every manifest's path and bytes, so the same content
- * always has the same revision and any edit, rename or deletion changes it.
- */
-export function contentRevision(files: readonly ManifestFile[]): string {
-  const hash = createHash('sha256');
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const file of sorted) {
-    const bytes = typeof file.content === 'string' ? Buffer.from(file.content) : file.content;
-    // Length-prefixed so ("a", "bc") and ("ab", "c") can never collide.
-    hash.update(`${file.path.length}:${file.path}:${bytes.length}:`);
-    hash.update(bytes);
-  }
-  return `sha256:${hash.digest('hex').slice(0, 12)}`;
-}
+export { contentRevision };
 
 /** Reads and loads a folder in one step. Read problems (symlinks, sizes, permissions) fail the revision. */
 export async function loadManifestFolder(dir: string, revision?: string): Promise<ManifestResult> {

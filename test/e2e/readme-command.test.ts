@@ -10,7 +10,7 @@ import { git, tempDir, waitFor } from '../helpers/git.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** The first command of the README's "Two commands" block: the one that runs the main job. */
-export function readmeRunCommand(readme: string): string {
+function readmeRunCommand(readme: string): string {
   const block = /## Two commands[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
   const lines = block.split('\n');
   const index = lines.findIndex((line) => /^#.*run the main job/i.test(line));

@@ -1,35 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { parseManifests } from '../../controller/manifest/index.js';
 import type { DesiredResource } from '../../controller/manifest/model.js';
 import { fingerprintAll } from '../../controller/reconcile/fingerprint.js';
+import { CLUSTER, load, SERVICE, TASK_DEFINITION } from '../manifest/helpers.js';
 
 function desired(image: string, file = 'app.yaml'): readonly DesiredResource[] {
-  const yaml = `apiVersion: ecs-gitops/v1
-kind: Cluster
-metadata: {name: prod}
-spec: {}
----
-apiVersion: ecs-gitops/v1
-kind: TaskDefinition
-metadata: {name: web}
-spec:
-  requiresCompatibilities: [FARGATE]
-  networkMode: awsvpc
-  cpu: "256"
-  memory: "512"
-  containerDefinitions: [{name: web, image: ${image}}]
----
-apiVersion: ecs-gitops/v1
-kind: Service
-metadata: {name: web}
-spec:
-  cluster: prod
-  taskDefinition: web
-  desiredCount: 1
-  launchType: FARGATE
-  networkConfiguration: {awsvpcConfiguration: {subnets: [subnet-1]}}
-`;
-  const result = parseManifests([{ path: file, content: yaml }], { revision: 'r' });
+  const yaml = [CLUSTER, TASK_DEFINITION.replace('public.ecr.aws/nginx/nginx:1.27', image), SERVICE].join(
+    '---\n',
+  );
+  const result = load({ [file]: yaml });
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
   return result.desired.resources;
 }
