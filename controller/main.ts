@@ -20,3 +20,6 @@ const code = await runCli(process.argv.slice(2), {
   stopSignal: stop.signal,
 });
 process.exitCode = code;
+// Every command closes what it opened; should a stray handle (a socket the SDK keeps alive) linger,
+// the process still ends with the command's code instead of hanging.
+setTimeout(() => process.exit(code), 2000).unref();

@@ -27,6 +27,7 @@ const exec = promisify(execFile);
 export const EMBEDDED_DIR = '.ecs-gitops';
 export const EXAMPLES_DIR = 'manifests/examples';
 export const EMULATOR_PORT = 4566;
+const SHUTDOWN_TIMEOUT_MS = 20_000;
 /** Rollouts in about a second, and a way to see one fail (README walkthrough). */
 const EMULATOR_DEMO = { speed: 4, failImagePattern: ':broken$' } as const;
 
@@ -146,7 +147,13 @@ export function register(program: Command, ctx: CliContext): void {
       else ctx.stopSignal.addEventListener('abort', () => resolve(), { once: true });
     });
     logger.info('stopping: finishing the current pass');
-    await app.stop();
+    // ECS gives a task stopTimeout (30 s by default) between SIGTERM and SIGKILL: stay well inside it.
+    const stopped = await Promise.race([
+      app.stop().then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), SHUTDOWN_TIMEOUT_MS).unref()),
+    ]);
+    if (!stopped)
+      logger.warn({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'the current pass did not finish in time; exiting');
     await emulator?.stop();
     logger.info('stopped');
     logger.flush();
