@@ -8,13 +8,7 @@ import type { LiveState } from '../live/model.js';
 import type { Logger } from '../log.js';
 import type { DesiredState } from '../manifest/model.js';
 import type { BlockReason, ChangeSet } from '../plan/model.js';
-import type {
-  ControllerEvent,
-  DeploymentStatus,
-  OverallStatus,
-  ResourceStatus,
-  StatusSnapshot,
-} from '../status/model.js';
+import type { ControllerEvent, DeploymentStatus, OverallStatus, StatusSnapshot } from '../status/model.js';
 import type { StatusStore } from '../status/store.js';
 import { type DriftPolicy, type KeyString, keyString } from '../types.js';
 import { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';

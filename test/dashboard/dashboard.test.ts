@@ -1,4 +1,3 @@
-// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright Locator.innerText() calls (what users see), not DOM properties
 // The dashboard in a real Chromium against the real server, fed by a real EventLog and a status
 // provider whose data the test changes while the page is open.
 import type { Browser, Page } from 'playwright-core';
