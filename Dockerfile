@@ -12,11 +12,7 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-# `npm ci` refuses a lock file that lacks optional platform packages the registry does not serve
-# (a filtered mirror); `npm install` then still installs the locked versions of everything else.
-RUN npm ci --no-audit --no-fund --loglevel=warn \
- || { echo "npm ci failed; retrying with npm install against the lock file" >&2; \
-      npm install --no-audit --no-fund --loglevel=warn; }
+RUN npm ci --no-audit --no-fund --loglevel=warn
 COPY tsconfig.json tsconfig.build.json ./
 COPY controller ./controller
 COPY emulator ./emulator
