@@ -8,3 +8,10 @@ export {
   type LeaseOptions,
   leaseAnchorName,
 } from './ecs-tag-lease.js';
+export {
+  DEFAULT_LEASE_TTL_MS,
+  type LeaseKeeper,
+  type LeaseKeeperOptions,
+  leaseKeeperFromConfig,
+  startLeaseKeeper,
+} from './keeper.js';
