@@ -1,0 +1,144 @@
+// Two whole controllers (startController) with the same instance name against one emulator and one
+// Git repository: while A holds the lease, B reads and reports the pending changes but never writes;
+// once A stops, B takes over and deploys the next commit.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ListClustersCommand } from '@aws-sdk/client-ecs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ControllerApp, startController } from '../../controller/app.js';
+import { resolveConfig } from '../../controller/config.js';
+import { type LeaseKeeper, startLeaseKeeper } from '../../controller/lease/keeper.js';
+import type { Logger } from '../../controller/log.js';
+import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../helpers/emulator.js';
+import { createRepo, type TestRepo, tempDir, waitFor } from '../helpers/git.js';
+import { captureLogger } from '../helpers/log-capture.js';
+
+const EXAMPLES = join(import.meta.dirname, '..', '..', 'manifests', 'examples');
+const WRITE = /:(Create|Register|Deregister|Update|Delete|Put|Tag|Untag)/;
+
+interface Fixture {
+  readonly emulator: TestEmulator;
+  readonly repo: TestRepo;
+  readonly dir: string;
+}
+
+let cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  cleanup = [];
+});
+
+async function fixture(): Promise<Fixture> {
+  process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
+  const tmp = await tempDir('ecs-gitops-lease-');
+  const emulator = await startTestEmulator({ clock: { mode: 'real', speed: 20 } });
+  cleanup.push(
+    () => tmp.cleanup(),
+    () => emulator.close(),
+  );
+  const repo = await createRepo(tmp.path);
+  const files: Record<string, string> = {};
+  for (const name of await readdir(EXAMPLES))
+    files[`manifests/${name}`] = await readFile(join(EXAMPLES, name), 'utf8');
+  await repo.commit(files, 'example fleet');
+  return { emulator, repo, dir: tmp.path };
+}
+
+function keeper(name: string, f: Fixture, logger: Logger): LeaseKeeper {
+  const k = startLeaseKeeper({
+    clients: { ecs: f.emulator.clients().ecs },
+    instance: 'ecs-gitops',
+    holderId: name,
+    ttlMs: 2000,
+    settleMs: 20,
+    clockSkewMs: 100,
+    renewEveryMs: 300,
+    logger,
+  });
+  cleanup.push(async () => k.stop());
+  return k;
+}
+
+async function controller(
+  name: string,
+  f: Fixture,
+  lease: LeaseKeeper,
+  logger: Logger,
+): Promise<ControllerApp> {
+  const config = resolveConfig(
+    {
+      repo: f.repo.remote,
+      branch: 'main',
+      dir: 'manifests',
+      poll: '300ms',
+      resync: '500ms',
+      listen: '127.0.0.1:0',
+      cacheDir: join(f.dir, `cache-${name}`),
+      endpointUrl: f.emulator.url,
+      region: 'us-east-1',
+      statusWrite: false,
+    },
+    {},
+  );
+  const app = await startController(config, { logger, cwd: f.dir, lease, progressPollMs: 300 });
+  cleanup.push(() => app.stop());
+  return app;
+}
+
+function writes(app: ControllerApp): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(app.clients.counter.snapshot()).filter(([key]) => WRITE.test(key)),
+  );
+}
+
+function allSynced(app: ControllerApp): boolean {
+  const resources = app.store.snapshot().resources;
+  return resources.length === 7 && resources.every((r) => r.sync === 'Synced' && r.health === 'Healthy');
+}
+
+describe('two controllers with one instance name', () => {
+  it('given A holds the lease, when B sees the whole fleet missing, then B writes nothing until A stops, then B deploys', async () => {
+    const f = await fixture();
+    const a = captureLogger('info');
+    const b = captureLogger('info');
+    const leaseA = keeper('task-a', f, a.logger);
+    await waitFor(() => leaseA.lease.isHeld(), 5000);
+
+    // B starts first: all 7 resources are to be created, and B is the only controller running.
+    const leaseB = keeper('task-b', f, b.logger);
+    const appB = await controller('task-b', f, leaseB, b.logger);
+    await waitFor(
+      () =>
+        appB.store.snapshot().resources.length === 7 &&
+        (appB.clients.counter.snapshot()['ecs:DescribeClusters'] ?? 0) >= 3,
+      10_000,
+    );
+    expect(writes(appB)).toEqual({});
+    expect((await f.emulator.ecs.send(new ListClustersCommand({}))).clusterArns).toEqual([
+      expect.stringMatching(/cluster\/ecs-gitops-lease-ecs-gitops$/),
+    ]);
+    expect(appB.store.snapshot().resources.every((r) => r.sync === 'OutOfSync')).toBe(true);
+    expect(b.lines.some((l) => String(l.msg).startsWith('standby'))).toBe(true);
+
+    // A (the lease holder) starts and converges the fleet; B still writes nothing.
+    const appA = await controller('task-a', f, leaseA, a.logger);
+    await waitFor(() => allSynced(appA), 20_000);
+    expect(writes(appA)['ecs:CreateService']).toBe(2);
+    expect(writes(appB)).toEqual({});
+
+    // A stops gracefully and releases the lease; B becomes active and deploys the next commit.
+    await appA.stop();
+    await waitFor(() => leaseB.lease.isHeld(), 5000);
+    const web = await readFile(join(f.repo.work, 'manifests', 'web.yaml'), 'utf8');
+    await f.repo.commit(
+      { 'manifests/web.yaml': web.replace('nginx/nginx:1.27', 'nginx/nginx:1.28') },
+      'nginx 1.28',
+    );
+
+    await waitFor(() => (writes(appB)['ecs:RegisterTaskDefinition'] ?? 0) >= 1, 15_000);
+    await waitFor(() => allSynced(appB), 15_000);
+    expect(writes(appB)['ecs:CreateService'] ?? 0).toBe(0);
+    expect(b.lines.some((l) => String(l.msg).startsWith('write lease acquired'))).toBe(true);
+  }, 60_000);
+});
