@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Command, Option } from 'commander';
 import { startController } from '../app.js';
+import { createAwsClients } from '../aws/clients.js';
 import {
   addAwsOptions,
   addReconcileOptions,
@@ -17,7 +18,9 @@ import {
 } from '../config.js';
 import { type EmulatorProcess, startEmulatorProcess } from '../embedded/emulator-process.js';
 import { ConfigError, errorMessage } from '../errors.js';
+import { leaseKeeperFromConfig } from '../lease/index.js';
 import { createLogger } from '../log.js';
+import { describeEnvironment, detectEcsEnvironment } from '../runtime/ecs-environment.js';
 import type { CliContext } from './context.js';
 import { writeLine } from './context.js';
 
@@ -65,6 +68,11 @@ export function register(program: Command, ctx: CliContext): void {
   const command = program
     .command('run')
     .description('run the controller: watch Git, reconcile ECS, detect drift, serve status')
+    .addOption(
+      new Option('--lease <mode>', 'single-writer lease: auto (on inside ECS) | on | off')
+        .choices(['auto', 'on', 'off'])
+        .env('ECS_GITOPS_LEASE'),
+    )
     .addOption(
       new Option(
         '--embedded',
@@ -123,24 +131,48 @@ export function register(program: Command, ctx: CliContext): void {
       logger.info({ endpoint: emulator.url }, 'embedded ECS emulator started (state in .ecs-gitops/)');
     }
 
+    const environment = await detectEcsEnvironment({ env: ctx.env });
+    if (environment.inEcs || environment.problem)
+      logger.info(describeEnvironment(environment), 'runtime environment');
+    // Inside ECS the task ARN names the region even when AWS_REGION is not set.
+    if (!raw.region && !ctx.env.AWS_REGION && !ctx.env.AWS_DEFAULT_REGION && environment.region) {
+      config = { ...config, aws: { ...config.aws, region: environment.region } };
+    }
+    // Two tasks of one controller (a deployment overlap, a human mistake) must not both write.
+    const leaseMode = typeof raw.lease === 'string' ? raw.lease : 'auto';
+    const leaseClients =
+      leaseMode === 'on' || (leaseMode === 'auto' && environment.inEcs)
+        ? createAwsClients(config.aws)
+        : undefined;
+    const lease = leaseClients ? leaseKeeperFromConfig(config, leaseClients, environment, logger) : undefined;
+
     let app: Awaited<ReturnType<typeof startController>>;
     try {
-      app = await startController(config, { logger, cwd: ctx.cwd });
+      app = await startController(config, { logger, cwd: ctx.cwd, ...(lease ? { lease } : {}) });
     } catch (error) {
       writeLine(ctx.stderr, `error: ${errorMessage(error)}`);
+      lease?.stop();
+      leaseClients?.destroy();
       await emulator?.stop();
       ctx.setExitCode(2);
       return;
     }
     const source = app.source.describe();
-    writeLine(ctx.stdout, '');
-    writeLine(ctx.stdout, `  ecs-gitops is running — dashboard: ${app.url}/`);
-    writeLine(
-      ctx.stdout,
-      `  source: ${source.url}${source.branch ? ` (${source.branch})` : ''}${source.dir && source.dir !== '.' ? ` ${source.dir}` : ''}`,
-    );
-    writeLine(ctx.stdout, `  ECS: ${config.aws.endpointUrl ?? `AWS ${config.aws.region}`}   Ctrl-C to stop`);
-    writeLine(ctx.stdout, '');
+    const where = `${source.url}${source.branch ? ` (${source.branch})` : ''}${source.dir && source.dir !== '.' ? ` ${source.dir}` : ''}`;
+    const ecs = config.aws.endpointUrl ?? `AWS ${config.aws.region}`;
+    if (config.logFormat === 'json' || (config.logFormat === 'auto' && !ctx.stdout.isTTY)) {
+      // JSON logs stay pure JSON lines (CloudWatch parses every line).
+      logger.info(
+        { dashboard: `${app.url}/`, source: where, ecs },
+        `ecs-gitops is running — dashboard: ${app.url}/`,
+      );
+    } else {
+      writeLine(ctx.stdout, '');
+      writeLine(ctx.stdout, `  ecs-gitops is running — dashboard: ${app.url}/`);
+      writeLine(ctx.stdout, `  source: ${where}`);
+      writeLine(ctx.stdout, `  ECS: ${ecs}   Ctrl-C to stop`);
+      writeLine(ctx.stdout, '');
+    }
 
     await new Promise<void>((resolve) => {
       if (ctx.stopSignal.aborted) resolve();
@@ -154,6 +186,7 @@ export function register(program: Command, ctx: CliContext): void {
     ]);
     if (!stopped)
       logger.warn({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'the current pass did not finish in time; exiting');
+    leaseClients?.destroy();
     await emulator?.stop();
     logger.info('stopped');
     logger.flush();
