@@ -12,9 +12,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const source = `${root}controller/main.ts`;
 const compiled = `${root}dist/controller/main.js`;
 
-if (existsSync(source)) {
-  const { register } = await import('tsx/esm/api');
-  register();
+// tsx is a development dependency: a production install (the container image) runs dist/ only.
+const tsx = existsSync(source) ? await import('tsx/esm/api').catch(() => undefined) : undefined;
+if (tsx) {
+  tsx.register();
   await import(pathToFileURL(source).href);
 } else {
   await import(pathToFileURL(compiled).href);
