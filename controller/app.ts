@@ -17,6 +17,7 @@ import {
 } from './health/index.js';
 import { readLive, TaskDefinitionCache } from './live/index.js';
 import type { LiveState } from './live/model.js';
+import { readStoppedReasons } from './live/rollout.js';
 import type { Logger } from './log.js';
 import { parseManifests } from './manifest/index.js';
 import { planChanges } from './plan/index.js';
@@ -82,7 +83,12 @@ function liveTags(diff: ResourceDiff, live: LiveState): Record<string, string> |
   }
 }
 
-export function healthOf(diff: ResourceDiff, live: LiveState, expectedDeploymentId?: string): HealthResult {
+export function healthOf(
+  diff: ResourceDiff,
+  live: LiveState,
+  expectedDeploymentId?: string,
+  stoppedReasons?: readonly string[],
+): HealthResult {
   const desired = diff.desired;
   if (!desired) return health('Unknown', 'NotInGit', 'not in Git');
   switch (desired.kind) {
@@ -95,6 +101,7 @@ export function healthOf(diff: ResourceDiff, live: LiveState, expectedDeployment
     case 'Service':
       return serviceHealth(live.services[`${desired.cluster.clusterName}/${desired.serviceName}`], {
         ...(expectedDeploymentId ? { expectedDeploymentId } : {}),
+        ...(stoppedReasons ? { stoppedReasons } : {}),
       });
     case 'ScalingPolicy': {
       const names = [...(desired.spec.targetTracking ?? []), ...(desired.spec.stepScaling ?? [])].map((p) =>
@@ -190,6 +197,16 @@ export async function startController(config: Config, options: AppOptions): Prom
     metrics,
     ...(statusWriter ? { statusWriter } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
+    async stoppedReasons(diff, expectedDeploymentId) {
+      const desired = diff.desired;
+      if (desired?.kind !== 'Service') return [];
+      return readStoppedReasons(
+        clients,
+        desired.cluster.clusterName,
+        desired.serviceName,
+        expectedDeploymentId,
+      );
+    },
     recordedFingerprint: (diff, live) => liveTags(diff, live)?.[OWNERSHIP_TAGS.specHash],
   };
 

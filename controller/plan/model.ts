@@ -15,7 +15,9 @@ export type BlockReason =
   /** The resource failed recently; retried when its backoff expires (or on a new revision). */
   | 'backoff'
   /** Another controller instance holds the write lease. */
-  | 'standby';
+  | 'standby'
+  /** The circuit breaker rolled this content back: not re-deployed until Git changes or Sync now. */
+  | 'rollout-failed';
 
 export interface ChangeSetEntry {
   readonly key: ResourceKey;

@@ -51,8 +51,14 @@ export class Reconciler {
   private rejected: OverallStatus['rejectedRevision'];
   private readonly applied = new Map<KeyString, AppliedRecord & { at: string }>();
   /** Deployment ids this controller created, per service: a rollback of one is a failed rollout. */
-  private readonly ownDeployments = new Map<KeyString, string>();
+  private readonly ownDeployments = new Map<
+    KeyString,
+    { id: string; fingerprint?: string; revision: string }
+  >();
   private readonly completedRevisions = new Set<string>();
+  /** Services whose last rollout of this desired content failed (circuit breaker rollback). */
+  private readonly failedRollouts = new Map<KeyString, { fingerprint: string; revision: string }>();
+  private readonly stopped = new Map<KeyString, { signature: string; reasons: readonly string[] }>();
   private lastAppliedRevision: string | undefined;
   private lastAttemptedRevision: string | undefined;
   private lastPass: OverallStatus['lastPass'];
@@ -134,6 +140,8 @@ export class Reconciler {
     const startedMs = performance.now();
     let result: 'success' | 'failure' | 'rejected' = 'success';
     try {
+      // "Sync now" is a person asking to try again, failed rollouts included.
+      if (request.reasons.some((reason) => reason.startsWith('api'))) this.failedRollouts.clear();
       if (request.fetch || !this.snapshot) await this.fetch();
       const parsed = this.parseLatest();
       if (parsed === 'rejected') result = 'rejected';
@@ -227,10 +235,22 @@ export class Reconciler {
       const record = this.applied.get(key) ?? this.recordFromLive(diff, live, desired.revision);
       const origin = classifyChange(diff, fingerprint, record);
       origins.set(key, origin);
+      this.noteFailedRollout(key, diff, live);
       if (origin === 'none') continue;
       const policy = effectiveDriftPolicy(diff.desired?.policy.drift, this.options.drift);
+      const failedRollout =
+        fingerprint !== undefined && this.failedRollouts.get(key)?.fingerprint === fingerprint;
       if (!writable) {
         blocked.set(key, { reason: 'standby', message: 'another controller instance holds the write lease' });
+      } else if (failedRollout) {
+        // Not drift: live moved because ECS rolled our deployment back.
+        origins.set(key, 'git');
+        // Re-deploying what the circuit breaker just rolled back would loop forever: wait for a new
+        // commit (or a manual Sync now).
+        blocked.set(key, {
+          reason: 'rollout-failed',
+          message: `the rollout of revision ${short(this.failedRollouts.get(key)?.revision ?? '')} failed and was rolled back; not retried until Git changes or Sync now`,
+        });
       } else if (origin === 'drift' && policy === 'alert') {
         blocked.set(key, {
           reason: 'drift-alert-only',
@@ -293,7 +313,13 @@ export class Reconciler {
       } else if (applied && applied.outcome !== 'skipped') {
         this.backoff.succeed(key);
       }
-      if (applied?.deploymentId) this.ownDeployments.set(key, applied.deploymentId);
+      if (applied?.deploymentId) {
+        this.ownDeployments.set(key, {
+          id: applied.deploymentId,
+          ...(fingerprint ? { fingerprint } : {}),
+          revision: desired.revision,
+        });
+      }
       const wrote = applied && ['created', 'configured', 'deleted'].includes(applied.outcome);
       const inSync = diff.action === 'noop' || wrote;
       if (inSync && fingerprint && applied?.outcome !== 'deleted') {
@@ -312,8 +338,12 @@ export class Reconciler {
         this.ownDeployments.delete(key);
         continue;
       }
-      const expected = this.ownDeployments.get(key);
-      const health = this.ports.health.of(diff, live, expected);
+      const expected = this.ownDeployments.get(key)?.id;
+      const deployments = diff.key.kind === 'Service' ? deploymentsOf(diff, live) : undefined;
+      const stoppedReasons = deployments
+        ? await this.stoppedReasons(key, diff, deployments, expected)
+        : undefined;
+      const health = this.ports.health.of(diff, live, expected, stoppedReasons);
       const record = this.applied.get(key);
       const transition = nextResourceStatus(
         this.store.getResource(key),
@@ -327,7 +357,8 @@ export class Reconciler {
           revision: desired.revision,
           ...(record ? { lastAppliedRevision: record.revision, lastAppliedAt: record.at } : {}),
           ...(diff.desired ? { source: diff.desired.source.file } : {}),
-          ...(diff.key.kind === 'Service' ? { deployments: deploymentsOf(diff, live) } : {}),
+          ...(deployments ? { deployments } : {}),
+          ...(stoppedReasons ? { stoppedReasons } : {}),
           ownRollout: expected !== undefined && health.reason !== 'RolloutCompleted',
         },
         nowIso,
@@ -347,6 +378,49 @@ export class Reconciler {
       this.queue.requestAfter(this.options.progressPollMs ?? 3000, 'rollout progressing');
     }
     return failures === 0;
+  }
+
+  /**
+   * Failed tasks' stoppedReasons, read only when a deployment reports failed tasks or a failed
+   * rollout, and only again when that picture changes (not on every pass).
+   */
+  private async stoppedReasons(
+    key: KeyString,
+    diff: ResourceDiff,
+    deployments: readonly DeploymentStatus[],
+    expected: string | undefined,
+  ): Promise<readonly string[] | undefined> {
+    const failing = deployments.filter((d) => d.failedTasks > 0 || d.rolloutState === 'FAILED');
+    if (failing.length === 0 || !this.ports.stoppedReasons) {
+      this.stopped.delete(key);
+      return undefined;
+    }
+    const signature = failing.map((d) => `${d.id}:${d.failedTasks}:${d.rolloutState ?? ''}`).join(',');
+    const cached = this.stopped.get(key);
+    if (cached?.signature === signature) return cached.reasons;
+    try {
+      const reasons = await this.ports.stoppedReasons(diff, expected);
+      this.stopped.set(key, { signature, reasons });
+      return reasons;
+    } catch (error) {
+      this.log().warn({ resource: key, err: errorMessage(error) }, 'cannot read stopped tasks');
+      return cached?.reasons;
+    }
+  }
+
+  /**
+   * A deployment this controller made was rolled back by the circuit breaker (or its rollout
+   * FAILED): remember the desired content that failed, so it is not re-deployed in a loop.
+   */
+  private noteFailedRollout(key: KeyString, diff: ResourceDiff, live: LiveState): void {
+    const own = this.ownDeployments.get(key);
+    if (diff.key.kind !== 'Service' || !own?.fingerprint) return;
+    if (this.failedRollouts.get(key)?.fingerprint === own.fingerprint) return;
+    const health = this.ports.health.of(diff, live, own.id);
+    if (health.reason !== 'RolledBack' && health.reason !== 'RolloutFailed') return;
+    // The failure belongs to the content that deployment carried, not to whatever Git says now.
+    this.failedRollouts.set(key, { fingerprint: own.fingerprint, revision: own.revision });
+    this.log().warn({ resource: key, revision: own.revision }, `rollout failed: ${health.message}`);
   }
 
   /** After a restart the in-memory record is empty: the spec-hash tag on the live object tells. */

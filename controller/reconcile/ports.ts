@@ -52,6 +52,7 @@ export interface HealthPort {
     diff: ResourceDiff,
     live: LiveState,
     expectedDeploymentId?: string,
+    stoppedReasons?: readonly string[],
   ): {
     readonly state: HealthState;
     readonly reason: string;
@@ -92,6 +93,8 @@ export interface ReconcilerPorts {
   readonly metrics?: MetricsPort;
   readonly statusWriter?: StatusWriterPort;
   readonly lease?: LeasePort;
+  /** Why a service's recent tasks stopped (newest first); read only when its deployments show failures. */
+  stoppedReasons?(diff: ResourceDiff, expectedDeploymentId?: string): Promise<readonly string[]>;
   /** Applied-desired fingerprint recorded on the live object (the `ecs-gitops/spec-hash` tag), if any. */
   recordedFingerprint?(diff: ResourceDiff, live: LiveState): string | undefined;
 }

@@ -47,13 +47,17 @@ function syncOf(facts: ResourceFacts): { sync: SyncState; message: string } {
     return { sync: 'Synced', message: `${applied.outcome} at ${facts.revision}` };
   }
   if (diff.action === 'noop') return { sync: 'Synced', message: 'live matches Git' };
+  if (entry?.blocked?.reason === 'rollout-failed') return { sync: 'Failed', message: entry.blocked.message };
   if (origin === 'drift') {
     const fields = diff.changes.map((c) => c.path).join(', ');
     return { sync: 'Drifted', message: `changed outside Git: ${fields || diff.action}` };
   }
   if (entry?.blocked) {
     const reason = entry.blocked.reason;
-    return { sync: reason === 'backoff' ? 'Failed' : 'OutOfSync', message: entry.blocked.message };
+    return {
+      sync: reason === 'backoff' ? 'Failed' : 'OutOfSync',
+      message: entry.blocked.message,
+    };
   }
   return { sync: 'OutOfSync', message: `${diff.action} pending` };
 }

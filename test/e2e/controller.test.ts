@@ -184,6 +184,49 @@ describe('ecs-gitops run, end to end', () => {
     expect(Date.now() - pushed).toBeLessThan(2000);
   });
 
+  it('given a commit with an image that cannot start, then the circuit breaker’s rollback is reported as Degraded with the stoppedReason and one RolloutFailed alert', async () => {
+    harness = await startHarness();
+    const h = harness;
+    await waitForStatus(h.app, (s) => allSyncedAndHealthy(s));
+    const files = await exampleFiles();
+    await h.repo.commit(
+      {
+        'manifests/web.yaml': files['manifests/web.yaml']!.replace('nginx/nginx:1.27', 'nginx/nginx:broken'),
+      },
+      'web: a broken image',
+    );
+    const degraded = await waitForStatus(
+      h.app,
+      (s) =>
+        s.resources.some(
+          (r) => r.key === 'Service/web' && r.health === 'Degraded' && (r.stoppedReasons?.length ?? 0) > 0,
+        ),
+      20_000,
+    );
+    const web = degraded.resources.find((r) => r.key === 'Service/web')!;
+    expect(web.healthMessage).toMatch(/roll/i);
+    expect(web.stoppedReasons?.[0]).toBeTruthy();
+    await waitFor(() => alertsOf(h, 'RolloutFailed').length === 1, 10_000, 50);
+    expect(alertsOf(h, 'RolloutFailed')[0]!.raw).toContain('Service/web');
+
+    // No redeploy loop: the rolled-back content is not pushed again on later passes.
+    const updates = () => h.emulator.calls()['ecs:UpdateService'] ?? 0;
+    const before = updates();
+    const passes = h.app.reconciler.passes;
+    await waitFor(() => h.app.reconciler.passes >= passes + 3, 10_000, 50);
+    expect(updates()).toBe(before);
+    const failed = h.app.store.snapshot().resources.find((r) => r.key === 'Service/web')!;
+    expect(failed.sync).toBe('Failed');
+    expect(alertsOf(h, 'DriftDetected')).toEqual([]);
+
+    // Committing a fix deploys it and the service recovers.
+    await h.repo.commit(
+      { 'manifests/web.yaml': files['manifests/web.yaml']!.replace('nginx/nginx:1.27', 'nginx/nginx:1.28') },
+      'fix',
+    );
+    await waitForStatus(h.app, (s) => allSyncedAndHealthy(s), 20_000);
+  });
+
   it('given desiredCount changed behind Git’s back, when resyncs run, then the service is Drifted with the field and DriftDetected is sent once; nothing is reverted under the default policy', async () => {
     harness = await startHarness();
     const h = harness;
