@@ -252,6 +252,22 @@ describe('ecs-gitops run, end to end', () => {
     expect(metrics).toMatch(/ecs_gitops_drifted_resources 1/);
   });
 
+  it('given drift that happened while the controller was down, when it starts again, then the spec-hash tag tells it is drift (reported, not reverted)', async () => {
+    harness = await startHarness();
+    const h = harness;
+    await waitForStatus(h.app, (s) => allSyncedAndHealthy(s));
+    await h.app.stop();
+    await h.emulator.ecs.send(
+      new UpdateServiceCommand({ cluster: 'batch-prod', service: 'worker', desiredCount: 3 }),
+    );
+
+    const restarted = await h.start();
+    await waitForStatus(restarted, (s) =>
+      s.resources.some((r) => r.key === 'Service/worker' && r.sync === 'Drifted'),
+    );
+    expect(await workerDesiredCount(h)).toBe(3);
+  });
+
   it('given --drift heal, when desiredCount drifts, then it is reverted and DriftResolved is sent', async () => {
     harness = await startHarness({ drift: 'heal' });
     const h = harness;
