@@ -35,8 +35,6 @@ export interface ApplyContext {
   readonly entries: ReadonlyMap<KeyString, ChangeSetEntry>;
   /** A write: counted on the entry, reported as progress, errors as AwsError. */
   send<T>(entry: EntryRecorder, client: Sender, command: CommandLike, description?: string): Promise<T>;
-  /** A read that a write depends on (compare before write). Errors as AwsError. */
-  read<T>(client: Sender, command: CommandLike): Promise<T>;
   step(entry: EntryRecorder, message: string): void;
   sleep(ms: number): Promise<void>;
 }
@@ -69,13 +67,6 @@ export function createApplyContext(
         return (await client.send(command, sendOptions)) as T;
       } catch (error) {
         throw toAwsError(operation, error);
-      }
-    },
-    async read<T>(client: Sender, command: CommandLike) {
-      try {
-        return (await client.send(command, sendOptions)) as T;
-      } catch (error) {
-        throw toAwsError(operationName(command), error);
       }
     },
     step(entry, message) {

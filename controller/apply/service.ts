@@ -6,13 +6,12 @@ import {
   type CreateServiceCommandInput,
   type CreateServiceCommandOutput,
   DeleteServiceCommand,
-  DescribeServicesCommand,
-  type DescribeServicesCommandOutput,
   type Service,
   UpdateServiceCommand,
   type UpdateServiceCommandInput,
   type UpdateServiceCommandOutput,
 } from '@aws-sdk/client-ecs';
+import { serviceStatus } from '../live/lookups.js';
 import type { DesiredScalingPolicy, DesiredService } from '../manifest/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import { serviceClientToken } from './client-token.js';
@@ -240,11 +239,7 @@ async function waitInactive(
   const pollMs = context.options.pollMs ?? 5_000;
   const started = Date.now();
   for (let waited = 0; ; waited += pollMs) {
-    const out: DescribeServicesCommandOutput = await context.read(
-      context.clients.ecs,
-      new DescribeServicesCommand({ cluster, services: [service] }),
-    );
-    const status = out.services?.[0]?.status;
+    const status = await serviceStatus(context.clients, cluster, service, context.options.signal);
     if (status === undefined || status === 'INACTIVE') return;
     if (waited >= timeoutMs || Date.now() - started >= timeoutMs) {
       throw Object.assign(

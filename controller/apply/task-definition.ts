@@ -3,27 +3,18 @@
 // one a service still runs. Prune deregisters the family's owned revisions.
 import {
   DeregisterTaskDefinitionCommand,
-  DescribeTaskDefinitionCommand,
-  type DescribeTaskDefinitionCommandOutput,
-  ListTaskDefinitionsCommand,
-  type ListTaskDefinitionsCommandOutput,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
   type RegisterTaskDefinitionCommandOutput,
 } from '@aws-sdk/client-ecs';
 import { errorMessage } from '../errors.js';
+import { listActiveRevisions, parseTaskDefinitionArn, taskDefinitionTags } from '../live/lookups.js';
 import type { DesiredTaskDefinition } from '../manifest/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import { OWNERSHIP_TAGS } from '../types.js';
 import { syncTags } from './cluster.js';
 import { type ApplyContext, type EntryRecorder, ownershipTags, toEcsTags } from './context.js';
 import type { KindOutcome } from './outcome.js';
-
-/** `arn:aws:ecs:…:task-definition/web:7` → `{ family: 'web', revision: 7 }`. */
-export function parseTaskDefinitionArn(arn: string): { family: string; revision: number } | undefined {
-  const match = /task-definition\/([^:/]+):(\d+)$/.exec(arn);
-  return match ? { family: match[1] as string, revision: Number(match[2]) } : undefined;
-}
 
 export async function applyTaskDefinition(
   context: ApplyContext,
@@ -108,33 +99,13 @@ function inUseTaskDefinitions(context: ApplyContext): Set<string> {
   return inUse;
 }
 
-async function listActiveRevisions(context: ApplyContext, family: string): Promise<string[]> {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page: ListTaskDefinitionsCommandOutput = await context.read(
-      context.clients.ecs,
-      new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', nextToken }),
-    );
-    for (const arn of page.taskDefinitionArns ?? []) {
-      // familyPrefix is a prefix: `web` also lists `web-worker`.
-      if (parseTaskDefinitionArn(arn)?.family === family) arns.push(arn);
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return arns.sort(
-    (a, b) => (parseTaskDefinitionArn(b)?.revision ?? 0) - (parseTaskDefinitionArn(a)?.revision ?? 0),
-  );
+function listActiveRevisionsOf(context: ApplyContext, family: string): Promise<string[]> {
+  return listActiveRevisions(context.clients, family, context.options.signal);
 }
 
 async function isOwned(context: ApplyContext, arn: string): Promise<boolean> {
-  const out: DescribeTaskDefinitionCommandOutput = await context.read(
-    context.clients.ecs,
-    new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
-  );
-  return (out.tags ?? []).some(
-    (tag) => tag.key === OWNERSHIP_TAGS.managedBy && tag.value === context.options.instance,
-  );
+  const tags = await taskDefinitionTags(context.clients, arn, context.options.signal);
+  return tags[OWNERSHIP_TAGS.managedBy] === context.options.instance;
 }
 
 /** Deregisters owned, unused revisions older than the newest `revisionHistoryLimit`. Never throws. */
@@ -147,7 +118,7 @@ async function deregisterOldRevisions(
   if (!context.options.live) return [];
   const notes: string[] = [];
   try {
-    const old = (await listActiveRevisions(context, desired.family)).slice(desired.revisionHistoryLimit);
+    const old = (await listActiveRevisionsOf(context, desired.family)).slice(desired.revisionHistoryLimit);
     const inUse = inUseTaskDefinitions(context);
     for (const arn of old) {
       if (inUse.has(arn) || !(await isOwned(context, arn))) continue;
@@ -174,7 +145,7 @@ async function deleteFamily(
   const inUse = inUseTaskDefinitions(context);
   const done: string[] = [];
   const kept: string[] = [];
-  for (const arn of await listActiveRevisions(context, family)) {
+  for (const arn of await listActiveRevisionsOf(context, family)) {
     if (inUse.has(arn)) {
       kept.push(`${shortName(arn)} (in use)`);
       continue;

@@ -17,16 +17,10 @@
 // This is the second line of defence: the self-deployment's minimumHealthyPercent 0 /
 // maximumPercent 100 already keeps ECS from running two controller tasks at once.
 import { randomUUID } from 'node:crypto';
-import {
-  type Cluster,
-  CreateClusterCommand,
-  DescribeClustersCommand,
-  type ECSClient,
-  TagResourceCommand,
-  UntagResourceCommand,
-} from '@aws-sdk/client-ecs';
-import { toAwsError } from '../aws/clients.js';
+import type { Cluster, ECSClient } from '@aws-sdk/client-ecs';
+import { createLeaseAnchor, removeLeaseTags, writeLeaseTags } from '../apply/lease-anchor.js';
 import { EcsGitopsError } from '../errors.js';
+import { describeClusterWithTags } from '../live/lookups.js';
 
 export const LEASE_TAGS = {
   /** Which instance this anchor cluster serves; a cluster without it is never used as an anchor. */
@@ -112,7 +106,6 @@ function holderFromTags(tags: Tags): LeaseHolder | undefined {
 }
 
 export function createLease(options: LeaseOptions): Lease {
-  const ecs = options.clients.ecs;
   const anchorCluster = options.anchorCluster ?? leaseAnchorName(options.instance);
   const settleMs = options.settleMs ?? 1000;
   const clockSkewMs = options.clockSkewMs ?? 2000;
@@ -127,17 +120,9 @@ export function createLease(options: LeaseOptions): Lease {
   let heldUntil = 0;
   let acquiredAt: string | undefined;
 
-  async function describe(): Promise<Cluster | undefined> {
-    try {
-      const out = await ecs.send(
-        new DescribeClustersCommand({ clusters: [anchorCluster], include: ['TAGS'] }),
-      );
-      const cluster = out.clusters?.find((c) => c.clusterName === anchorCluster);
-      return cluster && cluster.status !== 'INACTIVE' ? cluster : undefined;
-    } catch (error) {
-      throw toAwsError('DescribeClusters', error);
-    }
-  }
+  // Reads go through live/, writes through apply/ (the dependency rule); this module decides.
+  const describe = (): Promise<Cluster | undefined> =>
+    describeClusterWithTags(options.clients, anchorCluster);
 
   function tagsOf(cluster: Cluster): Tags {
     return Object.fromEntries((cluster.tags ?? []).map((t) => [t.key ?? '', t.value ?? '']));
@@ -147,17 +132,9 @@ export function createLease(options: LeaseOptions): Lease {
   async function read(): Promise<Tags> {
     let cluster = await describe();
     if (!cluster) {
-      try {
-        const out = await ecs.send(
-          new CreateClusterCommand({
-            clusterName: anchorCluster,
-            tags: [{ key: LEASE_TAGS.for, value: options.instance.slice(0, 256) }],
-          }),
-        );
-        cluster = out.cluster;
-      } catch (error) {
-        throw toAwsError('CreateCluster', error);
-      }
+      cluster = await createLeaseAnchor(options.clients, anchorCluster, {
+        [LEASE_TAGS.for]: options.instance.slice(0, 256),
+      });
       // CreateCluster answers without tags; a concurrent creator may already have written a lease.
       cluster = (await describe()) ?? cluster;
     }
@@ -174,21 +151,13 @@ export function createLease(options: LeaseOptions): Lease {
   }
 
   async function write(expiresAt: Date, acquired: string): Promise<void> {
-    try {
-      await ecs.send(
-        new TagResourceCommand({
-          resourceArn: anchorArn,
-          tags: [
-            { key: LEASE_TAGS.holder, value: holderId },
-            { key: LEASE_TAGS.token, value: token },
-            { key: LEASE_TAGS.expires, value: expiresAt.toISOString() },
-            { key: LEASE_TAGS.acquired, value: acquired },
-          ],
-        }),
-      );
-    } catch (error) {
-      throw toAwsError('TagResource', error);
-    }
+    if (!anchorArn || !token) throw new LeaseError('lease write without an anchor or a token');
+    await writeLeaseTags(options.clients, anchorArn, {
+      [LEASE_TAGS.holder]: holderId,
+      [LEASE_TAGS.token]: token,
+      [LEASE_TAGS.expires]: expiresAt.toISOString(),
+      [LEASE_TAGS.acquired]: acquired,
+    });
   }
 
   function lose(): false {
@@ -255,16 +224,12 @@ export function createLease(options: LeaseOptions): Lease {
       if (!wasHeld || !mine || !anchorArn) return;
       const current = holderFromTags(await read());
       if (current?.token !== mine) return;
-      try {
-        await ecs.send(
-          new UntagResourceCommand({
-            resourceArn: anchorArn,
-            tagKeys: [LEASE_TAGS.holder, LEASE_TAGS.token, LEASE_TAGS.expires, LEASE_TAGS.acquired],
-          }),
-        );
-      } catch (error) {
-        throw toAwsError('UntagResource', error);
-      }
+      await removeLeaseTags(options.clients, anchorArn, [
+        LEASE_TAGS.holder,
+        LEASE_TAGS.token,
+        LEASE_TAGS.expires,
+        LEASE_TAGS.acquired,
+      ]);
     },
 
     async holds() {

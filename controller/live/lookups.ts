@@ -1,0 +1,95 @@
+// Small reads that a write depends on (compare before write): apply/ asks, live/ reads, so every
+// AWS read of the controller stays in this folder.
+import {
+  type Cluster,
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ListTaskDefinitionsCommand,
+} from '@aws-sdk/client-ecs';
+import { type AwsClients, toAwsError } from '../aws/clients.js';
+
+type Ecs = Pick<AwsClients, 'ecs'>;
+
+/** `arn:aws:ecs:…:task-definition/web:7` → `{ family: 'web', revision: 7 }`. */
+export function parseTaskDefinitionArn(arn: string): { family: string; revision: number } | undefined {
+  const match = /task-definition\/([^:/]+):(\d+)$/.exec(arn);
+  return match ? { family: match[1] as string, revision: Number(match[2]) } : undefined;
+}
+
+async function read<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toAwsError(operation, error);
+  }
+}
+
+/** Every ACTIVE revision of exactly this family, newest first. */
+export async function listActiveRevisions(
+  clients: Ecs,
+  family: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await read('ListTaskDefinitions', () =>
+      clients.ecs.send(
+        new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', nextToken }),
+        signal ? { abortSignal: signal } : {},
+      ),
+    );
+    for (const arn of page.taskDefinitionArns ?? []) {
+      // familyPrefix is a prefix: `web` also lists `web-worker`.
+      if (parseTaskDefinitionArn(arn)?.family === family) arns.push(arn);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return arns.sort(
+    (a, b) => (parseTaskDefinitionArn(b)?.revision ?? 0) - (parseTaskDefinitionArn(a)?.revision ?? 0),
+  );
+}
+
+/** The tags of one task definition revision, as a map. */
+export async function taskDefinitionTags(
+  clients: Ecs,
+  arn: string,
+  signal?: AbortSignal,
+): Promise<Record<string, string>> {
+  const out = await read('DescribeTaskDefinition', () =>
+    clients.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
+      signal ? { abortSignal: signal } : {},
+    ),
+  );
+  return Object.fromEntries((out.tags ?? []).map((tag) => [tag.key ?? '', tag.value ?? '']));
+}
+
+/** ACTIVE | DRAINING | INACTIVE, or undefined when ECS does not know the service. */
+export async function serviceStatus(
+  clients: Ecs,
+  cluster: string,
+  service: string,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
+  const out = await read('DescribeServices', () =>
+    clients.ecs.send(
+      new DescribeServicesCommand({ cluster, services: [service] }),
+      signal ? { abortSignal: signal } : {},
+    ),
+  );
+  return out.services?.[0]?.status;
+}
+
+/** One cluster with its tags, or undefined when it does not exist (or is INACTIVE). */
+export async function describeClusterWithTags(
+  clients: Ecs,
+  clusterName: string,
+): Promise<Cluster | undefined> {
+  const out = await read('DescribeClusters', () =>
+    clients.ecs.send(new DescribeClustersCommand({ clusters: [clusterName], include: ['TAGS'] })),
+  );
+  const cluster = out.clusters?.find((c) => c.clusterName === clusterName);
+  return cluster && cluster.status !== 'INACTIVE' ? cluster : undefined;
+}
