@@ -22,7 +22,7 @@ import type { Logger } from './log.js';
 import { parseManifests } from './manifest/index.js';
 import { planChanges } from './plan/index.js';
 import { Reconciler } from './reconcile/controller.js';
-import { fingerprintAll } from './reconcile/fingerprint.js';
+import { specHashTags } from './reconcile/fingerprint.js';
 import type { LeasePort, ReconcilerPorts } from './reconcile/ports.js';
 import { createMetrics, type Metrics, startServer } from './server/index.js';
 import { createSource } from './source/index.js';
@@ -30,7 +30,7 @@ import type { Source } from './source/types.js';
 import { EventLog } from './status/event-log.js';
 import { statusWriterFromConfig } from './status/from-config.js';
 import { StatusStore } from './status/store.js';
-import { OWNERSHIP_TAGS, type ResourceKey } from './types.js';
+import { OWNERSHIP_TAGS } from './types.js';
 
 export interface ControllerApp {
   /** The HTTP server's base URL (dashboard, API, metrics). */
@@ -53,17 +53,6 @@ export interface AppOptions {
   readonly lease?: LeasePort;
   /** How soon to look again while a rollout progresses (default 3 s). */
   readonly progressPollMs?: number;
-}
-
-/** The spec-hash tag written with every change: tells drift from a Git change after a restart. */
-export function specHashTags(
-  desired: readonly import('./manifest/model.js').DesiredResource[],
-): (key: ResourceKey) => Record<string, string> | undefined {
-  const byKey = fingerprintAll(desired);
-  return (key) => {
-    const hash = byKey.get(`${key.kind}/${key.name}`);
-    return hash ? { [OWNERSHIP_TAGS.specHash]: hash } : undefined;
-  };
 }
 
 function liveTags(diff: ResourceDiff, live: LiveState): Record<string, string> | undefined {

@@ -21,6 +21,7 @@ import { readLive } from '../live/index.js';
 import { followRollouts, type RolloutResult, type RolloutTarget } from '../live/rollout.js';
 import { changeSetToJson, planChanges, renderChangeSet } from '../plan/index.js';
 import type { ChangeSet } from '../plan/model.js';
+import { specHashTags } from '../reconcile/fingerprint.js';
 import { keyString, type Outcome } from '../types.js';
 import { type CliContext, useColor, writeLine } from './context.js';
 import { describeAwsFailure } from './diff.js';
@@ -190,6 +191,8 @@ export function register(program: Command, ctx: CliContext): void {
         instance: config.instance,
         revision: desired.revision,
         live,
+        // The same record `run` writes, so a controller started later tells drift from a deploy.
+        extraTags: specHashTags(desired.resources),
         signal: ctx.stopSignal,
         onProgress: (event) => {
           if (json || event.type !== 'done' || event.result.outcome === 'unchanged') return;

@@ -2,6 +2,7 @@
 // resource, which is what separates drift (live moved) from a deploy (desired moved).
 import { createHash } from 'node:crypto';
 import type { DesiredResource } from '../manifest/model.js';
+import { OWNERSHIP_TAGS, type ResourceKey } from '../types.js';
 
 function stable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stable);
@@ -48,4 +49,15 @@ export function fingerprintAll(resources: readonly DesiredResource[]): Map<strin
     );
   }
   return all;
+}
+
+/** The spec-hash tag written with every change: tells drift from a Git change after a restart. */
+export function specHashTags(
+  desired: readonly DesiredResource[],
+): (key: ResourceKey) => Record<string, string> | undefined {
+  const byKey = fingerprintAll(desired);
+  return (key) => {
+    const hash = byKey.get(`${key.kind}/${key.name}`);
+    return hash ? { [OWNERSHIP_TAGS.specHash]: hash } : undefined;
+  };
 }
