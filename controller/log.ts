@@ -37,6 +37,7 @@ export function createLogger(options: LogOptions): Logger {
         colorize: Boolean(stream.isTTY),
         translateTime: 'HH:MM:ss',
         ignore: 'pid,hostname',
+        singleLine: true,
         destination: 1,
       },
     }),

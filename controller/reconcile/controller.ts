@@ -179,7 +179,7 @@ export class Reconciler {
     try {
       const { snapshot, changed } = await this.ports.source.fetch();
       this.ports.metrics?.recordGitFetch('success');
-      if (changed || !this.snapshot) this.log().info({ revision: snapshot.revision }, 'source revision');
+      if (changed || !this.snapshot) this.log().debug({ revision: snapshot.revision }, 'source revision');
       this.snapshot = snapshot;
     } catch (error) {
       this.ports.metrics?.recordGitFetch('failure');
