@@ -340,10 +340,13 @@ export class Reconciler {
       }
       const expected = this.ownDeployments.get(key)?.id;
       const deployments = diff.key.kind === 'Service' ? deploymentsOf(diff, live) : undefined;
+      const preliminary = this.ports.health.of(diff, live, expected);
       const stoppedReasons = deployments
-        ? await this.stoppedReasons(key, diff, deployments, expected)
+        ? await this.stoppedReasons(key, diff, deployments, expected, preliminary.state === 'Degraded')
         : undefined;
-      const health = this.ports.health.of(diff, live, expected, stoppedReasons);
+      const health = stoppedReasons
+        ? this.ports.health.of(diff, live, expected, stoppedReasons)
+        : preliminary;
       const record = this.applied.get(key);
       const transition = nextResourceStatus(
         this.store.getResource(key),
@@ -381,21 +384,26 @@ export class Reconciler {
   }
 
   /**
-   * Failed tasks' stoppedReasons, read only when a deployment reports failed tasks or a failed
-   * rollout, and only again when that picture changes (not on every pass).
+   * Failed tasks' stoppedReasons, read only when a deployment reports failed tasks, a rollout failed
+   * or the service is Degraded, and only again when that picture changes (not on every pass).
    */
   private async stoppedReasons(
     key: KeyString,
     diff: ResourceDiff,
     deployments: readonly DeploymentStatus[],
     expected: string | undefined,
+    degraded: boolean,
   ): Promise<readonly string[] | undefined> {
     const failing = deployments.filter((d) => d.failedTasks > 0 || d.rolloutState === 'FAILED');
-    if (failing.length === 0 || !this.ports.stoppedReasons) {
+    // After a rollback the failed deployment leaves the list quickly; Degraded health still asks why.
+    if ((failing.length === 0 && !degraded) || !this.ports.stoppedReasons) {
       this.stopped.delete(key);
       return undefined;
     }
-    const signature = failing.map((d) => `${d.id}:${d.failedTasks}:${d.rolloutState ?? ''}`).join(',');
+    const signature = [
+      ...failing.map((d) => `${d.id}:${d.failedTasks}:${d.rolloutState ?? ''}`),
+      degraded ? `degraded:${expected ?? ''}` : '',
+    ].join(',');
     const cached = this.stopped.get(key);
     if (cached?.signature === signature) return cached.reasons;
     try {
