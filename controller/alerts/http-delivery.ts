@@ -1,8 +1,9 @@
 // Delivery of alerts over HTTP with retries and a bounded queue. Alerts are sent one at a time in
 // order; while a receiver is down the queue fills, and past its bound the oldest alert is dropped
 // (with a warning) so a dead receiver can never grow the controller's memory.
+
+import { Backoff } from '../backoff.js';
 import type { Logger } from '../log.js';
-import { Backoff } from '../source/backoff.js';
 import type { Alert, Notifier } from './types.js';
 
 export interface HttpRequestSpec {
@@ -110,7 +111,7 @@ export class HttpDelivery implements Notifier {
   private async deliver({ alert, request }: Pending): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     const backoff = new Backoff({
-      initialMs: this.options.initialDelayMs ?? 500,
+      baseMs: this.options.initialDelayMs ?? 500,
       maxMs: this.options.maxDelayMs ?? 30_000,
     });
     const log = {

@@ -2,13 +2,9 @@
 // A resource that keeps failing is retried less and less often, capped, and forgotten on success
 // or when a new revision supersedes the failing one.
 
-export interface BackoffOptions {
-  readonly baseMs: number;
-  readonly maxMs: number;
-  /** 0..1: share of the delay that is randomized, so many failing resources do not retry in lockstep. */
-  readonly jitter: number;
-  readonly random?: () => number;
-}
+import { type BackoffOptions, backoffDelay } from '../backoff.js';
+
+export type { BackoffOptions };
 
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 5_000, maxMs: 5 * 60_000, jitter: 0.2 };
 
@@ -18,7 +14,7 @@ interface Entry {
   revision: string;
 }
 
-export class Backoff<K extends string = string> {
+export class KeyedBackoff<K extends string = string> {
   private readonly entries = new Map<K, Entry>();
 
   constructor(private readonly options: BackoffOptions = DEFAULT_BACKOFF) {}
@@ -27,9 +23,7 @@ export class Backoff<K extends string = string> {
   fail(key: K, revision: string, now: number): number {
     const previous = this.entries.get(key);
     const failures = previous && previous.revision === revision ? previous.failures + 1 : 1;
-    const raw = Math.min(this.options.maxMs, this.options.baseMs * 2 ** (failures - 1));
-    const random = this.options.random ?? Math.random;
-    const delay = Math.round(raw * (1 - this.options.jitter * random()));
+    const delay = backoffDelay(failures, this.options);
     this.entries.set(key, { failures, notBefore: now + delay, revision });
     return delay;
   }

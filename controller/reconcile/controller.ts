@@ -11,7 +11,7 @@ import type { BlockReason, ChangeSet } from '../plan/model.js';
 import type { ControllerEvent, DeploymentStatus, OverallStatus, StatusSnapshot } from '../status/model.js';
 import type { StatusStore } from '../status/store.js';
 import { type DriftPolicy, type KeyString, keyString } from '../types.js';
-import { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
+import { type BackoffOptions, DEFAULT_BACKOFF, KeyedBackoff } from './backoff.js';
 import { type AppliedRecord, classifyChange, effectiveDriftPolicy } from './drift.js';
 import { fingerprintAll } from './fingerprint.js';
 import { PassQueue, type PassRequest } from './pass-queue.js';
@@ -39,9 +39,9 @@ interface RevisionRecord {
 
 export class Reconciler {
   private readonly queue = new PassQueue();
-  private readonly backoff: Backoff<KeyString>;
+  private readonly backoff: KeyedBackoff<KeyString>;
   /** Backoff of whole passes that fail before any resource is reached (AWS unreachable, …). */
-  private readonly passBackoff: Backoff<'pass'>;
+  private readonly passBackoff: KeyedBackoff<'pass'>;
   private readonly stopping = new AbortController();
   private readonly now: () => Date;
   private snapshot: SourceSnapshot | undefined;
@@ -72,8 +72,8 @@ export class Reconciler {
     private readonly options: ReconcilerOptions,
     private readonly store: StatusStore,
   ) {
-    this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
-    this.passBackoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
+    this.backoff = new KeyedBackoff(options.backoff ?? DEFAULT_BACKOFF);
+    this.passBackoff = new KeyedBackoff(options.backoff ?? DEFAULT_BACKOFF);
     this.now = options.now ?? (() => new Date());
   }
 

@@ -5,12 +5,12 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { Backoff } from '../backoff.js';
 import type { SourceConfig } from '../config.js';
 import type { ManifestProblem } from '../errors.js';
 import type { Logger } from '../log.js';
 import { setCondition } from '../status/conditions.js';
 import type { SourceStatus } from '../status/model.js';
-import { Backoff } from './backoff.js';
 import { fetchUrlFor, type GitAuth, isRemoteUrl, redactUrl, runGit } from './git-command.js';
 import { classifyGitError, type SourceFailureReason, summarizeGitError } from './git-errors.js';
 import { readManifestFolder } from './read-folder.js';
@@ -65,7 +65,7 @@ export class GitSource implements Source {
       ...(config.knownHostsFile ? { knownHostsFile: config.knownHostsFile } : {}),
     };
     this.backoff = new Backoff({
-      initialMs: config.pollMs,
+      baseMs: config.pollMs,
       maxMs: Math.max(config.pollMs, options.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS),
     });
     this.gitTimeoutMs = options.gitTimeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
