@@ -7,8 +7,9 @@ import {
   type RegisterTaskDefinitionCommandInput,
   type RegisterTaskDefinitionCommandOutput,
 } from '@aws-sdk/client-ecs';
+import { parseTaskDefinitionRef, shortTaskDefinitionRef } from '../diff/normalize/task-definition-ref.js';
 import { errorMessage } from '../errors.js';
-import { listActiveRevisions, parseTaskDefinitionArn, taskDefinitionTags } from '../live/lookups.js';
+import { listActiveRevisions, taskDefinitionTags } from '../live/lookups.js';
 import type { DesiredTaskDefinition } from '../manifest/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import { OWNERSHIP_TAGS } from '../types.js';
@@ -33,13 +34,17 @@ export async function applyTaskDefinition(
     // Same content, other tags (or adoption): retag the matching revision instead of registering.
     if (arn && entry.action !== 'noop') {
       await syncTags(context, recorder, arn, tags, entry);
-      return { outcome: 'configured', arn, message: `tagged ${shortName(arn)}` };
+      return { outcome: 'configured', arn, message: `tagged ${shortTaskDefinitionRef(arn)}` };
     }
     if (arn && entry.diff.owned === false) {
       await syncTags(context, recorder, arn, tags, entry);
-      return { outcome: 'configured', arn, message: `adopted ${shortName(arn)}` };
+      return { outcome: 'configured', arn, message: `adopted ${shortTaskDefinitionRef(arn)}` };
     }
-    return { outcome: 'unchanged', arn, message: arn ? `${shortName(arn)} matches` : 'no change' };
+    return {
+      outcome: 'unchanged',
+      arn,
+      message: arn ? `${shortTaskDefinitionRef(arn)} matches` : 'no change',
+    };
   }
 
   const {
@@ -63,20 +68,15 @@ export async function applyTaskDefinition(
   context.taskDefinitionArns.set(desired.name, arn);
   context.registered.add(desired.name);
   // Revisions are numbered 1..N, so a family at revision N <= limit cannot have too many: skip the listing.
-  const revision = parseTaskDefinitionArn(arn)?.revision ?? Number.POSITIVE_INFINITY;
+  const revision = parseTaskDefinitionRef(arn).revision ?? Number.POSITIVE_INFINITY;
   const deregistered =
     revision > desired.revisionHistoryLimit ? await deregisterOldRevisions(context, recorder, desired) : [];
   const note = deregistered.length > 0 ? `; ${deregistered.join('; ')}` : '';
   return {
     outcome: entry.action === 'create' ? 'created' : 'configured',
     arn,
-    message: `registered ${shortName(arn)}${note}`,
+    message: `registered ${shortTaskDefinitionRef(arn)}${note}`,
   };
-}
-
-function shortName(arn: string): string {
-  const parsed = parseTaskDefinitionArn(arn);
-  return parsed ? `${parsed.family}:${parsed.revision}` : arn;
 }
 
 /** Every task definition a service runs or is about to run: those must never be deregistered. */
@@ -126,9 +126,9 @@ async function deregisterOldRevisions(
         recorder,
         context.clients.ecs,
         new DeregisterTaskDefinitionCommand({ taskDefinition: arn }),
-        shortName(arn),
+        shortTaskDefinitionRef(arn),
       );
-      notes.push(`deregistered ${shortName(arn)}`);
+      notes.push(`deregistered ${shortTaskDefinitionRef(arn)}`);
     }
   } catch (error) {
     notes.push(`old revisions kept: ${errorMessage(error)}`);
@@ -141,26 +141,26 @@ async function deleteFamily(
   entry: ChangeSetEntry,
   recorder: EntryRecorder,
 ): Promise<KindOutcome> {
-  const family = (entry.diff.liveArn && parseTaskDefinitionArn(entry.diff.liveArn)?.family) ?? entry.key.name;
+  const family = (entry.diff.liveArn && parseTaskDefinitionRef(entry.diff.liveArn).family) ?? entry.key.name;
   const inUse = inUseTaskDefinitions(context);
   const done: string[] = [];
   const kept: string[] = [];
   for (const arn of await listActiveRevisionsOf(context, family)) {
     if (inUse.has(arn)) {
-      kept.push(`${shortName(arn)} (in use)`);
+      kept.push(`${shortTaskDefinitionRef(arn)} (in use)`);
       continue;
     }
     if (!(await isOwned(context, arn))) {
-      kept.push(`${shortName(arn)} (not owned)`);
+      kept.push(`${shortTaskDefinitionRef(arn)} (not owned)`);
       continue;
     }
     await context.send(
       recorder,
       context.clients.ecs,
       new DeregisterTaskDefinitionCommand({ taskDefinition: arn }),
-      shortName(arn),
+      shortTaskDefinitionRef(arn),
     );
-    done.push(shortName(arn));
+    done.push(shortTaskDefinitionRef(arn));
   }
   const keptNote = kept.length > 0 ? `; kept ${kept.join(', ')}` : '';
   return {

@@ -8,14 +8,9 @@ import {
   ListTaskDefinitionsCommand,
 } from '@aws-sdk/client-ecs';
 import { type AwsClients, toAwsError } from '../aws/clients.js';
+import { parseTaskDefinitionRef } from '../diff/normalize/task-definition-ref.js';
 
 type Ecs = Pick<AwsClients, 'ecs'>;
-
-/** `arn:aws:ecs:…:task-definition/web:7` → `{ family: 'web', revision: 7 }`. */
-export function parseTaskDefinitionArn(arn: string): { family: string; revision: number } | undefined {
-  const match = /task-definition\/([^:/]+):(\d+)$/.exec(arn);
-  return match ? { family: match[1] as string, revision: Number(match[2]) } : undefined;
-}
 
 async function read<T>(operation: string, call: () => Promise<T>): Promise<T> {
   try {
@@ -42,12 +37,12 @@ export async function listActiveRevisions(
     );
     for (const arn of page.taskDefinitionArns ?? []) {
       // familyPrefix is a prefix: `web` also lists `web-worker`.
-      if (parseTaskDefinitionArn(arn)?.family === family) arns.push(arn);
+      if (parseTaskDefinitionRef(arn).family === family) arns.push(arn);
     }
     nextToken = page.nextToken;
   } while (nextToken);
   return arns.sort(
-    (a, b) => (parseTaskDefinitionArn(b)?.revision ?? 0) - (parseTaskDefinitionArn(a)?.revision ?? 0),
+    (a, b) => (parseTaskDefinitionRef(b).revision ?? 0) - (parseTaskDefinitionRef(a).revision ?? 0),
   );
 }
 

@@ -3,6 +3,7 @@
 // and events. Composes the pure core through ReconcilerPorts; owns no AWS or Git code itself.
 import { type Config, pruneLimit } from '../config.js';
 import type { ResourceDiff } from '../diff/model.js';
+import { normalizeTimestamp } from '../diff/normalize/time.js';
 import { errorMessage, formatProblem } from '../errors.js';
 import type { LiveState } from '../live/model.js';
 import type { Logger } from '../log.js';
@@ -493,13 +494,7 @@ function deploymentsOf(diff: ResourceDiff, live: LiveState): DeploymentStatus[] 
     runningCount: Number(d.runningCount ?? 0),
     pendingCount: Number(d.pendingCount ?? 0),
     failedTasks: Number(d.failedTasks ?? 0),
-    ...(d.createdAt ? { createdAt: isoOf(d.createdAt) } : {}),
-    ...(d.updatedAt ? { updatedAt: isoOf(d.updatedAt) } : {}),
+    ...(d.createdAt ? { createdAt: String(normalizeTimestamp(d.createdAt)) } : {}),
+    ...(d.updatedAt ? { updatedAt: String(normalizeTimestamp(d.updatedAt)) } : {}),
   }));
-}
-
-function isoOf(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number') return new Date(value * 1000).toISOString();
-  return String(value);
 }
