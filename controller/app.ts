@@ -16,7 +16,7 @@ import {
   taskDefinitionHealth,
 } from './health/index.js';
 import { readLive, TaskDefinitionCache } from './live/index.js';
-import type { LiveState } from './live/model.js';
+import { type LiveState, serviceKey } from './live/model.js';
 import { readStoppedReasons } from './live/rollout.js';
 import type { Logger } from './log.js';
 import { parseManifests } from './manifest/index.js';
@@ -62,7 +62,7 @@ function liveTags(diff: ResourceDiff, live: LiveState): Record<string, string> |
     case 'Cluster':
       return tagsToMap(live.clusters[desired.clusterName]?.tags);
     case 'Service':
-      return tagsToMap(live.services[`${desired.cluster.clusterName}/${desired.serviceName}`]?.tags);
+      return tagsToMap(live.services[serviceKey(desired.cluster.clusterName, desired.serviceName)]?.tags);
     case 'TaskDefinition': {
       const arn = diff.taskDefinition?.arn ?? diff.liveArn ?? live.latestRevisions[desired.family];
       return arn ? tagsToMap(live.taskDefinitions[arn]?.tags) : undefined;
@@ -88,7 +88,7 @@ export function healthOf(
       return taskDefinitionHealth(arn ? live.taskDefinitions[arn]?.taskDefinition : undefined);
     }
     case 'Service':
-      return serviceHealth(live.services[`${desired.cluster.clusterName}/${desired.serviceName}`], {
+      return serviceHealth(live.services[serviceKey(desired.cluster.clusterName, desired.serviceName)], {
         ...(expectedDeploymentId ? { expectedDeploymentId } : {}),
         ...(stoppedReasons ? { stoppedReasons } : {}),
       });

@@ -64,13 +64,13 @@ export const DEFAULTS = {
   dir: '.',
   region: 'us-east-1',
   instance: 'ecs-gitops',
-  pollMs: 15_000,
-  resyncMs: 60_000,
+  poll: '15s',
+  resync: '60s',
   listen: '127.0.0.1:8080',
   statusBranch: 'ecs-gitops/status',
   pruneMax: '25%',
   drift: 'alert' as DriftPolicy,
-  waitTimeoutMs: 10 * 60_000,
+  waitTimeout: '10m',
   maxAttempts: 5,
   cacheDir: '.ecs-gitops/cache',
   logLevel: 'info',
@@ -137,7 +137,7 @@ export function addSourceOptions(command: Command): Command {
     .addOption(option('--ssh-key-file <file>', 'private key for ssh remotes', 'ssh-key-file'))
     .addOption(option('--known-hosts-file <file>', 'known_hosts for ssh remotes', 'known-hosts-file'))
     .addOption(option('--cache-dir <dir>', `clone cache (default ${DEFAULTS.cacheDir})`, 'cache-dir'))
-    .addOption(option('--poll <duration>', 'Git poll interval (default 15s)', 'poll'));
+    .addOption(option('--poll <duration>', `Git poll interval (default ${DEFAULTS.poll})`, 'poll'));
 }
 
 /** --region / --endpoint-url / --instance / --output. */
@@ -175,7 +175,7 @@ export function addReconcileOptions(command: Command): Command {
 /** Options of the long-running controller. */
 export function addRunOptions(command: Command): Command {
   return command
-    .addOption(option('--resync <duration>', 'full resync interval (default 60s)', 'resync'))
+    .addOption(option('--resync <duration>', `full resync interval (default ${DEFAULTS.resync})`, 'resync'))
     .addOption(option('--listen <addr:port>', `HTTP listen address (default ${DEFAULTS.listen})`, 'listen'))
     .addOption(
       option('--status-branch <name>', `status branch (default ${DEFAULTS.statusBranch})`, 'status-branch'),
@@ -229,7 +229,7 @@ export function resolveConfig(raw: Raw, env: NodeJS.ProcessEnv = process.env): C
       ...(str(raw, 'sshKeyFile') ? { sshKeyFile: str(raw, 'sshKeyFile') } : {}),
       ...(str(raw, 'knownHostsFile') ? { knownHostsFile: str(raw, 'knownHostsFile') } : {}),
       cacheDir: str(raw, 'cacheDir') ?? DEFAULTS.cacheDir,
-      pollMs: parseDuration(str(raw, 'poll') ?? '15s'),
+      pollMs: parseDuration(str(raw, 'poll') ?? DEFAULTS.poll),
     },
     aws: {
       region,
@@ -242,7 +242,7 @@ export function resolveConfig(raw: Raw, env: NodeJS.ProcessEnv = process.env): C
     pruneMax: parsePruneMax(str(raw, 'pruneMax') ?? DEFAULTS.pruneMax),
     pruneConfirm: bool(raw, 'pruneConfirm'),
     drift: parseDrift(str(raw, 'drift') ?? DEFAULTS.drift),
-    resyncMs: parseDuration(str(raw, 'resync') ?? '60s'),
+    resyncMs: parseDuration(str(raw, 'resync') ?? DEFAULTS.resync),
     listen: parseListen(str(raw, 'listen') ?? DEFAULTS.listen),
     statusBranch: str(raw, 'statusBranch') ?? DEFAULTS.statusBranch,
     statusWrite: statusWriteRaw === undefined ? true : statusWriteRaw !== false && statusWriteRaw !== 'false',
@@ -251,7 +251,7 @@ export function resolveConfig(raw: Raw, env: NodeJS.ProcessEnv = process.env): C
     ...(str(raw, 'slackWebhookUrl') ? { slackWebhookUrl: str(raw, 'slackWebhookUrl') } : {}),
     ...(env.ECS_GITOPS_GIT_WEBHOOK_SECRET ? { gitWebhookSecret: env.ECS_GITOPS_GIT_WEBHOOK_SECRET } : {}),
     ...(env.ECS_GITOPS_API_TOKEN ? { apiToken: env.ECS_GITOPS_API_TOKEN } : {}),
-    waitTimeoutMs: parseDuration(str(raw, 'waitTimeout') ?? '10m'),
+    waitTimeoutMs: parseDuration(str(raw, 'waitTimeout') ?? DEFAULTS.waitTimeout),
     logLevel: str(raw, 'logLevel') ?? DEFAULTS.logLevel,
     logFormat,
   };

@@ -1,11 +1,13 @@
 // The reconcile loop: triggers enqueue passes; each pass reads desired (Git) and live (AWS) afresh,
 // classifies differences (deploy vs drift), plans, applies what policy allows, and publishes status
 // and events. Composes the pure core through ReconcilerPorts; owns no AWS or Git code itself.
+
+import { Backoff } from '../backoff.js';
 import { type Config, pruneLimit } from '../config.js';
 import type { ResourceDiff } from '../diff/model.js';
 import { normalizeTimestamp } from '../diff/normalize/time.js';
 import { errorMessage, formatProblem } from '../errors.js';
-import type { LiveState } from '../live/model.js';
+import { type LiveState, serviceKey } from '../live/model.js';
 import type { Logger } from '../log.js';
 import type { DesiredState } from '../manifest/model.js';
 import type { BlockReason, ChangeSet } from '../plan/model.js';
@@ -42,7 +44,7 @@ export class Reconciler {
   private readonly queue = new PassQueue();
   private readonly backoff: KeyedBackoff<KeyString>;
   /** Backoff of whole passes that fail before any resource is reached (AWS unreachable, …). */
-  private readonly passBackoff: KeyedBackoff<'pass'>;
+  private readonly passBackoff: Backoff;
   private readonly stopping = new AbortController();
   private readonly now: () => Date;
   private snapshot: SourceSnapshot | undefined;
@@ -74,7 +76,7 @@ export class Reconciler {
     private readonly store: StatusStore,
   ) {
     this.backoff = new KeyedBackoff(options.backoff ?? DEFAULT_BACKOFF);
-    this.passBackoff = new KeyedBackoff(options.backoff ?? DEFAULT_BACKOFF);
+    this.passBackoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -148,13 +150,13 @@ export class Reconciler {
       if (parsed === 'rejected') result = 'rejected';
       if (this.desired) {
         const ok = await this.reconcile(this.desired);
-        this.passBackoff.succeed('pass');
+        this.passBackoff.reset();
         if (!ok && result === 'success') result = 'failure';
       }
     } catch (error) {
       result = 'failure';
       this.log().error({ err: errorMessage(error), reasons: request.reasons }, 'reconcile pass failed');
-      const delay = this.passBackoff.fail('pass', this.desired?.revision ?? 'none', Date.now());
+      const delay = this.passBackoff.fail();
       this.queue.requestAfter(delay, 'retry after failed pass');
     } finally {
       const seconds = (performance.now() - startedMs) / 1000;
@@ -482,7 +484,7 @@ function short(revision: string): string {
 function deploymentsOf(diff: ResourceDiff, live: LiveState): DeploymentStatus[] {
   const desired = diff.desired;
   if (desired?.kind !== 'Service') return [];
-  const service = live.services[`${desired.cluster.clusterName}/${desired.serviceName}`];
+  const service = live.services[serviceKey(desired.cluster.clusterName, desired.serviceName)];
   const deployments = (service?.deployments ?? []) as Record<string, unknown>[];
   return deployments.map((d) => ({
     id: String(d.id ?? ''),
