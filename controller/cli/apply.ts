@@ -10,13 +10,12 @@ import {
   addAwsOptions,
   addReconcileOptions,
   addSourceOptions,
-  type Config,
   parseDuration,
   pruneLimit,
   resolveConfig,
 } from '../config.js';
 import { diffResources } from '../diff/index.js';
-import { ConfigError, formatProblem } from '../errors.js';
+import { formatProblem } from '../errors.js';
 import { readLive } from '../live/index.js';
 import { followRollouts, type RolloutResult, type RolloutTarget } from '../live/rollout.js';
 import { changeSetToJson, planChanges, renderChangeSet } from '../plan/index.js';
@@ -111,30 +110,15 @@ export function register(program: Command, ctx: CliContext): void {
   addAwsOptions(command);
   addReconcileOptions(command);
   command.action(async (raw: Record<string, unknown>) => {
-    let config: Config;
-    let pollMs: number;
-    try {
-      config = resolveConfig(raw, ctx.env);
-      pollMs = parseDuration(typeof raw.waitInterval === 'string' ? raw.waitInterval : '5s');
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      writeLine(ctx.stderr, `error: ${error.message}`);
-      ctx.setExitCode(2);
-      return;
-    }
+    // Bad flags and unreadable sources surface through runCli: `error: <message>` and exit 2.
+    const config = resolveConfig(raw, ctx.env);
+    const pollMs = parseDuration(typeof raw.waitInterval === 'string' ? raw.waitInterval : '5s');
     const dryRun = raw.dryRun === true || raw.dryRun === 'true';
     const wait = raw.wait === true || raw.wait === 'true';
     const json = config.output === 'json';
     const color = !json && useColor(ctx);
 
-    let loaded: Awaited<ReturnType<typeof loadDesired>>;
-    try {
-      loaded = await loadDesired(config, ctx.cwd);
-    } catch (error) {
-      writeLine(ctx.stderr, `error: ${(error as Error).message}`);
-      ctx.setExitCode(2);
-      return;
-    }
+    const loaded = await loadDesired(config, ctx.cwd);
     // An invalid revision is never applied, so it can never look like a deletion.
     if (!loaded.result.ok) {
       for (const problem of loaded.result.problems) writeLine(ctx.stderr, formatProblem(problem));

@@ -12,7 +12,7 @@ import {
   resolveConfig,
 } from '../config.js';
 import { diffResources } from '../diff/index.js';
-import { AwsError, ConfigError, formatProblem, type ManifestProblem } from '../errors.js';
+import { AwsError, formatProblem, type ManifestProblem } from '../errors.js';
 import { readLive } from '../live/index.js';
 import { changeSetToJson, planChanges, renderChangeSet } from '../plan/index.js';
 import type { ChangeSet } from '../plan/model.js';
@@ -98,23 +98,9 @@ export function register(program: Command, ctx: CliContext): void {
   addAwsOptions(command);
   addReconcileOptions(command);
   command.action(async (raw: Record<string, unknown>) => {
-    let config: Config;
-    try {
-      config = resolveConfig(raw, ctx.env);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      writeLine(ctx.stderr, `error: ${error.message}`);
-      ctx.setExitCode(2);
-      return;
-    }
-    let loaded: Awaited<ReturnType<typeof loadDesired>>;
-    try {
-      loaded = await loadDesired(config, ctx.cwd);
-    } catch (error) {
-      writeLine(ctx.stderr, `error: ${(error as Error).message}`);
-      ctx.setExitCode(2);
-      return;
-    }
+    // Bad flags and unreadable sources surface through runCli: `error: <message>` and exit 2.
+    const config = resolveConfig(raw, ctx.env);
+    const loaded = await loadDesired(config, ctx.cwd);
     const { result, root } = loaded;
     if (!result.ok) {
       printProblems(ctx, result.problems, root);

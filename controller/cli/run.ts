@@ -17,7 +17,7 @@ import {
   resolveConfig,
 } from '../config.js';
 import { type EmulatorProcess, startEmulatorProcess } from '../embedded/emulator-process.js';
-import { ConfigError, errorMessage } from '../errors.js';
+import { errorMessage } from '../errors.js';
 import { leaseKeeperFromConfig } from '../lease/index.js';
 import { createLogger } from '../log.js';
 import { describeEnvironment, detectEcsEnvironment } from '../runtime/ecs-environment.js';
@@ -90,19 +90,12 @@ export function register(program: Command, ctx: CliContext): void {
     // Only an explicit AWS target switches the embedded mode to real AWS: an AWS_REGION that happens
     // to be set in a shell must not send the example fleet to a real account.
     const targetsAws = Boolean(raw.endpointUrl || raw.region);
-    let config: Config;
-    try {
-      if (embedded) {
-        raw = await embeddedSource(raw, ctx.cwd);
-        raw = { cacheDir: path.join(ctx.cwd, EMBEDDED_DIR, 'cache'), ...raw };
-      }
-      config = resolveConfig(raw, ctx.env);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      writeLine(ctx.stderr, `error: ${error.message}`);
-      ctx.setExitCode(2);
-      return;
+    if (embedded) {
+      raw = await embeddedSource(raw, ctx.cwd);
+      raw = { cacheDir: path.join(ctx.cwd, EMBEDDED_DIR, 'cache'), ...raw };
     }
+    // Bad flags and unreadable sources surface through runCli: `error: <message>` and exit 2.
+    let config: Config = resolveConfig(raw, ctx.env);
     const logger = createLogger({
       level: config.logLevel,
       format: config.logFormat,

@@ -7,18 +7,11 @@ import {
   DescribeTaskDefinitionCommand,
   ListTaskDefinitionsCommand,
 } from '@aws-sdk/client-ecs';
-import { type AwsClients, toAwsError } from '../aws/clients.js';
+import type { AwsClients } from '../aws/clients.js';
 import { parseTaskDefinitionRef } from '../diff/normalize/task-definition-ref.js';
+import { callAws } from './ecs-reads.js';
 
 type Ecs = Pick<AwsClients, 'ecs'>;
-
-async function read<T>(operation: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw toAwsError(operation, error);
-  }
-}
 
 /** Every ACTIVE revision of exactly this family, newest first. */
 export async function listActiveRevisions(
@@ -29,7 +22,7 @@ export async function listActiveRevisions(
   const arns: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await read('ListTaskDefinitions', () =>
+    const page = await callAws('ListTaskDefinitions', () =>
       clients.ecs.send(
         new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', nextToken }),
         signal ? { abortSignal: signal } : {},
@@ -52,7 +45,7 @@ export async function taskDefinitionTags(
   arn: string,
   signal?: AbortSignal,
 ): Promise<Record<string, string>> {
-  const out = await read('DescribeTaskDefinition', () =>
+  const out = await callAws('DescribeTaskDefinition', () =>
     clients.ecs.send(
       new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
       signal ? { abortSignal: signal } : {},
@@ -68,7 +61,7 @@ export async function serviceStatus(
   service: string,
   signal?: AbortSignal,
 ): Promise<string | undefined> {
-  const out = await read('DescribeServices', () =>
+  const out = await callAws('DescribeServices', () =>
     clients.ecs.send(
       new DescribeServicesCommand({ cluster, services: [service] }),
       signal ? { abortSignal: signal } : {},
@@ -82,7 +75,7 @@ export async function describeClusterWithTags(
   clients: Ecs,
   clusterName: string,
 ): Promise<Cluster | undefined> {
-  const out = await read('DescribeClusters', () =>
+  const out = await callAws('DescribeClusters', () =>
     clients.ecs.send(new DescribeClustersCommand({ clusters: [clusterName], include: ['TAGS'] })),
   );
   const cluster = out.clusters?.find((c) => c.clusterName === clusterName);

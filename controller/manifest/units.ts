@@ -4,7 +4,7 @@
 /** CPU units (1024 per vCPU), or undefined when the text is not a CPU amount. */
 export function parseCpu(value: string | number): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : undefined;
-  const match = /^\s*(\d*\.?\d+)\s*(vcpu)?\s*$/i.exec(value);
+  const match = /^\s*(\d*\.?\d+)\s*(vcpus?)?\s*$/i.exec(value);
   if (!match) return undefined;
   const amount = Number(match[1]);
   const units = match[2] ? amount * 1024 : amount;
