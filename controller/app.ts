@@ -216,6 +216,7 @@ export async function startController(config: Config, options: AppOptions): Prom
 
   const server = await startServer({
     listen: config.listen,
+    ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
     status: () => store.snapshot(),
     events,
     metrics,

@@ -44,6 +44,8 @@ export interface Config {
   readonly drift: DriftPolicy;
   readonly resyncMs: number;
   readonly listen: { readonly host: string; readonly port: number };
+  /** Host names the HTTP server answers to besides localhost and IP literals (DNS rebinding defence). */
+  readonly allowedHosts?: readonly string[];
   readonly statusBranch: string;
   /** Write status to the Git branch (off for plain folders). */
   readonly statusWrite: boolean;
@@ -94,6 +96,25 @@ export function parseListen(text: string): { host: string; port: number } {
   }
   const host = (match[1] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
   return { host, port };
+}
+
+/**
+ * `--allowed-hosts gitops.internal.example,ecs-gitops.local`: exact DNS names, no ports, no
+ * wildcards (a wildcard would let any sub-name an attacker controls be rebound).
+ */
+export function parseAllowedHosts(text: string): readonly string[] {
+  const names = text
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+  for (const name of names) {
+    if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(name)) {
+      throw new ConfigError(
+        `invalid --allowed-hosts name "${name}" (use exact host names separated by commas, e.g. gitops.example.com)`,
+      );
+    }
+  }
+  return names;
 }
 
 export function parsePruneMax(text: string): Config['pruneMax'] {
@@ -178,6 +199,13 @@ export function addRunOptions(command: Command): Command {
     .addOption(option('--resync <duration>', `full resync interval (default ${DEFAULTS.resync})`, 'resync'))
     .addOption(option('--listen <addr:port>', `HTTP listen address (default ${DEFAULTS.listen})`, 'listen'))
     .addOption(
+      option(
+        '--allowed-hosts <names>',
+        'comma-separated host names the HTTP server answers to besides localhost and IP addresses',
+        'allowed-hosts',
+      ),
+    )
+    .addOption(
       option('--status-branch <name>', `status branch (default ${DEFAULTS.statusBranch})`, 'status-branch'),
     )
     .addOption(option('--no-status-write', 'do not write the status branch', 'status-write'))
@@ -244,6 +272,7 @@ export function resolveConfig(raw: Raw, env: NodeJS.ProcessEnv = process.env): C
     drift: parseDrift(str(raw, 'drift') ?? DEFAULTS.drift),
     resyncMs: parseDuration(str(raw, 'resync') ?? DEFAULTS.resync),
     listen: parseListen(str(raw, 'listen') ?? DEFAULTS.listen),
+    ...(str(raw, 'allowedHosts') ? { allowedHosts: parseAllowedHosts(str(raw, 'allowedHosts') ?? '') } : {}),
     statusBranch: str(raw, 'statusBranch') ?? DEFAULTS.statusBranch,
     statusWrite: statusWriteRaw === undefined ? true : statusWriteRaw !== false && statusWriteRaw !== 'false',
     ...(str(raw, 'webhookUrl') ? { webhookUrl: str(raw, 'webhookUrl') } : {}),

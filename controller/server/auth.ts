@@ -6,7 +6,7 @@ import { headerValue } from './http-util.js';
 
 export type GuardResult =
   | { readonly ok: true }
-  | { readonly ok: false; readonly status: 401 | 403; readonly reason: string };
+  | { readonly ok: false; readonly status: 401 | 403 | 421; readonly reason: string };
 
 /**
  * Browsers attach `Sec-Fetch-Site` and/or `Origin` to every cross-site POST, so a request
@@ -53,34 +53,59 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
-
-export function isLoopbackHost(host: string): boolean {
+/** A listen address on the loopback interface: only this machine can connect, so browsers are the threat. */
+export function isLoopbackListen(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return LOOPBACK_HOSTS.has(h) || h.endsWith('.localhost') || h.startsWith('127.');
+  if (h === 'localhost' || h === '::1' || h === '::ffff:127.0.0.1') return true;
+  return isIP(h) === 4 && h.startsWith('127.');
+}
+
+// host = IP-literal / IPv4 / reg-name, then an optional port (RFC 9110 section 7.2). Anything else
+// (userinfo, paths, spaces, several colons outside brackets) is not a Host a browser sends.
+const HOST_HEADER = /^(?:\[([0-9a-f:.]+)\]|([^\s:@/\\[\]?#]+))(?::(\d{1,5}))?$/i;
+
+/** The name in a Host header, lowercased and without brackets or port; undefined when malformed. */
+export function hostHeaderName(header: string): string | undefined {
+  const match = HOST_HEADER.exec(header.trim());
+  if (!match) return undefined;
+  if (match[1] !== undefined) return isIP(match[1]) === 6 ? match[1].toLowerCase() : undefined;
+  return match[2]?.toLowerCase();
 }
 
 /**
  * DNS rebinding defence: a page on `evil.example` whose name is re-pointed at 127.0.0.1 would be
- * "same-origin" with a controller listening on loopback. Names other than IP literals and
- * localhost are therefore refused unless listed in `allowedHosts`. A controller listening on
- * all interfaces (a container) accepts any name unless `allowedHosts` is given.
+ * "same-origin" with a controller listening on loopback. Only names that cannot be rebound are
+ * served: IP literals (no DNS involved), exactly `localhost`, and the names in `allowedHosts`
+ * (`--allowed-hosts`). A prefix test is not enough: `127.attacker.example` is an ordinary DNS
+ * name. A controller listening on all interfaces (a container) accepts any name unless
+ * `allowedHosts` is given. Refusals are 421 Misdirected Request: this server does not answer for
+ * that authority.
  */
 export function checkHost(
   req: IncomingMessage,
   listenHost: string,
   allowedHosts: readonly string[] | undefined,
 ): GuardResult {
-  if (!allowedHosts && !isLoopbackHost(listenHost)) return { ok: true };
-  const header = headerValue(req, 'host') ?? '';
-  let hostname: string;
-  try {
-    hostname = new URL(`http://${header}`).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  } catch {
-    return { ok: false, status: 403, reason: 'invalid Host header' };
+  const restricted = allowedHosts !== undefined && allowedHosts.length > 0;
+  if (!restricted && !isLoopbackListen(listenHost)) return { ok: true };
+  const header = headerValue(req, 'host');
+  if (header === undefined || header.trim() === '') {
+    return { ok: false, status: 421, reason: 'missing Host header' };
   }
-  if (hostname === '') return { ok: false, status: 403, reason: 'missing Host header' };
-  if (isIP(hostname) !== 0 || isLoopbackHost(hostname)) return { ok: true };
+  const hostname = hostHeaderName(header);
+  if (hostname === undefined) {
+    return { ok: false, status: 421, reason: `invalid Host header "${printable(header)}"` };
+  }
+  if (isIP(hostname) !== 0 || hostname === 'localhost') return { ok: true };
   if (allowedHosts?.some((allowed) => allowed.toLowerCase() === hostname)) return { ok: true };
-  return { ok: false, status: 403, reason: `host "${hostname}" is not allowed (see allowedHosts)` };
+  return {
+    ok: false,
+    status: 421,
+    reason: `host "${printable(hostname)}" is not served here: use localhost or an IP address, or add the name with --allowed-hosts`,
+  };
+}
+
+/** Header text echoed in a refusal: printable ASCII only, and short. */
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
 }

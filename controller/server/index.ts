@@ -48,8 +48,9 @@ export interface ServerOptions {
   /** Concurrent live-update streams (default 100). */
   readonly maxEventClients?: number;
   /**
-   * Host names the server answers to besides IP literals and localhost (DNS rebinding defence).
-   * Unset: any name when listening on all interfaces, only localhost/IPs when on loopback.
+   * Host names the server answers to besides IP literals and `localhost` (DNS rebinding defence,
+   * `--allowed-hosts`). Unset: any name when listening on all interfaces, only localhost and IP
+   * literals when on loopback; set: only those names (plus localhost and IP literals) everywhere.
    */
   readonly allowedHosts?: readonly string[];
   /** Folder with the dashboard files (default: next to this module). */
@@ -102,8 +103,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     const host = checkHost(req, options.listen.host, options.allowedHosts);
     if (!host.ok) {
-      logger.warn({ host: req.headers.host, reason: host.reason }, 'request refused');
-      sendJson(res, host.status, { error: 'Forbidden', message: host.reason });
+      logger.warn({ reason: host.reason }, 'request refused');
+      sendJson(res, host.status, { error: 'MisdirectedRequest', message: host.reason });
       return;
     }
     void handle(router, req, res, logger);
