@@ -107,9 +107,12 @@ export function healthOf(
 
 export async function startController(config: Config, options: AppOptions): Promise<ControllerApp> {
   const { logger } = options;
-  const source = createSource(config.source, logger, options.cwd ? { cwd: options.cwd } : {});
-  const clients = createAwsClients(config.aws);
   const metrics = createMetrics();
+  const source = createSource(config.source, logger, {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    onCheck: (result) => metrics.recordGitFetch(result),
+  });
+  const clients = createAwsClients(config.aws);
   clients.counter.onCall((record) => metrics.recordAwsCall(record));
   const cache = new TaskDefinitionCache();
   const store = new StatusStore(config.instance, () => source.status());

@@ -180,12 +180,11 @@ export class Reconciler {
 
   private async fetch(): Promise<void> {
     try {
+      // git_fetch_total is counted by the source itself, which also sees the polls.
       const { snapshot, changed } = await this.ports.source.fetch();
-      this.ports.metrics?.recordGitFetch('success');
       if (changed || !this.snapshot) this.log().debug({ revision: snapshot.revision }, 'source revision');
       this.snapshot = snapshot;
     } catch (error) {
-      this.ports.metrics?.recordGitFetch('failure');
       // The last good revision stays applied; drift detection goes on against it.
       this.log().warn({ err: errorMessage(error) }, 'source fetch failed; keeping the last revision');
     }

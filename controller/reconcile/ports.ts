@@ -73,7 +73,6 @@ export interface StatusWriterPort {
 export interface MetricsPort {
   observePass(seconds: number, result: 'success' | 'failure' | 'rejected'): void;
   recordApply(kind: string, action: string, result: string): void;
-  recordGitFetch(result: 'success' | 'failure'): void;
   observeCommitToApplied(seconds: number): void;
   setResources(resources: readonly ResourceStatus[]): void;
 }

@@ -69,7 +69,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   });
   const gitFetches = new Counter({
     name: `${METRIC_PREFIX}git_fetch_total`,
-    help: 'Git source checks by result',
+    help: 'Looks at the Git remote (every poll and fetch) by result: success (new content fetched), unchanged, failure',
     labelNames: ['result'] as const,
     registers,
   });

@@ -15,7 +15,14 @@ import { fetchUrlFor, type GitAuth, isRemoteUrl, redactUrl, runGit } from './git
 import { classifyGitError, type SourceFailureReason, summarizeGitError } from './git-errors.js';
 import { readManifestFolder } from './read-folder.js';
 import { SourceFetchError } from './source-error.js';
-import type { CommitInfo, Snapshot, Source, SourceDescription, SourceOptions } from './types.js';
+import type {
+  CommitInfo,
+  Snapshot,
+  Source,
+  SourceCheckResult,
+  SourceDescription,
+  SourceOptions,
+} from './types.js';
 
 const DEFAULT_BACKOFF_MAX_MS = 5 * 60_000;
 const DEFAULT_GIT_TIMEOUT_MS = 2 * 60_000;
@@ -41,6 +48,7 @@ export class GitSource implements Source {
   private readonly auth: GitAuth;
   private readonly backoff: Backoff;
   private readonly gitTimeoutMs: number;
+  private readonly onCheck: (result: SourceCheckResult) => void;
   private queue: Promise<unknown> = Promise.resolve();
   private current?: Snapshot;
   private delivered?: string;
@@ -69,6 +77,7 @@ export class GitSource implements Source {
       maxMs: Math.max(config.pollMs, options.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS),
     });
     this.gitTimeoutMs = options.gitTimeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
+    this.onCheck = options.onCheck ?? (() => undefined);
     this.state = {
       type: 'git',
       url: this.displayUrl,
@@ -168,10 +177,14 @@ export class GitSource implements Source {
           'source: new revision on the remote',
         );
         for (const watcher of [...this.watchers]) watcher();
-      } else if (this.state.condition.status !== 'True' && this.current) {
-        this.markFetched(this.current, 'Fetched', `remote reachable again; at ${shortSha(remote)}`);
+      } else {
+        this.onCheck('unchanged');
+        if (this.state.condition.status !== 'True' && this.current) {
+          this.markFetched(this.current, 'Fetched', `remote reachable again; at ${shortSha(remote)}`);
+        }
       }
     } catch (error) {
+      this.onCheck('failure');
       const failure = this.recordFailure(error);
       delay = this.backoff.fail();
       this.logger.warn(
@@ -209,6 +222,7 @@ export class GitSource implements Source {
       const current = this.current;
       if (current && (await this.remoteHead()) === current.revision && (await this.cacheIsUsable())) {
         this.markFetched(current, 'Fetched', `at ${shortSha(current.revision)} (unchanged)`);
+        this.onCheck('unchanged');
         return current;
       }
       let reason: 'Fetched' | 'CacheRecloned' = 'Fetched';
@@ -244,8 +258,10 @@ export class GitSource implements Source {
           ? `cache was corrupt and was cloned again; at ${shortSha(snapshot.revision)}`
           : `fetched ${shortSha(snapshot.revision)} from ${this.config.branch}`;
       this.markFetched(snapshot, reason, message);
+      this.onCheck('success');
       return snapshot;
     } catch (error) {
+      this.onCheck('failure');
       const failure = this.recordFailure(error);
       this.logger.warn({ source: this.displayUrl, reason: failure.reason }, `source: ${failure.message}`);
       throw failure;

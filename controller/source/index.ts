@@ -17,6 +17,7 @@ export type {
   ManifestFile,
   Snapshot,
   Source,
+  SourceCheckResult,
   SourceDescription,
   SourceOptions,
 } from './types.js';

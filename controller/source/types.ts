@@ -57,4 +57,13 @@ export interface SourceOptions {
   readonly cwd?: string;
   /** Upper bound of one git network command (default 2 minutes). */
   readonly gitTimeoutMs?: number;
+  /**
+   * Told the outcome of every look at the remote — each poll and each fetch — so that a remote
+   * that stays down or unchanged shows in `git_fetch_total` (a poll that sees a new revision is
+   * not counted itself: the fetch it triggers is).
+   */
+  readonly onCheck?: (result: SourceCheckResult) => void;
 }
+
+/** `unchanged`: the remote head did not move, so nothing was downloaded. */
+export type SourceCheckResult = 'success' | 'unchanged' | 'failure';
