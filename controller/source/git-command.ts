@@ -8,6 +8,12 @@ import { type SimpleGitOptions, simpleGit } from 'simple-git';
 export interface GitAuth {
   /** Token for https remotes, sent as an HTTP Authorization header. */
   readonly token?: string;
+  /**
+   * User and password that were written into an https URL (`https://user:pw@host/x.git`). The URL
+   * git sees has them removed (a URL is part of git's command line, and of its helpers': any user of
+   * the machine can read it in the process list); they travel as an Authorization header instead.
+   */
+  readonly basic?: { readonly username: string; readonly password: string };
   readonly sshKeyFile?: string;
   readonly knownHostsFile?: string;
   /** A full ssh command (overrides sshKeyFile/knownHostsFile). */
@@ -74,9 +80,14 @@ export function gitEnvironment(auth: GitAuth | undefined, extra: Readonly<Record
   // Never wait for a password on a terminal nobody is looking at: fail and report instead.
   env.GIT_TERMINAL_PROMPT = '0';
   const config: Array<[string, string]> = [];
-  if (auth?.token) {
-    const basic = Buffer.from(`x-access-token:${auth.token}`).toString('base64');
-    config.push(['http.extraHeader', `Authorization: Basic ${basic}`]);
+  // Credentials written into the URL are the more specific choice; the token is the general one.
+  const basic = auth?.basic
+    ? `${auth.basic.username}:${auth.basic.password}`
+    : auth?.token
+      ? `x-access-token:${auth.token}`
+      : undefined;
+  if (basic) {
+    config.push(['http.extraHeader', `Authorization: Basic ${Buffer.from(basic).toString('base64')}`]);
   }
   // Predictable output for parsing, whatever the machine's configuration says.
   config.push(['advice.detachedHead', 'false']);
@@ -123,6 +134,54 @@ export function redactUrl(url: string): string {
     // Not a URL (a local path or scp-like ssh address): nothing to strip.
   }
   return url;
+}
+
+export interface GitRemote {
+  /** What git is given: the fetch URL with any user:password removed. */
+  readonly url: string;
+  /** The caller's auth plus the credentials taken out of the URL. */
+  readonly auth: GitAuth;
+}
+
+/**
+ * The URL git may see and the credentials that must travel beside it. A password never stays in
+ * the URL: for http(s) the user and password move to an Authorization header; for other schemes,
+ * where no header can carry it, it is dropped (ssh never takes a password from a URL anyway). A
+ * user name alone is not a secret and stays (git's own credential helpers may key on it).
+ */
+export function gitRemote(repo: string, cwd: string, auth: GitAuth = {}): GitRemote {
+  const url = fetchUrlFor(repo, cwd);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, auth };
+  }
+  if (!parsed.password) return { url, auth };
+  const basic = { username: safeDecode(parsed.username), password: safeDecode(parsed.password) };
+  const http = /^https?:$/.test(parsed.protocol);
+  parsed.password = '';
+  if (http) parsed.username = '';
+  return { url: parsed.toString(), auth: http ? { ...auth, basic } : auth };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Removes every secret of `auth` from a text (git's stderr, an error message) before it is shown. */
+export function redactAuth(text: string, auth: GitAuth | undefined): string {
+  let result = text;
+  for (const secret of [auth?.token, auth?.basic?.password]) {
+    if (!secret) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)]))
+      result = result.split(form).join('[redacted]');
+  }
+  return result;
 }
 
 /** True for a URL (`https://`, `ssh://`, `file://`) or an scp-like address (`git@host:org/repo`). */

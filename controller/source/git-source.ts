@@ -11,7 +11,7 @@ import type { ManifestProblem } from '../errors.js';
 import type { Logger } from '../log.js';
 import { setCondition } from '../status/conditions.js';
 import type { SourceStatus } from '../status/model.js';
-import { fetchUrlFor, type GitAuth, isRemoteUrl, redactUrl, runGit } from './git-command.js';
+import { type GitAuth, gitRemote, isRemoteUrl, redactAuth, redactUrl, runGit } from './git-command.js';
 import { classifyGitError, type SourceFailureReason, summarizeGitError } from './git-errors.js';
 import { readManifestFolder } from './read-folder.js';
 import { SourceFetchError } from './source-error.js';
@@ -64,14 +64,15 @@ export class GitSource implements Source {
     options: SourceOptions = {},
   ) {
     const cwd = options.cwd ?? process.cwd();
-    this.fetchUrl = fetchUrlFor(config.repo, cwd);
-    this.displayUrl = redactUrl(isRemoteUrl(config.repo) ? config.repo : resolve(cwd, config.repo));
-    this.cachePath = resolve(cwd, config.cacheDir, cacheFolderName(redactUrl(this.fetchUrl), config.branch));
-    this.auth = {
+    const remote = gitRemote(config.repo, cwd, {
       ...(config.gitToken ? { token: config.gitToken } : {}),
       ...(config.sshKeyFile ? { sshKeyFile: config.sshKeyFile } : {}),
       ...(config.knownHostsFile ? { knownHostsFile: config.knownHostsFile } : {}),
-    };
+    });
+    this.fetchUrl = remote.url;
+    this.auth = remote.auth;
+    this.displayUrl = redactUrl(isRemoteUrl(config.repo) ? config.repo : resolve(cwd, config.repo));
+    this.cachePath = resolve(cwd, config.cacheDir, cacheFolderName(redactUrl(this.fetchUrl), config.branch));
     this.backoff = new Backoff({
       baseMs: config.pollMs,
       maxMs: Math.max(config.pollMs, options.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS),
@@ -311,9 +312,11 @@ export class GitSource implements Source {
   private async update(): Promise<void> {
     const branch = this.config.branch;
     const tracking = `refs/remotes/origin/${branch}`;
-    // The leading + accepts non-fast-forward updates: a force-push replaces what we follow.
+    // The leading + accepts non-fast-forward updates: a force-push replaces what we follow. The URL
+    // is given rather than `origin`, whose stored URL a cache cloned by an older version may have
+    // kept with a password in it.
     await this.git(
-      ['fetch', '--depth', '1', '--no-tags', '--prune', 'origin', `+refs/heads/${branch}:${tracking}`],
+      ['fetch', '--depth', '1', '--no-tags', '--prune', this.fetchUrl, `+refs/heads/${branch}:${tracking}`],
       this.cachePath,
     );
     await this.git(['reset', '--hard', '--quiet', tracking], this.cachePath, false);
@@ -375,7 +378,7 @@ export class GitSource implements Source {
     const reason: SourceFailureReason =
       error instanceof SourceFetchError ? error.reason : classifyGitError(error);
     const raw = error instanceof SourceFetchError ? error.message : summarizeGitError(error);
-    const detail = this.config.gitToken ? raw.split(this.config.gitToken).join('[redacted]') : raw;
+    const detail = redactAuth(raw, this.auth);
     const message = `${reason}: ${this.displayUrl} (${this.config.branch}): ${detail}`;
     const now = new Date();
     this.state = {

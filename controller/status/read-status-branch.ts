@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS } from '../config.js';
-import { fetchUrlFor, type GitAuth, redactUrl, runGit } from '../source/git-command.js';
+import { type GitAuth, gitRemote, redactAuth, redactUrl, runGit } from '../source/git-command.js';
 import { summarizeGitError } from '../source/git-errors.js';
 import type { StatusSnapshot } from './model.js';
 import { StatusWriteError } from './status-branch.js';
@@ -21,13 +21,14 @@ export async function readStatusBranch(
   options: ReadStatusBranchOptions,
 ): Promise<{ snapshot: StatusSnapshot; commit: string; committedAt: string }> {
   const branch = options.branch ?? DEFAULTS.statusBranch;
-  const url = fetchUrlFor(options.repoUrl, options.cwd ?? process.cwd());
+  const remote = gitRemote(options.repoUrl, options.cwd ?? process.cwd(), options.auth);
+  const url = remote.url;
   const scratch = await mkdtemp(join(tmpdir(), 'ecs-gitops-status-read-'));
   const git = (args: readonly string[], input?: string) =>
     runGit(args, {
       cwd: scratch,
       timeoutMs: 120_000,
-      ...(options.auth ? { auth: options.auth } : {}),
+      auth: remote.auth,
       ...(input !== undefined ? { input } : {}),
     });
   try {
@@ -35,13 +36,12 @@ export async function readStatusBranch(
     try {
       await git(['fetch', '--quiet', '--no-tags', '--depth', '1', url, `+refs/heads/${branch}:refs/status`]);
     } catch (error) {
-      const detail = summarizeGitError(error);
-      const token = options.auth?.token;
+      const detail = redactAuth(summarizeGitError(error), remote.auth);
       throw new StatusWriteError(
-        `cannot read status branch ${branch} of ${redactUrl(options.repoUrl)}: ${
-          token ? detail.split(token).join('[redacted]') : detail
-        }`,
-        { cause: error },
+        `cannot read status branch ${branch} of ${redactUrl(options.repoUrl)}: ${detail}`,
+        {
+          cause: error,
+        },
       );
     }
     const [commit = '', committedAt = ''] = (await git(['log', '-1', '--format=%H%x1f%cI', 'refs/status']))

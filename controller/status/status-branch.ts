@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DEFAULTS } from '../config.js';
 import { EcsGitopsError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { fetchUrlFor, type GitAuth, redactUrl, runGit } from '../source/git-command.js';
+import { type GitAuth, gitRemote, redactAuth, redactUrl, runGit } from '../source/git-command.js';
 import { summarizeGitError } from '../source/git-errors.js';
 import type { StatusSnapshot } from './model.js';
 import {
@@ -72,7 +72,13 @@ function commitMessage(snapshot: StatusSnapshot): string {
 export function createStatusBranchWriter(options: StatusBranchWriterOptions): StatusBranchWriter {
   const branch = options.branch ?? DEFAULTS.statusBranch;
   const cwd = options.cwd ?? process.cwd();
-  const url = fetchUrlFor(options.repoUrl, cwd);
+  const remote = gitRemote(options.repoUrl, cwd, {
+    ...(options.gitToken ? { token: options.gitToken } : {}),
+    ...(options.sshCommand ? { sshCommand: options.sshCommand } : {}),
+    ...(options.sshKeyFile ? { sshKeyFile: options.sshKeyFile } : {}),
+    ...(options.knownHostsFile ? { knownHostsFile: options.knownHostsFile } : {}),
+  });
+  const url = remote.url;
   const displayUrl = redactUrl(options.repoUrl);
   const maxAttempts = options.maxAttempts ?? 5;
   const workDir =
@@ -85,12 +91,7 @@ export function createStatusBranchWriter(options: StatusBranchWriterOptions): St
         .digest('hex')
         .slice(0, 16),
     );
-  const auth: GitAuth = {
-    ...(options.gitToken ? { token: options.gitToken } : {}),
-    ...(options.sshCommand ? { sshCommand: options.sshCommand } : {}),
-    ...(options.sshKeyFile ? { sshKeyFile: options.sshKeyFile } : {}),
-    ...(options.knownHostsFile ? { knownHostsFile: options.knownHostsFile } : {}),
-  };
+  const auth: GitAuth = remote.auth;
   const identity = {
     GIT_AUTHOR_NAME: `ecs-gitops (${options.instance})`,
     GIT_AUTHOR_EMAIL: 'ecs-gitops@users.noreply.invalid',
@@ -227,7 +228,7 @@ export function createStatusBranchWriter(options: StatusBranchWriterOptions): St
         .then(() => writeOnce(snapshot))
         .catch((error: unknown) => {
           const detail = summarizeGitError(error);
-          const redacted = options.gitToken ? detail.split(options.gitToken).join('[redacted]') : detail;
+          const redacted = redactAuth(detail, auth);
           throw new StatusWriteError(`cannot write status branch ${branch} of ${displayUrl}: ${redacted}`, {
             cause: error,
           });

@@ -123,7 +123,12 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
  * every repository under `projectRoot`. With `token`, requests must carry Basic auth whose password
  * is the token (any user name), otherwise 401 — what GitHub/GitLab answer for bad credentials.
  */
-export async function startGitHttpServer(options: { projectRoot: string; token?: string }): Promise<{
+export async function startGitHttpServer(options: {
+  projectRoot: string;
+  token?: string;
+  /** Answer each request this much later (keeps git's helper processes alive long enough to be seen). */
+  delayMs?: number;
+}): Promise<{
   url: string;
   requests: string[];
   close(): Promise<void>;
@@ -133,6 +138,13 @@ export async function startGitHttpServer(options: { projectRoot: string; token?:
   const backend = (await exec('git', ['--exec-path'])).stdout.trim();
   const requests: string[] = [];
   const server = createServer((req, res) => {
+    if (options.delayMs) {
+      req.pause();
+      setTimeout(() => serve(req, res), options.delayMs);
+    } else serve(req, res);
+  });
+  const serve = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+    req.resume();
     const url = new URL(req.url ?? '/', 'http://localhost');
     requests.push(`${req.method} ${url.pathname}${url.search}`);
     if (options.token) {
@@ -181,7 +193,7 @@ export async function startGitHttpServer(options: { projectRoot: string; token?:
       res.writeHead(status, headers);
       res.end(body);
     });
-  });
+  };
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
