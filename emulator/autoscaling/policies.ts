@@ -6,6 +6,7 @@ import type { Json, JsonObject } from '../state.js';
 import { ApiError, validationException } from '../wire/errors.js';
 import { aasInvalid, clone, compact, Input } from '../wire/input.js';
 import { paginate } from '../wire/pagination.js';
+import { checkEnums } from './enums.js';
 import { aasPaging, describeKey, requireTarget, sameTarget, targetKey } from './targets.js';
 
 const ECS_PREDEFINED = new Set([
@@ -64,6 +65,7 @@ export function putScalingPolicy(ctx: OpContext, body: JsonObject): Json {
   const input = new Input(body, aasInvalid);
   const policyName = input.requiredString('PolicyName');
   if (policyName.length > 256) throw validationException('PolicyName must be at most 256 characters');
+  checkEnums(input, ['ServiceNamespace', 'ScalableDimension', 'PolicyType']);
   const key = targetKey(input);
   requireTarget(ctx, key);
   const policyType = input.string('PolicyType') ?? 'StepScaling';
@@ -109,6 +111,7 @@ export function putScalingPolicy(ctx: OpContext, body: JsonObject): Json {
 
 export function describeScalingPolicies(ctx: OpContext, body: JsonObject): Json {
   const input = new Input(body, aasInvalid);
+  checkEnums(input, ['ServiceNamespace', 'ScalableDimension']);
   const namespace = input.requiredString('ServiceNamespace');
   const names = input.strings('PolicyNames');
   const resourceId = input.string('ResourceId');
@@ -184,6 +187,7 @@ export function putScheduledAction(ctx: OpContext, body: JsonObject): Json {
 
 export function describeScheduledActions(ctx: OpContext, body: JsonObject): Json {
   const input = new Input(body, aasInvalid);
+  checkEnums(input, ['ServiceNamespace', 'ScalableDimension']);
   const namespace = input.requiredString('ServiceNamespace');
   const names = input.strings('ScheduledActionNames');
   const resourceId = input.string('ResourceId');

@@ -8,6 +8,7 @@ import type { Json, JsonObject, ScalableTargetRecord, ServiceRecord } from '../s
 import { ApiError, validationException } from '../wire/errors.js';
 import { aasInvalid, compact, Input } from '../wire/input.js';
 import { paginate } from '../wire/pagination.js';
+import { checkEnums } from './enums.js';
 import { parseAasTags, setAasTags } from './tags.js';
 
 export const ECS_DIMENSION = 'ecs:service:DesiredCount';
@@ -20,6 +21,7 @@ export interface TargetKey {
 
 /** ServiceNamespace + ResourceId + ScalableDimension, validated for the ECS namespace. */
 export function targetKey(input: Input): TargetKey {
+  checkEnums(input, ['ServiceNamespace', 'ScalableDimension']);
   const serviceNamespace = input.requiredString('ServiceNamespace');
   const resourceId = input.requiredString('ResourceId');
   const scalableDimension = input.requiredString('ScalableDimension');
@@ -130,6 +132,7 @@ export function registerScalableTarget(ctx: OpContext, body: JsonObject): Json {
 
 export function describeScalableTargets(ctx: OpContext, body: JsonObject): Json {
   const input = new Input(body, aasInvalid);
+  checkEnums(input, ['ServiceNamespace', 'ScalableDimension']);
   const namespace = input.requiredString('ServiceNamespace');
   const ids = input.strings('ResourceIds');
   if (ids && ids.length > 50) throw validationException('ResourceIds can have at most 50 items');

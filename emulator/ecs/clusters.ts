@@ -9,6 +9,8 @@ import { clusterArn, nameFromArnOrName } from './arns.js';
 import { parseTags, setTags, tagsJson, tagsOf } from './tags.js';
 
 const NAME = /^[a-zA-Z0-9_-]{1,255}$/;
+/** CreateCluster answers with the settings and tags it stored (DescribeClusters needs `include`). */
+const ECHOED = ['SETTINGS', 'TAGS'] as const;
 const KNOWN_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT']);
 
 export function clusterNameOf(input: Input): string {
@@ -117,7 +119,7 @@ export function createCluster(ctx: OpContext, body: JsonObject): Json {
   const { providers, strategy } = parseProviders(input);
   const existing = ctx.region.clusters[name];
   // CreateCluster on an existing ACTIVE cluster returns it unchanged (ECS treats it as idempotent).
-  if (existing && existing.status === 'ACTIVE') return { cluster: clusterJson(ctx, existing, []) };
+  if (existing && existing.status === 'ACTIVE') return { cluster: clusterJson(ctx, existing, ECHOED) };
   const arn = clusterArn(ctx, name);
   const cluster: ClusterRecord = {
     clusterArn: arn,
@@ -133,7 +135,7 @@ export function createCluster(ctx: OpContext, body: JsonObject): Json {
   };
   ctx.region.clusters[name] = cluster;
   setTags(ctx, arn, tags);
-  return { cluster: clusterJson(ctx, cluster, []) };
+  return { cluster: clusterJson(ctx, cluster, ECHOED) };
 }
 
 function serviceConnectDefaults(ctx: OpContext, value: JsonObject): JsonObject {
@@ -163,8 +165,8 @@ export function describeClusters(ctx: OpContext, body: JsonObject): Json {
 
 export function listClusters(ctx: OpContext, body: JsonObject): Json {
   const input = new Input(body);
+  // INACTIVE clusters stay listed until ECS forgets them (callers filter by DescribeClusters status).
   const arns = Object.values(ctx.region.clusters)
-    .filter((cluster) => cluster.status === 'ACTIVE')
     .map((cluster) => cluster.clusterArn)
     .sort();
   const page = paginate(arns, input, { defaultMax: 100, max: 100 }, invalidParameter);

@@ -1,4 +1,7 @@
 // Fargate task size rules and the unit conversions ECS applies to task-level cpu and memory.
+import type { Json, JsonObject } from '../state.js';
+import { clientException } from '../wire/errors.js';
+import type { Input } from '../wire/input.js';
 
 /** Valid memory (MiB) per task cpu (units), from the ECS developer guide's task size table. */
 export const FARGATE_SIZES: ReadonlyMap<number, readonly number[]> = new Map([
@@ -37,4 +40,52 @@ export function normalizeMemory(value: string): string | undefined {
   const match = /^(\d+(?:\.\d+)?)\s*gb$/i.exec(text);
   if (!match) return undefined;
   return String(Math.round(Number(match[1]) * 1024));
+}
+
+// Task definition features Fargate does not offer (ECS developer guide, "task definition
+// differences for Fargate"). Messages confirmed against ECS: pidMode, ipcMode, sourcePath; the others
+// follow the same "Fargate compatible task definitions do not support …" form.
+const FARGATE_CAPABILITY = 'SYS_PTRACE';
+
+function isObject(value: Json | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function validateFargateFeatures(input: Input, containers: readonly JsonObject[]): void {
+  const pidMode = input.string('pidMode');
+  if (pidMode !== undefined && pidMode !== 'task') {
+    throw clientException(
+      `Tasks using the Fargate launch type do not support pidMode '${pidMode}'. The supported value for pidMode is 'task'.`,
+    );
+  }
+  if (input.string('ipcMode') !== undefined) {
+    throw clientException('Tasks using the Fargate launch type do not support ipcMode.');
+  }
+  if ((input.objects('placementConstraints') ?? []).length > 0) {
+    throw clientException('Fargate compatible task definitions do not support placementConstraints');
+  }
+  for (const volume of input.objects('volumes') ?? []) {
+    if (volume.dockerVolumeConfiguration !== undefined && volume.dockerVolumeConfiguration !== null) {
+      throw clientException('Fargate compatible task definitions do not support dockerVolumeConfiguration');
+    }
+    if (isObject(volume.host) && volume.host.sourcePath !== undefined && volume.host.sourcePath !== null) {
+      throw clientException('Fargate compatible task definitions do not support sourcePath');
+    }
+  }
+  for (const container of containers) {
+    if (container.privileged === true) {
+      throw clientException('Fargate compatible task definitions do not support privileged');
+    }
+    const linux = container.linuxParameters;
+    if (!isObject(linux)) continue;
+    if (Array.isArray(linux.devices) && linux.devices.length > 0) {
+      throw clientException('Fargate compatible task definitions do not support devices');
+    }
+    const added = isObject(linux.capabilities) ? linux.capabilities.add : undefined;
+    if (Array.isArray(added) && added.some((capability) => capability !== FARGATE_CAPABILITY)) {
+      throw clientException(
+        `Fargate compatible task definitions only support adding the ${FARGATE_CAPABILITY} kernel capability`,
+      );
+    }
+  }
 }

@@ -62,6 +62,12 @@ function desiredCountOf(input: Input): number | undefined {
   return count;
 }
 
+/** An EXTERNAL service without a task definition: only the launch type it was given is kept. */
+function externalPlacement(input: Input): Placement {
+  const launchType = input.string('launchType');
+  return launchType === undefined ? {} : { launchType };
+}
+
 function placementFields(placement: Placement): JsonObject {
   return compact({
     launchType: placement.launchType,
@@ -73,14 +79,14 @@ function placementFields(placement: Placement): JsonObject {
 }
 
 export function serviceJson(ctx: OpContext, service: ServiceRecord, includeTags: boolean): JsonObject {
-  const out: JsonObject = {
+  const out: JsonObject = compact({
     ...service.service,
     status: service.status,
     desiredCount: service.desiredCount,
-    taskDefinition: service.taskDefinition,
+    taskDefinition: service.taskDefinition === '' ? undefined : service.taskDefinition,
     deployments: service.deployments as unknown as JsonObject[],
     events: service.events as unknown as JsonObject[],
-  };
+  });
   if (includeTags) out.tags = tagsJson(tagsOf(ctx, service.serviceArn));
   return out;
 }
@@ -119,8 +125,16 @@ export function createService(ctx: OpContext, body: JsonObject): Json {
   if (!['ECS', 'CODE_DEPLOY', 'EXTERNAL'].includes(controller)) {
     throw invalidParameter(`Invalid deploymentController type: ${controller}.`);
   }
-  const definition = requireActiveTaskDefinition(ctx, input.string('taskDefinition'));
-  const placement = validatePlacement(ctx, cluster, definition, input);
+  // An EXTERNAL service's tasks come from its task sets: a task definition is optional.
+  const external = controller === 'EXTERNAL';
+  const taskDefinitionRef = input.string('taskDefinition');
+  const definition =
+    external && (taskDefinitionRef === undefined || taskDefinitionRef === '')
+      ? undefined
+      : requireActiveTaskDefinition(ctx, taskDefinitionRef);
+  const placement: Placement = definition
+    ? validatePlacement(ctx, cluster, definition, input)
+    : externalPlacement(input);
   const desiredCount = desiredCountOf(input) ?? (scheduling === 'DAEMON' ? 0 : 1);
   const propagateTags = input.string('propagateTags') ?? 'NONE';
   if (!PROPAGATE.has(propagateTags)) throw invalidParameter(`Invalid propagateTags: ${propagateTags}.`);
@@ -170,14 +184,15 @@ export function createService(ctx: OpContext, body: JsonObject): Json {
     clusterName: cluster.clusterName,
     status: 'ACTIVE',
     desiredCount,
-    taskDefinition: String(definition.taskDefinition.taskDefinitionArn),
+    taskDefinition: definition ? String(definition.taskDefinition.taskDefinitionArn) : '',
     deployments: [],
     events: [],
     createRequestHash: requestHash,
     steady: false,
     ...(clientToken !== undefined ? { clientToken } : {}),
   };
-  startDeployment(service, newDeployment(ctx, service, service.taskDefinition));
+  if (external) service.service.taskSets = [];
+  else startDeployment(service, newDeployment(ctx, service, service.taskDefinition));
   // An INACTIVE service of the same name is replaced by the new one.
   const list = servicesOf(ctx, cluster.clusterName).filter((s) => s.serviceName !== name);
   list.push(service);
@@ -307,7 +322,8 @@ export function describeServices(ctx: OpContext, body: JsonObject): Json {
     if (service) services.push(serviceJson(ctx, service, includeTags));
     else
       failures.push({
-        arn: ref.startsWith('arn:') ? ref : serviceArn(ctx, cluster.clusterName, name),
+        // ECS reports a missing name in the short service ARN form, without the cluster.
+        arn: ref.startsWith('arn:') ? ref : `arn:aws:ecs:${ctx.regionName}:${ctx.accountId}:service/${name}`,
         reason: 'MISSING',
       });
   }

@@ -40,8 +40,30 @@ export class Simulator {
     purge(ctx);
     this.simulatedTo.set(region, target);
     this.dirty.delete(region);
-    this.nextEvent.set(region, earliest(region));
+    this.nextEvent.set(region, minDefined(earliest(region), nextPurge(region)));
   }
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+/** When the oldest retained STOPPED task / INACTIVE service or cluster is due to be forgotten. */
+function nextPurge(region: RegionState): number | undefined {
+  let min: number | undefined;
+  const consider = (at: number | undefined) => {
+    if (at !== undefined) min = minDefined(min, at + RETENTION_MS + 1);
+  };
+  for (const task of Object.values(region.tasks))
+    if (task.lastStatus === 'STOPPED') consider(task.stoppedAtMs);
+  for (const services of Object.values(region.services)) {
+    for (const service of services) if (service.status === 'INACTIVE') consider(service.deletedAtMs);
+  }
+  for (const cluster of Object.values(region.clusters))
+    if (cluster.status === 'INACTIVE') consider(cluster.deletedAtMs);
+  return min;
 }
 
 function earliest(region: RegionState): number | undefined {

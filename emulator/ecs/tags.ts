@@ -61,6 +61,13 @@ function assertTaggable(ctx: OpContext, arn: string): void {
   const match = /^arn:aws:ecs:[^:]+:[^:]+:(cluster|service|task-definition|task)\/(.+)$/.exec(arn);
   if (!match) throw invalidParameter('The ARN provided is invalid.');
   const [, kind, rest = ''] = match;
+  // Services and tasks in the old short ARN format (no cluster name) cannot carry tags.
+  if ((kind === 'service' || kind === 'task') && !rest.includes('/')) {
+    throw invalidParameter('Long arn format must be used for tagging operations');
+  }
+  if (kind === 'cluster' && ctx.region.clusters[rest]?.status === 'INACTIVE') {
+    throw invalidParameter('The specified cluster is inactive. Specify an active cluster and try again.');
+  }
   const found = (() => {
     switch (kind) {
       case 'cluster':

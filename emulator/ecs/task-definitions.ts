@@ -9,8 +9,9 @@ import { clone, compact, Input } from '../wire/input.js';
 import { paginate } from '../wire/pagination.js';
 import { nameFromArnOrName, taskDefinitionArn } from './arns.js';
 import { normalizeContainer, requiresAttributes } from './containers.js';
-import { isValidFargateSize, normalizeCpu, normalizeMemory } from './fargate.js';
+import { isValidFargateSize, normalizeCpu, normalizeMemory, validateFargateFeatures } from './fargate.js';
 import { MAX_TAGS, parseTags, setTags, tagsJson, tagsOf } from './tags.js';
+import { normalizeVolumes } from './volumes.js';
 
 const FAMILY = /^[a-zA-Z0-9_-]{1,255}$/;
 const NETWORK_MODES = new Set(['bridge', 'host', 'awsvpc', 'none']);
@@ -62,6 +63,7 @@ function parseTaskSize(input: Input): { cpu?: string; memory?: string } {
 }
 
 function validateFargate(
+  input: Input,
   networkMode: string | undefined,
   cpu: string | undefined,
   memory: string | undefined,
@@ -80,6 +82,7 @@ function validateFargate(
       throw clientException(`Fargate does not support the 'links' container parameter.`);
     }
   }
+  validateFargateFeatures(input, containers);
 }
 
 // Fargate compatibility ECS reports in `compatibilities` even when not requested.
@@ -134,7 +137,7 @@ export function registerTaskDefinition(ctx: OpContext, body: JsonObject): Json {
   if (!containers.some((container) => container.essential === true)) {
     throw clientException('A task definition must have at least one essential container.');
   }
-  if (requires.includes('FARGATE')) validateFargate(networkMode, cpu, memory, containers);
+  if (requires.includes('FARGATE')) validateFargate(input, networkMode, cpu, memory, containers);
   const tags = parseTags(input.raw('tags'));
   if (tags.length > MAX_TAGS)
     throw invalidParameter(`The number of tags on a resource cannot exceed ${MAX_TAGS}.`);
@@ -161,7 +164,7 @@ export function registerTaskDefinition(ctx: OpContext, body: JsonObject): Json {
     ...echoed,
     networkMode,
     revision,
-    volumes: clone(input.objects('volumes')) ?? [],
+    volumes: normalizeVolumes(input.objects('volumes') ?? []),
     status: 'ACTIVE',
     requiresAttributes: requiresAttributes(containers, {
       networkMode,

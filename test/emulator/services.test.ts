@@ -153,7 +153,7 @@ describe('CreateService / DescribeServices', () => {
     const out = await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['ghost'] }));
     expect(out.services).toEqual([]);
     expect(out.failures).toEqual([
-      { arn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/ghost', reason: 'MISSING' },
+      { arn: 'arn:aws:ecs:us-east-1:123456789012:service/ghost', reason: 'MISSING' },
     ]);
     const names = Array.from({ length: 11 }, (_, i) => `s${i}`);
     const error = await errorOf(ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: names })));
