@@ -2,6 +2,7 @@
 // and `send`, which records each write and turns SDK exceptions into AwsError.
 import type { AwsClients } from '../aws/clients.js';
 import { toAwsError } from '../aws/clients.js';
+import { policyTags } from '../manifest/annotations.js';
 import type { DesiredResource } from '../manifest/model.js';
 import type { ChangeSet, ChangeSetEntry } from '../plan/model.js';
 import { type KeyString, keyString, OWNERSHIP_TAGS, type ResourceKey } from '../types.js';
@@ -87,6 +88,7 @@ export function ownershipTags(
   const source = options.sourcePath?.(key) ?? desired?.source.file;
   return {
     ...(options.extraTags?.(key) ?? {}),
+    ...(desired ? policyTags(desired.policy) : {}),
     [OWNERSHIP_TAGS.managedBy]: options.instance,
     [OWNERSHIP_TAGS.revision]: options.revision,
     ...(source ? { [OWNERSHIP_TAGS.source]: source } : {}),

@@ -48,6 +48,9 @@ function refusal(entry: ChangeSetEntry): { reason: SkipReason; message: string }
   if (entry.action === 'delete' && entry.diff.owned !== true) {
     return { reason: 'unowned', message: `not deleted: not owned by this controller` };
   }
+  if ((entry.action === 'delete' || entry.action === 'replace') && entry.diff.pruneProtected) {
+    return { reason: 'prune-disabled', message: 'not deleted: tagged ecs-gitops/prune=disabled' };
+  }
   if (
     (entry.action === 'update' || entry.action === 'replace') &&
     entry.diff.owned === false &&

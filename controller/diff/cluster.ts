@@ -2,7 +2,7 @@
 
 import type { LiveState } from '../live/model.js';
 import type { DesiredCluster } from '../manifest/model.js';
-import { actionFor, adoptionChanges, type DiffOptions, makeDiff, tagChanges } from './common.js';
+import { actionFor, adoptionChanges, type DiffOptions, desiredTags, makeDiff, tagChanges } from './common.js';
 import { compareCreate, compareObjects } from './compare.js';
 import type { ResourceDiff } from './model.js';
 import { normalizeCluster } from './normalize/cluster.js';
@@ -17,7 +17,7 @@ export function diffCluster(desired: DesiredCluster, live: LiveState, options: D
     return makeDiff({
       key: desired.key,
       action: 'create',
-      changes: [...compareCreate(desiredForm), ...tagChanges(desired.tags, undefined)],
+      changes: [...compareCreate(desiredForm), ...tagChanges(desiredTags(desired), undefined)],
       replaceReasons: [],
       desired,
     });
@@ -26,7 +26,7 @@ export function diffCluster(desired: DesiredCluster, live: LiveState, options: D
   const owned = isOwnedBy(liveCluster.tags, options.instance);
   const changes = [
     ...compareObjects(desiredForm, liveForm),
-    ...tagChanges(desired.tags, liveCluster.tags),
+    ...tagChanges(desiredTags(desired), liveCluster.tags),
     ...adoptionChanges(desired, liveCluster.tags, options.instance, owned),
   ];
   return makeDiff({

@@ -1,4 +1,5 @@
 // Pieces every kind's diff uses: tag comparison, ownership, adoption, the action rule.
+import { policyTags } from '../manifest/annotations.js';
 import type { DesiredResource } from '../manifest/model.js';
 import { type Action, OWNERSHIP_TAGS } from '../types.js';
 import { compareObjects } from './compare.js';
@@ -10,6 +11,11 @@ export interface DiffOptions {
   readonly instance: string;
   /** Include owned resources that left Git as `delete` diffs. */
   readonly pruneCandidates?: boolean;
+}
+
+/** The tags a desired resource must carry: its manifest's, plus those recording its annotations. */
+export function desiredTags(desired: DesiredResource & { readonly tags?: Readonly<Record<string, string>> }) {
+  return { ...(desired.tags ?? {}), ...policyTags(desired.policy) };
 }
 
 export function tagChanges(desiredTags: unknown, liveTags: unknown): FieldChange[] {

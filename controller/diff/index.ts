@@ -1,8 +1,9 @@
 // diff/: pure comparison of the desired state with live state, one ResourceDiff per resource.
 
 import type { LiveState } from '../live/model.js';
+import { isPruneProtected } from '../manifest/annotations.js';
 import type { DesiredState, DesiredTaskDefinition } from '../manifest/model.js';
-import { ANNOTATIONS, KINDS, keyString } from '../types.js';
+import { KINDS, keyString } from '../types.js';
 import { diffCluster } from './cluster.js';
 import { type DiffOptions, makeDiff } from './common.js';
 import type { ResourceDiff, TaskDefinitionTarget } from './model.js';
@@ -43,6 +44,8 @@ export function diffResources(desired: DesiredState, live: LiveState, options: D
     const key = { kind: orphan.kind, name: orphan.name };
     const index = byKey.get(keyString(key));
     const existing = index === undefined ? undefined : diffs[index];
+    // The manifest may be gone: the protection recorded on the resource itself decides.
+    const protectedByTag = isPruneProtected(orphan.tags ?? tagsToMap(orphan.live?.tags ?? orphan.live?.Tags));
     if (existing && index !== undefined) {
       // Same manifest name, different identity (cluster or name moved): the old one must go.
       if (existing.action === 'create') {
@@ -52,6 +55,7 @@ export function diffResources(desired: DesiredState, live: LiveState, options: D
           action: 'replace',
           owned: true,
           ...(orphan.arn ? { liveArn: orphan.arn } : {}),
+          ...(protectedByTag ? { pruneProtected: true } : {}),
           replaceReasons: [
             `${existing.key.kind}/${existing.key.name} exists as ${orphan.arn ?? orphan.name}${where}; its identity (name or cluster) is fixed at creation`,
           ],
@@ -68,9 +72,7 @@ export function diffResources(desired: DesiredState, live: LiveState, options: D
         replaceReasons: [],
         owned: true,
         ...(orphan.arn ? { liveArn: orphan.arn } : {}),
-        ...(tagsToMap(orphan.live?.tags ?? orphan.live?.Tags)[ANNOTATIONS.prune] === 'disabled'
-          ? { pruneProtected: true }
-          : {}),
+        ...(protectedByTag ? { pruneProtected: true } : {}),
       }),
     );
   }

@@ -48,6 +48,9 @@ export interface ResourceDiff {
   readonly desired?: DesiredResource;
   /** For Services: the revision to run. For TaskDefinitions: the revision that matches (if any). */
   readonly taskDefinition?: TaskDefinitionTarget;
-  /** Deletes only: the live resource is tagged `ecs-gitops/prune=disabled`, so it is never pruned. */
+  /**
+   * Deletes and orphan replaces: the live resource is tagged `ecs-gitops/prune=disabled` (written
+   * while its manifest said `ecs-gitops/prune: disabled`), so it is never deleted.
+   */
   readonly pruneProtected?: boolean;
 }

@@ -3,7 +3,7 @@
 
 import { type LiveState, serviceKey } from '../live/model.js';
 import type { DesiredService, DesiredTaskDefinition } from '../manifest/model.js';
-import { actionFor, adoptionChanges, type DiffOptions, makeDiff, tagChanges } from './common.js';
+import { actionFor, adoptionChanges, type DiffOptions, desiredTags, makeDiff, tagChanges } from './common.js';
 import { compareCreate, compareObjects } from './compare.js';
 import type { FieldChange, ResourceDiff, TaskDefinitionTarget } from './model.js';
 import { liveServiceInput, normalizeService, SERVER_CHOSEN_SERVICE_FIELDS } from './normalize/service.js';
@@ -112,7 +112,7 @@ export function diffService(
       changes: [
         ...(change ? [change] : []),
         ...compareCreate(desiredForm),
-        ...tagChanges(desired.tags, undefined),
+        ...tagChanges(desiredTags(desired), undefined),
       ],
       replaceReasons: [],
       desired,
@@ -130,7 +130,7 @@ export function diffService(
   const changes = [
     ...(change ? [change] : []),
     ...compareObjects(desiredForm, liveForm, { createOnly }),
-    ...tagChanges(desired.tags, liveService.tags),
+    ...tagChanges(desiredTags(desired), liveService.tags),
     ...adoptionChanges(desired, liveService.tags, options.instance, owned),
   ];
   return makeDiff({

@@ -4,7 +4,7 @@
 
 import { type LiveState, type LiveTaskDefinition, serviceKey } from '../live/model.js';
 import type { DesiredService, DesiredState, DesiredTaskDefinition } from '../manifest/model.js';
-import { adoptionChanges, type DiffOptions, makeDiff, tagChanges } from './common.js';
+import { adoptionChanges, type DiffOptions, desiredTags, makeDiff, tagChanges } from './common.js';
 import { compareCreate, compareObjects } from './compare.js';
 import { taskDefinitionFingerprint } from './fingerprint.js';
 import type { ResourceDiff, TaskDefinitionTarget } from './model.js';
@@ -74,7 +74,7 @@ export function diffTaskDefinition(
     const matched = live.taskDefinitions[match] as LiveTaskDefinition;
     const owned = isOwnedBy(matched.tags, options.instance);
     const changes = [
-      ...tagChanges(desired.tags, matched.tags),
+      ...tagChanges(desiredTags(desired), matched.tags),
       ...adoptionChanges(desired, matched.tags, options.instance, owned),
     ];
     const target: TaskDefinitionTarget = { family: desired.family, arn: match, register: false, fingerprint };
@@ -94,7 +94,7 @@ export function diffTaskDefinition(
     return makeDiff({
       key: desired.key,
       action: 'create',
-      changes: [...compareCreate(desiredForm), ...tagChanges(desired.tags, undefined)],
+      changes: [...compareCreate(desiredForm), ...tagChanges(desiredTags(desired), undefined)],
       replaceReasons: [],
       desired,
       taskDefinition: target,
@@ -104,7 +104,7 @@ export function diffTaskDefinition(
   const owned = isOwnedBy(baseline.tags, options.instance);
   const changes = [
     ...compareObjects(desiredForm, normalizeTaskDefinition(asObject(baseline.taskDefinition))),
-    ...tagChanges(desired.tags, baseline.tags),
+    ...tagChanges(desiredTags(desired), baseline.tags),
     ...adoptionChanges(desired, baseline.tags, options.instance, owned),
   ];
   return makeDiff({

@@ -1,6 +1,6 @@
 // live/: the only AWS reader. Reads exactly what the diff of one desired state needs, batched.
 import type { AwsClients } from '../aws/clients.js';
-import { isOwnedBy } from '../diff/normalize/tags.js';
+import { isOwnedBy, tagsToMap } from '../diff/normalize/tags.js';
 import { parseTaskDefinitionRef } from '../diff/normalize/task-definition-ref.js';
 import { taskDefinitionMatches } from '../diff/task-definition.js';
 import type {
@@ -257,7 +257,7 @@ async function discoverOrphans(
     const family = String(td.taskDefinition.family ?? parseTaskDefinitionRef(arn).family);
     if (families.has(family) || seenFamilies.has(family) || !isOwnedBy(td.tags, instance)) continue;
     seenFamilies.add(family);
-    orphans.push({ kind: 'TaskDefinition', name: family, arn });
+    orphans.push({ kind: 'TaskDefinition', name: family, arn, tags: tagsToMap(td.tags) });
   }
 
   // Scalable targets: of orphaned services (owned with them), and of desired services without a ScalingPolicy manifest (owned by tag).
@@ -269,17 +269,21 @@ async function discoverOrphans(
   );
   const orphanTargets =
     orphanTargetIds.length > 0 ? await describeScalableTargets(clients, orphanTargetIds) : new Map();
+  const tags: Record<string, Record<string, string>> = { ...state.scalableTargetTags };
   for (const [resourceId, target] of orphanTargets) {
     const [, cluster = '', name = ''] = resourceId.split('/');
+    // A prune candidate: its own tags say whether it may go (ecs-gitops/prune=disabled).
+    if (typeof target.ScalableTargetARN === 'string')
+      tags[resourceId] = await scalableTargetTags(clients, target.ScalableTargetARN);
     orphans.push({
       kind: 'ScalingPolicy',
       name,
       clusterName: cluster,
       arn: String(target.ScalableTargetARN ?? ''),
       live: target,
+      ...(tags[resourceId] ? { tags: tags[resourceId] } : {}),
     });
   }
-  const tags: Record<string, Record<string, string>> = { ...state.scalableTargetTags };
   for (const [resourceId, target] of Object.entries(state.scalableTargets)) {
     if (policyTargets.has(resourceId) || typeof target.ScalableTargetARN !== 'string') continue;
     tags[resourceId] = await scalableTargetTags(clients, target.ScalableTargetARN);
@@ -291,6 +295,7 @@ async function discoverOrphans(
         clusterName: cluster,
         arn: target.ScalableTargetARN,
         live: target,
+        tags: tags[resourceId],
       });
     }
   }

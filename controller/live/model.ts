@@ -20,6 +20,11 @@ export interface OrphanRef {
   readonly arn?: string;
   /** The live object as described (service, cluster, scalable target), when it was read. */
   readonly live?: AwsObject;
+  /**
+   * The resource's tags as a map, where `live` does not carry them (a task definition family: its
+   * revision's tags; a scalable target: ListTagsForResource). Prune reads `ecs-gitops/prune` here.
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface LiveState {

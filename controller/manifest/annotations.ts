@@ -15,6 +15,20 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   [EXTERNAL_CLUSTER_ANNOTATION]: ['true', 'false'],
 };
 
+/**
+ * Tags that record an annotation on the resource itself, because it must still hold after the
+ * manifest has left Git: `ecs-gitops/prune: disabled` → `ecs-gitops/prune=disabled`, which the
+ * prune path reads from the live resource.
+ */
+export function policyTags(policy: ResourcePolicy): Record<string, string> {
+  return policy.prune ? {} : { [ANNOTATIONS.prune]: 'disabled' };
+}
+
+/** True when live tags (any AWS shape, as a map) carry the prune protection. */
+export function isPruneProtected(tags: Readonly<Record<string, string>> | undefined): boolean {
+  return tags?.[ANNOTATIONS.prune] === 'disabled';
+}
+
 export interface AnnotationIssue {
   readonly key: string;
   readonly at: 'key' | 'value';

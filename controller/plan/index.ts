@@ -72,6 +72,12 @@ function safetyBlock(diff: ResourceDiff, options: PlanOptions): Blocked | undefi
         message: `${key} must be replaced, but ${ANNOTATIONS.prune}: disabled forbids deleting it`,
       };
     }
+    if (diff.pruneProtected) {
+      return {
+        reason: 'prune-disabled',
+        message: `${key} must be replaced, but the resource it replaces is tagged ${ANNOTATIONS.prune}=disabled; it is never deleted`,
+      };
+    }
   }
   return undefined;
 }
