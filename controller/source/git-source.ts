@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Backoff } from '../backoff.js';
 import type { SourceConfig } from '../config.js';
 import type { ManifestProblem } from '../errors.js';
@@ -13,6 +13,7 @@ import { setCondition } from '../status/conditions.js';
 import type { SourceStatus } from '../status/model.js';
 import { type GitAuth, gitRemote, isRemoteUrl, redactAuth, redactUrl, runGit } from './git-command.js';
 import { classifyGitError, type SourceFailureReason, summarizeGitError } from './git-errors.js';
+import { gitlinksUnder } from './gitlinks.js';
 import { readManifestFolder } from './read-folder.js';
 import { SourceFetchError } from './source-error.js';
 import type {
@@ -350,7 +351,27 @@ export class GitSource implements Source {
       return { revision: commit.sha, root, files: [], problems: [problem], commit };
     }
     const { files, problems } = await readManifestFolder(root);
-    return { revision: commit.sha, root, files, problems, commit };
+    return {
+      revision: commit.sha,
+      root,
+      files,
+      problems: [...(await this.submodules(root)), ...problems],
+      commit,
+    };
+  }
+
+  /** Submodules under the manifest folder: each one rejects the revision (its manifests are not here). */
+  private async submodules(root: string): Promise<ManifestProblem[]> {
+    const dir = relative(this.cachePath, root).split(sep).join('/');
+    const listing = await this.git(
+      ['ls-tree', '-r', '-z', '--full-tree', 'HEAD', ...(dir === '' ? [] : ['--', dir])],
+      this.cachePath,
+      false,
+    );
+    return gitlinksUnder(listing, dir).map((link) => ({
+      location: { file: link.path, line: 1, column: 1 },
+      message: `is a Git submodule (commit ${shortSha(link.commit)} of another repository), which the controller does not read; commit its manifests into this repository, or watch that repository instead`,
+    }));
   }
 
   private markFetched(snapshot: Snapshot, reason: string, message: string): void {

@@ -1,6 +1,7 @@
 // Reads every *.yaml / *.yml under a folder (recursively, sorted) for the pure manifest loader. The only
 // file I/O of the manifest path. Symlinks are followed only while they stay inside the folder; hidden
-// entries (.git, .github, …) are skipped; oversized or unreadable files are reported, not read.
+// entries (.git, .github, …) are skipped; oversized or unreadable files, LFS pointers and manifest
+// names that are not regular files are reported as problems (they reject the revision), not skipped.
 
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
@@ -13,6 +14,9 @@ import { contentRevision } from './content-hash.js';
 export type { ManifestFile } from '../manifest/model.js';
 
 const MANIFEST_FILE = /\.ya?ml$/i;
+
+/** The first line of a Git LFS pointer file (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md). */
+const LFS_POINTER = Buffer.from('version https://git-lfs.github.com/spec/');
 
 export interface FolderContents {
   readonly files: ManifestFile[];
@@ -30,6 +34,13 @@ function problem(file: string, message: string): ManifestProblem {
 function isInside(root: string, target: string): boolean {
   const rel = relative(root, target);
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
+}
+
+function fileType(info: Awaited<ReturnType<typeof stat>>): string {
+  if (info.isFIFO()) return 'a named pipe';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'not a file';
 }
 
 function sizeText(bytes: number): string {
@@ -65,11 +76,25 @@ export async function readManifestFolder(dir: string): Promise<FolderContents> {
       );
       return;
     }
+    let content: Buffer;
     try {
-      files.push({ path: rel, content: await readFile(real) });
+      content = await readFile(real);
     } catch (error) {
       problems.push(problem(rel, `cannot read file: ${errorMessage(error)}`));
+      return;
     }
+    // The manifest itself lives in LFS storage, which the controller does not fetch: reading the
+    // pointer as YAML would lose the resources it holds.
+    if (content.subarray(0, LFS_POINTER.length).equals(LFS_POINTER)) {
+      problems.push(
+        problem(
+          rel,
+          'is a Git LFS pointer, not the manifest (its content is stored in LFS, which is not fetched); commit the YAML itself, without LFS',
+        ),
+      );
+      return;
+    }
+    files.push({ path: rel, content });
   }
 
   async function walk(folder: string): Promise<void> {
@@ -111,8 +136,10 @@ export async function readManifestFolder(dir: string): Promise<FolderContents> {
         if (visited.has(real)) continue; // a symlink loop or a second link to the same folder
         visited.add(real);
         await walk(path);
-      } else if (info.isFile() && MANIFEST_FILE.test(entry.name)) {
-        await readManifest(path, real, info.size);
+      } else if (MANIFEST_FILE.test(entry.name)) {
+        if (info.isFile()) await readManifest(path, real, info.size);
+        // A FIFO, socket or device named like a manifest cannot be read safely: not "no resources".
+        else problems.push(problem(rel, `is not a regular file (${fileType(info)}); refused`));
       }
     }
   }
