@@ -4,7 +4,6 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import {
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
@@ -19,6 +18,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../controller/cli/index.js';
 import { useTestEmulator } from '../helpers/emulator.js';
+import { sink } from '../helpers/text-sink.js';
 
 const env = useTestEmulator({ clock: { mode: 'real', speed: 100 }, failImagePattern: 'broken' });
 
@@ -32,17 +32,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function sink(): { stream: Writable; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 async function cli(command: string, ...args: string[]) {
   const out = sink();

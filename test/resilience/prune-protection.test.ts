@@ -4,7 +4,6 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { DescribeClustersCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../controller/cli/index.js';
@@ -17,6 +16,7 @@ import {
   waitForStatus,
 } from '../e2e/harness.js';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../helpers/emulator.js';
+import { sink } from '../helpers/text-sink.js';
 
 const PRUNE_TAG = 'ecs-gitops/prune';
 
@@ -44,17 +44,6 @@ afterEach(async () => {
   for (const step of cleanup.reverse()) await step();
   cleanup = [];
 });
-
-function sink(): { stream: Writable; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 describe('prune protection survives the manifest leaving Git', () => {
   it('apply --prune: the annotated batch cluster is tagged, kept when its manifest is removed, and prunable once the annotation is removed', async () => {
