@@ -225,7 +225,6 @@ export async function startController(config: Config, options: AppOptions): Prom
     metrics,
     onSync: (reason) => reconciler.requestSync(reason),
     onGitPush: (push) => {
-      logger.info({ ref: push.ref, after: push.after }, 'git push webhook');
       source.trigger();
       reconciler.requestSync(`push ${push.ref}`);
     },

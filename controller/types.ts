@@ -50,6 +50,11 @@ export interface Condition {
   readonly lastTransitionTime: string;
 }
 
+/** A Git sha as people read it (12 hex digits, as `git log --abbrev=12`); other revisions unchanged. */
+export function shortRevision(revision: string): string {
+  return /^[0-9a-f]{40}$/.test(revision) ? revision.slice(0, 12) : revision;
+}
+
 /** A place in a manifest file. Lines and columns are 1-based. */
 export interface SourceLocation {
   readonly file: string;
@@ -57,7 +62,7 @@ export interface SourceLocation {
   readonly column: number;
 }
 
-/** Annotation names the controller understands (DESIGN.md section 2). */
+/** Annotation names the controller understands (docs/manifests.md). */
 export const ANNOTATIONS = {
   sync: 'ecs-gitops/sync',
   prune: 'ecs-gitops/prune',
@@ -66,7 +71,7 @@ export const ANNOTATIONS = {
   adopt: 'ecs-gitops/adopt',
 } as const;
 
-/** Tag keys written on every AWS resource the controller creates (DESIGN.md section 3). */
+/** Tag keys written on every AWS resource the controller creates (docs/architecture.md#reconcile-semantics). */
 export const OWNERSHIP_TAGS = {
   managedBy: 'ecs-gitops/managed-by',
   revision: 'ecs-gitops/revision',

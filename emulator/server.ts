@@ -48,8 +48,11 @@ async function handleApi(
       throw new SyntaxError('not an object');
     body = parsed as JsonObject;
   } catch {
-    const code = target.service === 'ecs' ? 'SerializationException' : 'SerializationException';
-    sendError(res, new ApiError(code, 'Start of structure or map found where not expected.'));
+    // Both protocols (ECS and Application Auto Scaling) answer a malformed body the same way.
+    sendError(
+      res,
+      new ApiError('SerializationException', 'Start of structure or map found where not expected.'),
+    );
     return;
   }
   const region = emulator.regionFor(credentialScope(req.headers.authorization).region);

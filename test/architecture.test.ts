@@ -1,4 +1,4 @@
-// The dependency rule of DESIGN.md section 1, checked on the source: the pure core imports no AWS SDK
+// The dependency rule of docs/architecture.md#the-dependency-rule, checked on the source: the pure core imports no AWS SDK
 // and does no I/O; only live/ sends AWS reads and only apply/ sends AWS writes; the controller and
 // the emulator never import each other.
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,6 +1,8 @@
 // Shared presentation of an alert: secrets masked, values shortened, one-line summaries.
+
 import type { FieldChange } from '../diff/model.js';
 import type { ControllerEvent } from '../status/model.js';
+import { shortRevision } from '../types.js';
 
 export const MASK = '***';
 const MAX_VALUE = 200;
@@ -35,11 +37,6 @@ export function formatField(field: FieldChange): string {
   if (field.op === 'add') return `${field.path}: ${formatValue(field.desired)} (missing live)`;
   if (field.op === 'remove') return `${field.path}: (not in Git) live ${formatValue(field.live)}`;
   return `${field.path}: desired ${formatValue(field.desired)}, live ${formatValue(field.live)}`;
-}
-
-export function shortRevision(revision: string | undefined): string | undefined {
-  if (!revision) return undefined;
-  return /^[0-9a-f]{40}$/.test(revision) ? revision.slice(0, 12) : revision;
 }
 
 /** `[prod] DriftDetected Service/web: desiredCount changed outside Git` */

@@ -1,8 +1,10 @@
 // Slack incoming-webhook messages: `text` for notifications and clients without blocks, plus an
 // attachment (for the severity colour bar) holding Block Kit blocks with the details.
+
 import type { Logger } from '../log.js';
 import type { ControllerEvent } from '../status/model.js';
-import { formatField, headline, shortRevision } from './format.js';
+import { shortRevision } from '../types.js';
+import { formatField, headline } from './format.js';
 import { type DeliveryOptions, HttpDelivery } from './http-delivery.js';
 import type { Alert } from './types.js';
 
@@ -53,7 +55,7 @@ export function slackMessage(alert: Alert): SlackMessage {
     ['Instance', event.instance],
     ['Severity', event.severity],
     ...(event.resource ? [['Resource', event.resource]] : []),
-    ...(event.revision ? [['Revision', shortRevision(event.revision) ?? '']] : []),
+    ...(event.revision ? [['Revision', shortRevision(event.revision)]] : []),
   ];
   const blocks: Array<Record<string, unknown>> = [
     {

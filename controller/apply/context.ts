@@ -78,7 +78,7 @@ export function createApplyContext(
   return context;
 }
 
-/** The controller's tags for a resource it creates or changes (DESIGN.md section 3, "Ownership"). */
+/** The controller's tags for a resource it creates or changes (docs/architecture.md#reconcile-semantics, "Ownership"). */
 export function ownershipTags(
   context: ApplyContext,
   key: ResourceKey,

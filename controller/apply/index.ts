@@ -1,4 +1,4 @@
-// The only writer to AWS: executes a ChangeSet (DESIGN.md section 3).
+// The only writer to AWS: executes a ChangeSet (docs/architecture.md#one-pass-step-by-step, step 8).
 export { serviceClientToken } from './client-token.js';
 export { applyChangeSet } from './executor.js';
 export type {

@@ -1,5 +1,7 @@
 // The `status` command's table: one line per resource, newest facts first in the message column.
+
 import type { ResourceStatus, StatusSnapshot } from '../status/model.js';
+import { shortRevision } from '../types.js';
 
 const MAX_MESSAGE = 100;
 
@@ -14,9 +16,8 @@ export function formatAge(iso: string | undefined, now: number): string {
   return `${Math.floor(seconds / 86_400)}d`;
 }
 
-function shortRevision(revision: string | undefined): string {
-  if (!revision) return '-';
-  return /^[0-9a-f]{40}$/.test(revision) ? revision.slice(0, 12) : revision;
+function revisionCell(revision: string | undefined): string {
+  return revision ? shortRevision(revision) : '-';
 }
 
 function oneLine(text: string): string {
@@ -56,19 +57,19 @@ export function renderStatus(snapshot: StatusSnapshot, now: number = Date.now())
   const where = `${source.url}${source.branch ? ` (${source.branch}${source.dir && source.dir !== '.' ? `, ${source.dir}` : ''})` : ''}`;
   lines.push(`Instance:  ${overall.instance}${overall.ready ? '' : ' (not ready)'}`);
   lines.push(
-    `Source:    ${where} at ${shortRevision(source.revision)}` +
+    `Source:    ${where} at ${revisionCell(source.revision)}` +
       (source.condition.status === 'True'
         ? ''
         : ` — ${source.condition.reason}: ${oneLine(source.condition.message)}`),
   );
-  lines.push(`Applied:   ${shortRevision(overall.lastAppliedRevision)}`);
+  lines.push(`Applied:   ${revisionCell(overall.lastAppliedRevision)}`);
   if (overall.lastPass) {
     lines.push(
       `Last pass: ${overall.lastPass.result}, ${(overall.lastPass.durationMs / 1000).toFixed(1)}s, ${formatAge(overall.lastPass.startedAt, now)} ago`,
     );
   }
   if (overall.rejectedRevision) {
-    lines.push(`Rejected:  ${shortRevision(overall.rejectedRevision.revision)}:`);
+    lines.push(`Rejected:  ${revisionCell(overall.rejectedRevision.revision)}:`);
     for (const problem of overall.rejectedRevision.problems) lines.push(`  ${problem}`);
   }
   lines.push('');
@@ -83,7 +84,7 @@ export function renderStatus(snapshot: StatusSnapshot, now: number = Date.now())
       r.name,
       r.sync,
       r.health,
-      shortRevision(r.lastAppliedRevision),
+      revisionCell(r.lastAppliedRevision),
       formatAge(r.lastAppliedAt, now),
       resourceMessage(r),
     ]),

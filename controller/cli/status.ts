@@ -1,10 +1,12 @@
 // `ecs-gitops status`: the resource table, from a running controller's /api/status or from the
 // status branch of the repository (no controller needed).
+
 import { type Command, Option } from 'commander';
 import { DEFAULTS } from '../config.js';
 import { errorMessage } from '../errors.js';
 import type { StatusSnapshot } from '../status/model.js';
 import { readStatusBranch } from '../status/read-status-branch.js';
+import { shortRevision } from '../types.js';
 import { type CliContext, writeLine } from './context.js';
 import { renderStatus } from './status-table.js';
 
@@ -100,7 +102,7 @@ export function register(program: Command, ctx: CliContext): void {
             },
           });
           snapshot = read.snapshot;
-          origin = `status branch ${options.statusBranch ?? DEFAULTS.statusBranch} @ ${read.commit.slice(0, 12)} (written ${read.committedAt})`;
+          origin = `status branch ${options.statusBranch ?? DEFAULTS.statusBranch} @ ${shortRevision(read.commit)} (written ${read.committedAt})`;
         } else {
           const server = options.server ?? DEFAULT_SERVER;
           snapshot = await fromServer(server, ctx);

@@ -167,7 +167,7 @@ function compareKeyedList(
       }
       continue;
     }
-    compareInto(d, l, itemPath, out, options, undefined);
+    compareInto(d, l, itemPath, out, options);
   }
   return true;
 }
@@ -184,7 +184,6 @@ function compareInto(
   path: string,
   out: FieldChange[],
   options: CompareOptions,
-  _parentField: string | undefined,
 ): void {
   if (deepEqual(desired, live)) return;
   if (desired === undefined || live === undefined) {
@@ -195,7 +194,7 @@ function compareInto(
     const fields = [...Object.keys(desired), ...Object.keys(live).filter((key) => !(key in desired))];
     const here = path === '' ? undefined : lastField(path);
     for (const field of fields) {
-      compareInto(desired[field], live[field], joinField(path, field, here), out, options, here);
+      compareInto(desired[field], live[field], joinField(path, field, here), out, options);
     }
     return;
   }
@@ -210,7 +209,7 @@ function compareInto(
     }
     const length = Math.max(desired.length, live.length);
     for (let index = 0; index < length; index += 1) {
-      compareInto(desired[index], live[index], `${path}[${index}]`, out, options, undefined);
+      compareInto(desired[index], live[index], `${path}[${index}]`, out, options);
     }
     return;
   }
@@ -224,7 +223,7 @@ export function compareObjects(
   options: CompareOptions = {},
 ): FieldChange[] {
   const out: FieldChange[] = [];
-  compareInto(desired, live, '', out, options, undefined);
+  compareInto(desired, live, '', out, options);
   return out;
 }
 

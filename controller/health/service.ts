@@ -1,4 +1,4 @@
-// Service health from DescribeServices' `service` (DESIGN.md section 3, "Health").
+// Service health from DescribeServices' `service` (docs/architecture.md#reconcile-semantics).
 //
 // Stricter than the SDK's `waitUntilServicesStable`, which only checks that one deployment is left
 // and runningCount == desiredCount: after a circuit-breaker rollback that is true again, so the

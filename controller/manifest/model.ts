@@ -10,7 +10,7 @@ export interface Metadata {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-/** Per-resource behaviour switches, parsed from annotations (DESIGN.md section 2). */
+/** Per-resource behaviour switches, parsed from annotations (docs/manifests.md). */
 export interface ResourcePolicy {
   /** `ecs-gitops/sync: disabled` → false: the controller leaves the resource alone. */
   readonly sync: boolean;

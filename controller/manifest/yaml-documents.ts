@@ -13,7 +13,7 @@ import {
 import type { ManifestProblem } from '../errors.js';
 import { type LineIndex, lineIndex, locate } from './positions.js';
 
-/** Guards against hostile or accidental input (DESIGN.md: bad input must fail fast and clearly). */
+/** Guards against hostile or accidental input (docs/architecture.md#one-pass-step-by-step: bad input must fail fast and clearly). */
 export const LIMITS = {
   /** ECS itself caps a task definition at 64 KiB; a 1 MiB manifest file is already absurd. */
   maxFileBytes: 1024 * 1024,

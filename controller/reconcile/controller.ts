@@ -13,7 +13,7 @@ import type { DesiredState } from '../manifest/model.js';
 import type { BlockReason, ChangeSet } from '../plan/model.js';
 import type { ControllerEvent, DeploymentStatus, OverallStatus, StatusSnapshot } from '../status/model.js';
 import type { StatusStore } from '../status/store.js';
-import { type DriftPolicy, type KeyString, keyString } from '../types.js';
+import { type DriftPolicy, type KeyString, keyString, shortRevision } from '../types.js';
 import { type BackoffOptions, DEFAULT_BACKOFF, KeyedBackoff } from './backoff.js';
 import { type AppliedRecord, classifyChange, effectiveDriftPolicy } from './drift.js';
 import { fingerprintAll } from './fingerprint.js';
@@ -205,7 +205,7 @@ export class Reconciler {
         time: this.now().toISOString(),
         instance: this.options.instance,
         revision: snapshot.revision,
-        message: `revision ${short(snapshot.revision)} rejected: ${problems.length} problem(s); ${this.desired ? `keeping ${short(this.desired.revision)}` : 'nothing applied yet'}`,
+        message: `revision ${shortRevision(snapshot.revision)} rejected: ${problems.length} problem(s); ${this.desired ? `keeping ${shortRevision(this.desired.revision)}` : 'nothing applied yet'}`,
         problems,
       });
       return 'rejected';
@@ -251,7 +251,7 @@ export class Reconciler {
         // commit (or a manual Sync now).
         blocked.set(key, {
           reason: 'rollout-failed',
-          message: `the rollout of revision ${short(this.failedRollouts.get(key)?.revision ?? '')} failed and was rolled back; not retried until Git changes or Sync now`,
+          message: `the rollout of revision ${shortRevision(this.failedRollouts.get(key)?.revision ?? '')} failed and was rolled back; not retried until Git changes or Sync now`,
         });
       } else if (origin === 'drift' && policy === 'alert') {
         blocked.set(key, {
@@ -452,7 +452,10 @@ export class Reconciler {
     }
     if (!changed) {
       // Nothing was written (e.g. a commit outside the manifest folder): worth a log line, not an alert.
-      this.log().info({ revision: desired.revision }, `revision ${short(desired.revision)} already in sync`);
+      this.log().info(
+        { revision: desired.revision },
+        `revision ${shortRevision(desired.revision)} already in sync`,
+      );
       return;
     }
     this.publish({
@@ -461,7 +464,7 @@ export class Reconciler {
       time: this.now().toISOString(),
       instance: this.options.instance,
       revision: desired.revision,
-      message: `revision ${short(desired.revision)} applied: ${desired.resources.length} resource(s) in sync`,
+      message: `revision ${shortRevision(desired.revision)} applied: ${desired.resources.length} resource(s) in sync`,
     });
   }
 
@@ -474,10 +477,6 @@ export class Reconciler {
       this.log().warn({ err: errorMessage(error) }, 'status write-back failed; will retry next pass');
     }
   }
-}
-
-function short(revision: string): string {
-  return /^[0-9a-f]{40}$/.test(revision) ? revision.slice(0, 7) : revision;
 }
 
 function deploymentsOf(diff: ResourceDiff, live: LiveState): DeploymentStatus[] {

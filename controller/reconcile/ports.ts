@@ -1,6 +1,6 @@
-// What the reconciler needs from the rest of the controller, as narrow interfaces. cli/run.ts binds
+// What the reconciler needs from the rest of the controller, as narrow interfaces. app.ts binds
 // them to the real modules (source, manifest, live, diff, plan, apply, health, status, alerts,
-// metrics); tests can bind them to the same real modules with other settings.
+// metrics); unit tests bind them to fakes (test/reconcile/).
 import type { ResourceDiff } from '../diff/model.js';
 import type { ManifestProblem } from '../errors.js';
 import type { LiveState } from '../live/model.js';

@@ -1,4 +1,4 @@
-// Prometheus metrics (DESIGN.md section 4). Each controller owns its own Registry so tests and
+// Prometheus metrics (docs/architecture.md#metrics). Each controller owns its own Registry so tests and
 // several controllers in one process never share counters.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AwsCallRecord } from '../aws/clients.js';

@@ -11,6 +11,7 @@ import type { ManifestProblem } from '../errors.js';
 import type { Logger } from '../log.js';
 import { setCondition } from '../status/conditions.js';
 import type { SourceStatus } from '../status/model.js';
+import { shortRevision } from '../types.js';
 import { type GitAuth, gitRemote, isRemoteUrl, redactAuth, redactUrl, runGit } from './git-command.js';
 import { classifyGitError, type SourceFailureReason, summarizeGitError } from './git-errors.js';
 import { gitlinksUnder } from './gitlinks.js';
@@ -36,10 +37,6 @@ export function cacheFolderName(url: string, branch: string): string {
 function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
-function shortSha(revision: string): string {
-  return revision.slice(0, 12);
 }
 
 export class GitSource implements Source {
@@ -182,7 +179,7 @@ export class GitSource implements Source {
       } else {
         this.onCheck('unchanged');
         if (this.state.condition.status !== 'True' && this.current) {
-          this.markFetched(this.current, 'Fetched', `remote reachable again; at ${shortSha(remote)}`);
+          this.markFetched(this.current, 'Fetched', `remote reachable again; at ${shortRevision(remote)}`);
         }
       }
     } catch (error) {
@@ -223,7 +220,7 @@ export class GitSource implements Source {
       // read earlier is still current.
       const current = this.current;
       if (current && (await this.remoteHead()) === current.revision && (await this.cacheIsUsable())) {
-        this.markFetched(current, 'Fetched', `at ${shortSha(current.revision)} (unchanged)`);
+        this.markFetched(current, 'Fetched', `at ${shortRevision(current.revision)} (unchanged)`);
         this.onCheck('unchanged');
         return current;
       }
@@ -251,14 +248,14 @@ export class GitSource implements Source {
       if (snapshot.revision !== this.current?.revision) {
         this.logger.info(
           { source: this.displayUrl, branch: this.config.branch, revision: snapshot.revision },
-          `source: at ${shortSha(snapshot.revision)} ${snapshot.commit?.message.split('\n')[0] ?? ''}`.trim(),
+          `source: at ${shortRevision(snapshot.revision)} ${snapshot.commit?.message.split('\n')[0] ?? ''}`.trim(),
         );
       }
       this.current = snapshot;
       const message =
         reason === 'CacheRecloned'
-          ? `cache was corrupt and was cloned again; at ${shortSha(snapshot.revision)}`
-          : `fetched ${shortSha(snapshot.revision)} from ${this.config.branch}`;
+          ? `cache was corrupt and was cloned again; at ${shortRevision(snapshot.revision)}`
+          : `fetched ${shortRevision(snapshot.revision)} from ${this.config.branch}`;
       this.markFetched(snapshot, reason, message);
       this.onCheck('success');
       return snapshot;
@@ -346,7 +343,7 @@ export class GitSource implements Source {
       // A missing folder is a broken revision, not "everything was deleted": reject it as a whole.
       const problem: ManifestProblem = {
         location: { file: this.config.dir, line: 1, column: 1 },
-        message: `folder "${this.config.dir}" does not exist in revision ${shortSha(commit.sha)}`,
+        message: `folder "${this.config.dir}" does not exist in revision ${shortRevision(commit.sha)}`,
       };
       return { revision: commit.sha, root, files: [], problems: [problem], commit };
     }

@@ -2,6 +2,7 @@
 // with plumbing only — hash-object, a throw-away index, write-tree, commit-tree, push <sha>:<ref> —
 // so no working tree is ever touched, not even a user's own checkout. A commit is made only when
 // something other than timestamps changed; a push that loses a race is rebuilt on the new head.
+
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { EcsGitopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { type GitAuth, gitRemote, redactAuth, redactUrl, runGit } from '../source/git-command.js';
 import { summarizeGitError } from '../source/git-errors.js';
+import { shortRevision } from '../types.js';
 import type { StatusSnapshot } from './model.js';
 import {
   differsBeyondTimestamps,
@@ -62,7 +64,7 @@ const REJECTED =
 
 function commitMessage(snapshot: StatusSnapshot): string {
   const { overall } = snapshot;
-  const revision = overall.source.revision?.slice(0, 12) ?? 'unknown';
+  const revision = overall.source.revision ? shortRevision(overall.source.revision) : 'unknown';
   const counts = Object.entries(overall.counts.sync)
     .map(([state, count]) => `${count} ${state}`)
     .join(', ');

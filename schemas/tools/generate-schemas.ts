@@ -1,6 +1,6 @@
 // Generates schemas/*.schema.json from the AWS SDK's own request shapes, so every spec field mirrors the
 // ECS / Application Auto Scaling API field by field (names, nesting, required members, enums, docs).
-// Dev-time only: `npm run gen:schemas`. Ranges and the few deliberate differences of DESIGN.md section 2
+// Dev-time only: `npm run gen:schemas`. Ranges and the few deliberate differences of docs/manifests.md
 // (tags as maps, defaulted names, cpu/memory unit forms, references) are the overrides below.
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

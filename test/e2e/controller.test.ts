@@ -182,6 +182,8 @@ describe('ecs-gitops run, end to end', () => {
     expect(good.status).toBeLessThan(300);
     await waitForStatus(h.app, (s) => s.overall.lastAppliedRevision === sha, 5000);
     expect(Date.now() - pushed).toBeLessThan(2000);
+    // One log line per accepted push (the server logs it; the composition root only acts on it).
+    expect(h.logs.filter((line) => line.msg === 'git push webhook')).toHaveLength(1);
   });
 
   it('given a commit with an image that cannot start, then the circuit breaker’s rollback is reported as Degraded with the stoppedReason and one RolloutFailed alert', async () => {

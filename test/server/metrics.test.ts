@@ -21,7 +21,7 @@ async function scrape(): Promise<string> {
 }
 
 describe('/metrics', () => {
-  it('exposes every metric of DESIGN.md section 4 with its labels', async () => {
+  it('exposes every metric of docs/architecture.md#metrics with its labels', async () => {
     // given a controller that ran passes, applied changes, called AWS and fetched Git
     harness = await startHarness();
     const m = harness.metrics;
