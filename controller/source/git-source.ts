@@ -367,7 +367,7 @@ export class GitSource implements Source {
     );
     return gitlinksUnder(listing, dir).map((link) => ({
       location: { file: link.path, line: 1, column: 1 },
-      message: `is a Git submodule (commit ${shortSha(link.commit)} of another repository), which the controller does not read; commit its manifests into this repository, or watch that repository instead`,
+      message: `is a Git submodule (commit ${shortRevision(link.commit)} of another repository), which the controller does not read; commit its manifests into this repository, or watch that repository instead`,
     }));
   }
 
