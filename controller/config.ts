@@ -1,6 +1,8 @@
 // Flags + environment → one typed Config. Every flag has an ECS_GITOPS_* variable; defaults live here only.
 import { type Command, Option } from 'commander';
+import { parseEventList } from './alerts/event-filter.js';
 import { ConfigError } from './errors.js';
+import type { EventType } from './status/model.js';
 import type { DriftPolicy } from './types.js';
 
 export type OutputFormat = 'text' | 'json';
@@ -52,6 +54,16 @@ export interface Config {
   readonly webhookUrl?: string;
   readonly webhookSecret?: string;
   readonly slackWebhookUrl?: string;
+  /** Microsoft Teams Workflows webhook (Adaptive Cards). */
+  readonly teamsWebhookUrl?: string;
+  /** PagerDuty Events API v2 integration key (environment only: it is a secret). */
+  readonly pagerdutyRoutingKey?: string;
+  /** Events API endpoint (default PagerDuty's global one; EU accounts use events.eu.pagerduty.com). */
+  readonly pagerdutyUrl?: string;
+  /** Which alert types each sink receives (`all` = the default for sinks without their own list). */
+  readonly alertEvents: AlertEventFilters;
+  /** Where people reach this controller's dashboard (links in alerts and commit statuses). */
+  readonly externalUrl?: string;
   /** Shared secret for POST /hooks/git (GitHub HMAC or GitLab token). */
   readonly gitWebhookSecret?: string;
   /** Bearer token required by POST /api/sync when set. */
@@ -60,6 +72,12 @@ export interface Config {
   readonly logLevel: string;
   readonly logFormat: 'json' | 'pretty' | 'auto';
 }
+
+export type AlertSink = 'webhook' | 'slack' | 'teams' | 'pagerduty' | 'eventbridge';
+export const ALERT_SINKS: readonly AlertSink[] = ['webhook', 'slack', 'teams', 'pagerduty', 'eventbridge'];
+
+/** Event filters: `all` applies to every sink without its own list; absent = every event. */
+export type AlertEventFilters = Readonly<Partial<Record<AlertSink | 'all', ReadonlySet<EventType>>>>;
 
 export const DEFAULTS = {
   branch: 'main',
@@ -211,6 +229,30 @@ export function addRunOptions(command: Command): Command {
     .addOption(option('--no-status-write', 'do not write the status branch', 'status-write'))
     .addOption(option('--webhook-url <url>', 'JSON alert webhook (HMAC-signed)', 'webhook-url'))
     .addOption(option('--slack-webhook-url <url>', 'Slack incoming webhook', 'slack-webhook-url'))
+    .addOption(option('--teams-webhook-url <url>', 'Microsoft Teams Workflows webhook', 'teams-webhook-url'))
+    .addOption(
+      option('--pagerduty-url <url>', 'PagerDuty Events API v2 endpoint (default global)', 'pagerduty-url'),
+    )
+    .addOption(
+      option(
+        '--alert-events <list>',
+        'alert types every sink sends (e.g. RolloutFailed,DriftDetected)',
+        'alert-events',
+      ),
+    )
+    .addOption(option('--webhook-events <list>', 'alert types the JSON webhook sends', 'webhook-events'))
+    .addOption(option('--slack-events <list>', 'alert types Slack sends', 'slack-events'))
+    .addOption(option('--teams-events <list>', 'alert types Teams sends', 'teams-events'))
+    .addOption(
+      option(
+        '--pagerduty-events <list>',
+        'alert types that trigger PagerDuty (default RolloutFailed,SyncFailed,HealthDegraded)',
+        'pagerduty-events',
+      ),
+    )
+    .addOption(
+      option('--external-url <url>', "the dashboard's public URL, for links in alerts", 'external-url'),
+    )
     .addOption(option('--log-level <level>', 'trace | debug | info | warn | error', 'log-level'))
     .addOption(
       option('--log-format <format>', 'json | pretty | auto', 'log-format').choices([
@@ -223,6 +265,29 @@ export function addRunOptions(command: Command): Command {
 
 type Raw = Record<string, unknown>;
 
+function alertEventFilters(raw: Raw): AlertEventFilters {
+  const filters: Partial<Record<AlertSink | 'all', ReadonlySet<EventType>>> = {};
+  const all = str(raw, 'alertEvents');
+  if (all) filters.all = parseEventList(all, '--alert-events');
+  for (const sink of ALERT_SINKS) {
+    const list = str(raw, `${sink}Events`);
+    if (list) filters[sink] = parseEventList(list, `--${sink}-events`);
+  }
+  return filters;
+}
+
+function url(raw: Raw, name: string, flag: string): string | undefined {
+  const value = str(raw, name);
+  if (value === undefined) return undefined;
+  try {
+    const parsed = new URL(value);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http');
+  } catch {
+    throw new ConfigError(`invalid ${flag} "${value}" (use an http:// or https:// URL)`);
+  }
+  return value;
+}
+
 function str(raw: Raw, name: string): string | undefined {
   const value = raw[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -232,6 +297,10 @@ function bool(raw: Raw, name: string): boolean {
   const value = raw[name];
   if (typeof value === 'string') return value === 'true' || value === '1' || value === 'yes';
   return value === true;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /**
@@ -278,6 +347,11 @@ export function resolveConfig(raw: Raw, env: NodeJS.ProcessEnv = process.env): C
     ...(str(raw, 'webhookUrl') ? { webhookUrl: str(raw, 'webhookUrl') } : {}),
     ...(env.ECS_GITOPS_WEBHOOK_SECRET ? { webhookSecret: env.ECS_GITOPS_WEBHOOK_SECRET } : {}),
     ...(str(raw, 'slackWebhookUrl') ? { slackWebhookUrl: str(raw, 'slackWebhookUrl') } : {}),
+    ...optional('teamsWebhookUrl', url(raw, 'teamsWebhookUrl', '--teams-webhook-url')),
+    ...optional('pagerdutyRoutingKey', env.ECS_GITOPS_PAGERDUTY_ROUTING_KEY || undefined),
+    ...optional('pagerdutyUrl', url(raw, 'pagerdutyUrl', '--pagerduty-url')),
+    alertEvents: alertEventFilters(raw),
+    ...optional('externalUrl', url(raw, 'externalUrl', '--external-url')),
     ...(env.ECS_GITOPS_GIT_WEBHOOK_SECRET ? { gitWebhookSecret: env.ECS_GITOPS_GIT_WEBHOOK_SECRET } : {}),
     ...(env.ECS_GITOPS_API_TOKEN ? { apiToken: env.ECS_GITOPS_API_TOKEN } : {}),
     waitTimeoutMs: parseDuration(str(raw, 'waitTimeout') ?? DEFAULTS.waitTimeout),

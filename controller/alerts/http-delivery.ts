@@ -15,8 +15,11 @@ export interface DeliveryOptions {
   readonly name: string;
   readonly url: string;
   readonly logger: Logger;
-  /** Builds the request for one alert (called once per alert: retries resend the same bytes). */
-  readonly build: (alert: Alert) => HttpRequestSpec;
+  /**
+   * Builds the request for one alert (called once per alert: retries resend the same bytes), or
+   * undefined when this sink has nothing to send for it.
+   */
+  readonly build: (alert: Alert) => HttpRequestSpec | undefined;
   /** Alerts waiting beyond the one in flight (default 100). */
   readonly maxQueue?: number;
   /** Tries per alert (default 5). */
@@ -60,13 +63,14 @@ export class HttpDelivery implements Notifier {
 
   notify(alert: Alert): void {
     if (this.closed) return;
-    let request: HttpRequestSpec;
+    let request: HttpRequestSpec | undefined;
     try {
       request = this.options.build(alert);
     } catch (error) {
       this.options.logger.error({ notifier: this.name, error: String(error) }, 'alert: cannot build request');
       return;
     }
+    if (!request) return;
     const max = this.options.maxQueue ?? 100;
     while (this.queue.length >= max) {
       const dropped = this.queue.shift();
