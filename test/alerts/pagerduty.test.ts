@@ -7,12 +7,17 @@ import {
 } from '../../controller/alerts/index.js';
 import { ConfigError } from '../../controller/errors.js';
 import type { ControllerEvent, EventType } from '../../controller/status/model.js';
+import type { KeyString } from '../../controller/types.js';
 import { captureLogger } from '../helpers/log-capture.js';
 import { startPagerDuty } from './fake-apis.js';
 
 const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdefABCDEF';
 
-function event(type: EventType, resource = 'Service/web', message = `${resource} ${type}`): ControllerEvent {
+function event(
+  type: EventType,
+  resource: KeyString = 'Service/web',
+  message = `${resource} ${type}`,
+): ControllerEvent {
   const severity = type.endsWith('Failed') || type === 'HealthDegraded' ? 'error' : 'info';
   return {
     type,
