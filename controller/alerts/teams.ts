@@ -3,7 +3,8 @@
 // only (not the retired connectors' MessageCard), and Teams renders schema version 1.5 at most.
 import type { Logger } from '../log.js';
 import type { ControllerEvent } from '../status/model.js';
-import { formatField, shortRevision } from './format.js';
+import { shortRevision } from '../types.js';
+import { formatField } from './format.js';
 import { type DeliveryOptions, HttpDelivery } from './http-delivery.js';
 import { dashboardLink } from './links.js';
 import type { Alert } from './types.js';
