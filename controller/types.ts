@@ -27,8 +27,12 @@ export function parseKeyString(value: string): ResourceKey | undefined {
   return { kind: kind as Kind, name };
 }
 
-/** What a plan intends to do to one resource. */
-export type Action = 'create' | 'update' | 'replace' | 'delete' | 'noop';
+/**
+ * What a plan intends to do to one resource. `adopt`: an unowned resource whose manifest opts in
+ * (`ecs-gitops/adopt: "true"`) and whose configuration already equals Git: only the ownership tags
+ * are written.
+ */
+export type Action = 'create' | 'update' | 'replace' | 'delete' | 'adopt' | 'noop';
 
 /** What applying one entry actually did (Flux's ssa vocabulary plus failure). */
 export type Outcome = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped' | 'failed';

@@ -1,6 +1,7 @@
 // The emulator's core, independent of HTTP: state + clock + simulator + faults + call counts.
 
 import { Faults } from './admin/faults.js';
+import { putSystemTags, regionOfArn } from './admin/system-tags.js';
 import { Clock } from './clock.js';
 import type { OpContext, RuntimeConfig } from './context.js';
 import { Simulator } from './ecs/simulation.js';
@@ -143,6 +144,14 @@ export class Emulator {
   reset(): void {
     this.state = emptyState(this.accountId, this.clock.now());
     this.persister?.schedule();
+  }
+
+  /** Tags only AWS itself sets (aws:cloudformation:*): see admin/system-tags.ts. */
+  putSystemTags(body: JsonObject): { key: string; value: string }[] {
+    const region = regionOfArn(String(body.resourceArn ?? '')) ?? this.defaultRegion;
+    const tags = putSystemTags(this.context(region), body);
+    this.persister?.schedule();
+    return tags;
   }
 
   setFailImagePattern(source: string | undefined): void {

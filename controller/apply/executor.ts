@@ -25,6 +25,7 @@ const PREDICTED: Record<ChangeSetEntry['action'], Outcome> = {
   update: 'configured',
   replace: 'configured',
   delete: 'deleted',
+  adopt: 'configured',
   noop: 'unchanged',
 };
 

@@ -34,7 +34,8 @@ export async function applyTaskDefinition(
     // Same content, other tags (or adoption): retag the matching revision instead of registering.
     if (arn && entry.action !== 'noop') {
       await syncTags(context, recorder, arn, tags, entry);
-      return { outcome: 'configured', arn, message: `tagged ${shortTaskDefinitionRef(arn)}` };
+      const verb = entry.action === 'adopt' ? 'adopted' : 'tagged';
+      return { outcome: 'configured', arn, message: `${verb} ${shortTaskDefinitionRef(arn)}` };
     }
     if (arn && entry.diff.owned === false) {
       await syncTags(context, recorder, arn, tags, entry);

@@ -168,7 +168,7 @@ export function register(program: Command, ctx: CliContext): void {
         const s = changeSet.summary;
         writeLine(
           ctx.stdout,
-          `Applying revision ${desired.revision}: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.noop} in sync${s.blocked ? `, ${s.blocked} blocked` : ''}.`,
+          `Applying revision ${desired.revision}: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.adopt ? `${s.adopt} to adopt, ` : ''}${s.noop} in sync${s.blocked ? `, ${s.blocked} blocked` : ''}.`,
         );
       }
       const result = await applyChangeSet(clients, changeSet, {

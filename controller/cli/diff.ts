@@ -14,7 +14,7 @@ import {
 import { diffResources } from '../diff/index.js';
 import { AwsError, formatProblem, type ManifestProblem } from '../errors.js';
 import { readLive } from '../live/index.js';
-import { changeSetToJson, planChanges, renderChangeSet } from '../plan/index.js';
+import { changeSetToJson, configurationInSync, planChanges, renderChangeSet } from '../plan/index.js';
 import type { ChangeSet } from '../plan/model.js';
 import { type CliContext, useColor, writeLine } from './context.js';
 import { loadDesired } from './load-desired.js';
@@ -128,7 +128,8 @@ export function register(program: Command, ctx: CliContext): void {
       if (config.output === 'json')
         writeLine(ctx.stdout, JSON.stringify(changeSetToJson(changeSet), null, 2));
       else ctx.stdout.write(renderChangeSet(changeSet, { color: useColor(ctx) }));
-      ctx.setExitCode(changeSet.entries.some((entry) => entry.action !== 'noop') ? 1 : 0);
+      // An adoption writes only ownership tags: ECS already runs what Git says, so it is not a change.
+      ctx.setExitCode(configurationInSync(changeSet) ? 0 : 1);
     } catch (error) {
       writeLine(ctx.stderr, `error: ${describeAwsFailure(error, config)}`);
       ctx.setExitCode(2);

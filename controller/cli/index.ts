@@ -14,6 +14,7 @@ const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./emulator.js'),
   () => import('./status.js'),
   () => import('./run.js'),
+  () => import('./import.js'),
 ];
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

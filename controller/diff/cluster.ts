@@ -2,7 +2,7 @@
 
 import type { LiveState } from '../live/model.js';
 import type { DesiredCluster } from '../manifest/model.js';
-import { actionFor, adoptionChanges, type DiffOptions, desiredTags, makeDiff, tagChanges } from './common.js';
+import { adoptingAction, type DiffOptions, desiredTags, makeDiff, tagChanges } from './common.js';
 import { compareCreate, compareObjects } from './compare.js';
 import type { ResourceDiff } from './model.js';
 import { normalizeCluster } from './normalize/cluster.js';
@@ -24,14 +24,17 @@ export function diffCluster(desired: DesiredCluster, live: LiveState, options: D
   }
   const liveForm = normalizeCluster(asObject(liveCluster), spec);
   const owned = isOwnedBy(liveCluster.tags, options.instance);
-  const changes = [
-    ...compareObjects(desiredForm, liveForm),
-    ...tagChanges(desiredTags(desired), liveCluster.tags),
-    ...adoptionChanges(desired, liveCluster.tags, options.instance, owned),
-  ];
+  const { action, changes } = adoptingAction(
+    desired,
+    liveCluster.tags,
+    options.instance,
+    owned,
+    [...compareObjects(desiredForm, liveForm), ...tagChanges(desiredTags(desired), liveCluster.tags)],
+    [],
+  );
   return makeDiff({
     key: desired.key,
-    action: actionFor(true, changes, []),
+    action,
     changes,
     replaceReasons: [],
     owned,

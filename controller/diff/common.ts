@@ -38,6 +38,26 @@ export function adoptionChanges(
   ];
 }
 
+/**
+ * The action and changes of an existing resource, adoption included: an unowned resource the manifest
+ * adopts is `adopt` when nothing else differs (tags only), else an `update` that also writes the
+ * managed-by tag.
+ */
+export function adoptingAction(
+  desired: DesiredResource,
+  liveTags: unknown,
+  instance: string,
+  owned: boolean,
+  changes: readonly FieldChange[],
+  replaceReasons: readonly string[],
+): { action: Action; changes: FieldChange[] } {
+  const adopting = !owned && desired.policy.adopt;
+  if (adopting && changes.length === 0 && replaceReasons.length === 0)
+    return { action: 'adopt', changes: [] };
+  const all = [...changes, ...adoptionChanges(desired, liveTags, instance, owned)];
+  return { action: actionFor(true, all, replaceReasons), changes: all };
+}
+
 export function actionFor(
   exists: boolean,
   changes: readonly FieldChange[],

@@ -45,9 +45,11 @@ export function diffScalingPolicy(
     ? isOwnedBy(targetTags, options.instance)
     : isOwnedBy(liveService?.tags, options.instance);
   const changes = compareObjects(desiredForm, liveForm);
+  // The target's tags are written on adoption (ownership follows the service when they were not read).
+  const adopting = !owned && desired.policy.adopt && changes.length === 0;
   return makeDiff({
     key: desired.key,
-    action: actionFor(true, changes, []),
+    action: adopting ? 'adopt' : actionFor(true, changes, []),
     changes,
     replaceReasons: [],
     owned,

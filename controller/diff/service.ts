@@ -3,7 +3,7 @@
 
 import { type LiveState, serviceKey } from '../live/model.js';
 import type { DesiredService, DesiredTaskDefinition } from '../manifest/model.js';
-import { actionFor, adoptionChanges, type DiffOptions, desiredTags, makeDiff, tagChanges } from './common.js';
+import { adoptingAction, type DiffOptions, desiredTags, makeDiff, tagChanges } from './common.js';
 import { compareCreate, compareObjects } from './compare.js';
 import type { FieldChange, ResourceDiff, TaskDefinitionTarget } from './model.js';
 import { liveServiceInput, normalizeService, SERVER_CHOSEN_SERVICE_FIELDS } from './normalize/service.js';
@@ -127,15 +127,21 @@ export function diffService(
     ),
   );
   const owned = isOwnedBy(liveService.tags, options.instance);
-  const changes = [
-    ...(change ? [change] : []),
-    ...compareObjects(desiredForm, liveForm, { createOnly }),
-    ...tagChanges(desiredTags(desired), liveService.tags),
-    ...adoptionChanges(desired, liveService.tags, options.instance, owned),
-  ];
+  const { action, changes } = adoptingAction(
+    desired,
+    liveService.tags,
+    options.instance,
+    owned,
+    [
+      ...(change ? [change] : []),
+      ...compareObjects(desiredForm, liveForm, { createOnly }),
+      ...tagChanges(desiredTags(desired), liveService.tags),
+    ],
+    reasons,
+  );
   return makeDiff({
     key: desired.key,
-    action: actionFor(true, changes, reasons),
+    action,
     changes,
     replaceReasons: reasons,
     owned,

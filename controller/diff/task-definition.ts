@@ -4,7 +4,14 @@
 
 import { type LiveState, type LiveTaskDefinition, serviceKey } from '../live/model.js';
 import type { DesiredService, DesiredState, DesiredTaskDefinition } from '../manifest/model.js';
-import { adoptionChanges, type DiffOptions, desiredTags, makeDiff, tagChanges } from './common.js';
+import {
+  adoptingAction,
+  adoptionChanges,
+  type DiffOptions,
+  desiredTags,
+  makeDiff,
+  tagChanges,
+} from './common.js';
 import { compareCreate, compareObjects } from './compare.js';
 import { taskDefinitionFingerprint } from './fingerprint.js';
 import type { ResourceDiff, TaskDefinitionTarget } from './model.js';
@@ -73,14 +80,18 @@ export function diffTaskDefinition(
   if (match) {
     const matched = live.taskDefinitions[match] as LiveTaskDefinition;
     const owned = isOwnedBy(matched.tags, options.instance);
-    const changes = [
-      ...tagChanges(desiredTags(desired), matched.tags),
-      ...adoptionChanges(desired, matched.tags, options.instance, owned),
-    ];
+    const { action, changes } = adoptingAction(
+      desired,
+      matched.tags,
+      options.instance,
+      owned,
+      tagChanges(desiredTags(desired), matched.tags),
+      [],
+    );
     const target: TaskDefinitionTarget = { family: desired.family, arn: match, register: false, fingerprint };
     return makeDiff({
       key: desired.key,
-      action: changes.length > 0 ? 'update' : 'noop',
+      action,
       changes,
       replaceReasons: [],
       owned,

@@ -168,7 +168,18 @@ export function checkScalingPolicy(policy: Loaded<'ScalingPolicy'>, sink: Proble
       );
     }
     const predefined = tt.predefinedMetricSpecification?.predefinedMetricType;
-    if (predefined && !predefined.startsWith('ECSService')) {
+    // ECS services scale on their own CPU/memory or on the requests their ALB target group receives.
+    if (predefined === 'ALBRequestCountPerTarget' && !tt.predefinedMetricSpecification?.resourceLabel) {
+      sink.add(
+        policy,
+        `${at}/predefinedMetricSpecification`,
+        'ALBRequestCountPerTarget needs resourceLabel (app/<load-balancer>/<id>/targetgroup/<target-group>/<id>)',
+      );
+    } else if (
+      predefined &&
+      !predefined.startsWith('ECSService') &&
+      predefined !== 'ALBRequestCountPerTarget'
+    ) {
       sink.add(
         policy,
         `${at}/predefinedMetricSpecification/predefinedMetricType`,

@@ -3,7 +3,7 @@ import type { ResourceDiff } from '../diff/model.js';
 import { type Action, ANNOTATIONS, type KeyString, KINDS, keyString, type ResourceKey } from '../types.js';
 import type { BlockReason, ChangeSet, ChangeSetEntry, ChangeSetSummary } from './model.js';
 
-export { changeSetToJson, renderChangeSet } from './render.js';
+export { changeSetToJson, configurationInSync, renderChangeSet } from './render.js';
 
 export interface PlanOptions {
   /** Source revision the plan was made from (recorded in tags by apply). */
@@ -112,7 +112,7 @@ function dependencies(diff: ResourceDiff, diffs: readonly ResourceDiff[]): Resou
 }
 
 export function summarize(entries: readonly ChangeSetEntry[]): ChangeSetSummary {
-  const counts: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0, noop: 0 };
+  const counts: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0, adopt: 0, noop: 0 };
   let blocked = 0;
   for (const entry of entries) {
     if (entry.blocked) blocked += 1;

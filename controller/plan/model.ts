@@ -34,6 +34,8 @@ export interface ChangeSetSummary {
   readonly update: number;
   readonly replace: number;
   readonly delete: number;
+  /** Unowned resources that only get the ownership tags (their configuration already equals Git). */
+  readonly adopt: number;
   readonly noop: number;
   readonly blocked: number;
 }

@@ -23,6 +23,11 @@ const HEADER: Record<ChangeSetEntry['action'], { symbol: string; color: Color; v
   update: { symbol: '~', color: 'yellow', verb: 'will be updated in place' },
   replace: { symbol: '-/+', color: 'magenta', verb: 'must be replaced' },
   delete: { symbol: '-', color: 'red', verb: 'will be deleted' },
+  adopt: {
+    symbol: '=',
+    color: 'cyan',
+    verb: 'will be adopted (ownership tags only; live already matches Git)',
+  },
   noop: { symbol: ' ', color: 'dim', verb: 'is in sync' },
 };
 
@@ -66,10 +71,19 @@ function renderEntry(entry: ChangeSetEntry, color: boolean): string[] {
   return lines;
 }
 
-/** `Plan: 2 to create, 1 to update, 0 to replace, 0 to delete.` (blocked entries are not counted). */
+/**
+ * `Plan: 2 to create, 1 to update, 0 to replace, 0 to delete.` (blocked entries are not counted),
+ * with `, 3 to adopt` before the full stop when there are adoptions.
+ */
 export function summaryLine(changeSet: ChangeSet): string {
-  const { create, update, replace, delete: del } = changeSet.summary;
-  return `Plan: ${create} to create, ${update} to update, ${replace} to replace, ${del} to delete.`;
+  const { create, update, replace, delete: del, adopt } = changeSet.summary;
+  const adopting = adopt > 0 ? `, ${adopt} to adopt` : '';
+  return `Plan: ${create} to create, ${update} to update, ${replace} to replace, ${del} to delete${adopting}.`;
+}
+
+/** Nothing to change in ECS's configuration: every entry is in sync or only to be adopted (tags). */
+export function configurationInSync(changeSet: ChangeSet): boolean {
+  return changeSet.entries.every((entry) => entry.action === 'noop' || entry.action === 'adopt');
 }
 
 /** One block per changed resource, a line per field, then the summary line. */
@@ -104,7 +118,7 @@ export function changeSetToJson(changeSet: ChangeSet): Record<string, unknown> {
   return {
     revision: changeSet.revision,
     summary: changeSet.summary,
-    inSync: changeSet.entries.every((entry) => entry.action === 'noop'),
+    inSync: configurationInSync(changeSet),
     entries: changeSet.entries.map((entry) => {
       const diff = entry.diff;
       return {

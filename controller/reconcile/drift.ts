@@ -17,6 +17,8 @@ export function classifyChange(
   lastApplied: AppliedRecord | undefined,
 ): ChangeOrigin {
   if (diff.action === 'noop') return 'none';
+  // Taking over an unowned resource whose configuration already matches: never drift.
+  if (diff.action === 'adopt') return 'git';
   // A resource that left Git is a Git change by definition; prune rules decide what happens.
   if (diff.action === 'delete' || desiredFingerprint === undefined) return 'git';
   if (lastApplied === undefined) return 'git';

@@ -106,7 +106,10 @@ export function nextResourceStatus(
   const wrote = facts.applied && ['created', 'configured', 'deleted'].includes(facts.applied.outcome);
   // A service we just changed is rolling out, whatever the pre-apply read said.
   const health =
-    wrote && facts.diff.key.kind === 'Service' && facts.applied?.outcome !== 'deleted'
+    wrote &&
+    facts.diff.key.kind === 'Service' &&
+    facts.applied?.outcome !== 'deleted' &&
+    facts.diff.action !== 'adopt'
       ? { state: 'Progressing' as const, reason: 'RolloutStarted', message: 'deployment started' }
       : facts.health;
 

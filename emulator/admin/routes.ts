@@ -85,6 +85,8 @@ function route(emulator: Emulator, route: string, rawBody: string): Reply {
         }
         return reply(200, { failImagePattern: emulator.config.failImagePattern?.source ?? null });
       }
+      case 'POST /_emulator/system-tags':
+        return reply(200, { tags: emulator.putSystemTags(body) });
       case 'GET /_emulator/state':
         return reply(200, emulator.dump());
       case 'GET /_emulator/health':

@@ -199,6 +199,7 @@ export function changeSet(entries: readonly ChangeSetEntry[], revision = 'rev1')
       update: count('update'),
       replace: count('replace'),
       delete: count('delete'),
+      adopt: count('adopt'),
       noop: count('noop'),
       blocked: entries.filter((e) => e.blocked).length,
     },

@@ -199,6 +199,27 @@ describe('service, cluster and scaling policy rules', () => {
     ]);
   });
 
+  it('accepts ALBRequestCountPerTarget with its resourceLabel and names the label when it is missing', () => {
+    const alb = (spec: string) =>
+      edit(
+        SCALING_POLICY,
+        '{policyName: cpu60, predefinedMetricType: ECSServiceAverageCPUUtilization, targetValue: 60}',
+        spec,
+      );
+    const labelled = alb(
+      '{policyName: requests, targetValue: 500, predefinedMetricSpecification: {predefinedMetricType: ALBRequestCountPerTarget, resourceLabel: app/web/0123/targetgroup/web/4567}}',
+    );
+    const unlabelled = alb(
+      '{policyName: requests, targetValue: 500, predefinedMetricSpecification: {predefinedMetricType: ALBRequestCountPerTarget}}',
+    );
+    expect(load({ 'fleet.yaml': [CLUSTER, TASK_DEFINITION, SERVICE, labelled].join('---\n') }).ok).toBe(true);
+    expect(messages({ 'fleet.yaml': [CLUSTER, TASK_DEFINITION, SERVICE, unlabelled].join('---\n') })).toEqual(
+      [
+        'ScalingPolicy/web: spec.targetTracking[0].predefinedMetricSpecification: ALBRequestCountPerTarget needs resourceLabel (app/<load-balancer>/<id>/targetgroup/<target-group>/<id>)',
+      ],
+    );
+  });
+
   it('checks scheduled action schedules and names', () => {
     const policy = `${SCALING_POLICY}  scheduledActions:
     - {scheduledActionName: night, schedule: "cron(0 22 * * ? *)", scalableTargetAction: {minCapacity: 1}}

@@ -1,7 +1,16 @@
 // One container definition: ECS fills defaults on registration and echoes empty lists; both sides
 // are brought to the same form here.
+import {
+  CONTAINER_DEFAULTS,
+  defaultHostPort,
+  dropDefaults,
+  HEALTH_CHECK_DEFAULTS,
+  LINUX_PARAMETERS_DEFAULTS,
+  PORT_MAPPING_DEFAULTS,
+  RESTART_POLICY_DEFAULTS,
+} from './defaults.js';
 import { sortByKey, sortScalars } from './sort.js';
-import { asObject, dropAbsent, dropDefault, isPlainObject, type PlainObject } from './values.js';
+import { asObject, dropAbsent, isPlainObject, type PlainObject } from './values.js';
 
 /** Fields RegisterTaskDefinition accepts for a container (the manifest can express only these). */
 export const CONTAINER_FIELDS = [
@@ -49,26 +58,16 @@ export const CONTAINER_FIELDS = [
   'credentialSpecs',
 ] as const;
 
-const FALSE_BY_DEFAULT = [
-  'disableNetworking',
-  'privileged',
-  'readonlyRootFilesystem',
-  'interactive',
-  'pseudoTerminal',
-];
-
 /** Port mappings: protocol tcp by default; with awsvpc/host networking hostPort equals containerPort; bridge hostPort 0 = dynamic = omitted. */
 export function normalizePortMappings(value: unknown, networkMode: string): PlainObject[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const mappings = value.filter(isPlainObject).map((raw) => {
+    // Filled rather than dropped, so a create shows the port ECS will use.
     const mapping: PlainObject = { ...raw };
-    if (mapping.protocol === undefined) mapping.protocol = 'tcp';
-    if (typeof mapping.containerPort === 'number') {
-      if ((networkMode === 'awsvpc' || networkMode === 'host') && mapping.hostPort === undefined) {
-        mapping.hostPort = mapping.containerPort;
-      }
-    }
-    if (networkMode !== 'awsvpc' && networkMode !== 'host') dropDefault(mapping, 'hostPort', 0);
+    if (mapping.protocol === undefined) mapping.protocol = PORT_MAPPING_DEFAULTS.protocol;
+    const hostPort = defaultHostPort(mapping, networkMode);
+    if (hostPort === 0) dropDefaults(mapping, { hostPort });
+    else if (hostPort !== undefined && mapping.hostPort === undefined) mapping.hostPort = hostPort;
     return mapping;
   });
   return sortByKey(mappings, portMappingKey);
@@ -83,10 +82,7 @@ export function portMappingKey(mapping: PlainObject): string {
 export function normalizeHealthCheck(value: unknown): PlainObject | undefined {
   if (!isPlainObject(value)) return undefined;
   const check: PlainObject = { ...value };
-  dropDefault(check, 'interval', 30);
-  dropDefault(check, 'timeout', 5);
-  dropDefault(check, 'retries', 3);
-  dropDefault(check, 'startPeriod', 0);
+  dropDefaults(check, HEALTH_CHECK_DEFAULTS);
   return check;
 }
 
@@ -97,7 +93,7 @@ function byName(item: PlainObject): string {
 function normalizeLinuxParameters(value: unknown): unknown {
   if (!isPlainObject(value)) return value;
   const params: PlainObject = { ...value };
-  dropDefault(params, 'initProcessEnabled', false);
+  dropDefaults(params, LINUX_PARAMETERS_DEFAULTS);
   const capabilities = asObject(params.capabilities);
   if (params.capabilities !== undefined) {
     params.capabilities = {
@@ -121,11 +117,9 @@ function normalizeLogConfiguration(value: unknown): unknown {
 export function normalizeContainerDefinition(raw: PlainObject, networkMode: string): PlainObject {
   const container: PlainObject = {};
   for (const field of CONTAINER_FIELDS) if (raw[field] !== undefined) container[field] = raw[field];
-  if (container.essential === undefined) container.essential = true;
-  dropDefault(container, 'cpu', 0);
-  for (const field of FALSE_BY_DEFAULT) dropDefault(container, field, false);
-  // Since 2024 ECS resolves image tags to digests by default and echoes versionConsistency "enabled".
-  dropDefault(container, 'versionConsistency', 'enabled');
+  const { essential, ...dropped } = CONTAINER_DEFAULTS;
+  if (container.essential === undefined) container.essential = essential;
+  dropDefaults(container, dropped);
   const ports = normalizePortMappings(container.portMappings, networkMode);
   if (ports) container.portMappings = ports;
   const environment = asArrayOfObjects(container.environment);
@@ -138,7 +132,11 @@ export function normalizeContainerDefinition(raw: PlainObject, networkMode: stri
     container.linuxParameters = normalizeLinuxParameters(container.linuxParameters);
   if (container.logConfiguration !== undefined)
     container.logConfiguration = normalizeLogConfiguration(container.logConfiguration);
-  if (isPlainObject(container.restartPolicy) && container.restartPolicy.enabled === false)
+  // A disabled restart policy is none at all, whatever else it says.
+  if (
+    isPlainObject(container.restartPolicy) &&
+    container.restartPolicy.enabled === RESTART_POLICY_DEFAULTS.enabled
+  )
     delete container.restartPolicy;
   for (const field of ['ulimits', 'systemControls', 'resourceRequirements'] as const) {
     const list = asArrayOfObjects(container[field]);

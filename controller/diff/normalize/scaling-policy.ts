@@ -1,12 +1,17 @@
 // A ScalingPolicy manifest vs. a scalable target + its policies + scheduled actions
 // (Application Auto Scaling, PascalCase) → one comparable camelCase form.
+import {
+  dropDefaults,
+  isAllDefaults,
+  SCHEDULED_ACTION_DEFAULTS,
+  STEP_SCALING_DEFAULTS,
+  SUSPENDED_STATE_DEFAULTS,
+  TARGET_TRACKING_DEFAULTS,
+} from './defaults.js';
 import { camelCaseKeys } from './pascal-case.js';
 import { sortByKey } from './sort.js';
 import { normalizeTimestamp } from './time.js';
-import { asObject, dropAbsent, dropDefault, isPlainObject, type PlainObject } from './values.js';
-
-/** Application Auto Scaling's documented default cooldown for ECS services (seconds). */
-const DEFAULT_COOLDOWN = 300;
+import { asObject, dropAbsent, isPlainObject, type PlainObject } from './values.js';
 
 /** Target tracking: the predefined metric is lifted to the item (manifest form), defaults dropped. */
 export function normalizeTargetTracking(raw: PlainObject): PlainObject {
@@ -18,15 +23,13 @@ export function normalizeTargetTracking(raw: PlainObject): PlainObject {
       item.predefinedMetricType = predefined.predefinedMetricType;
     if (predefined.resourceLabel !== undefined) item.resourceLabel = predefined.resourceLabel;
   }
-  dropDefault(item, 'disableScaleIn', false);
-  dropDefault(item, 'scaleInCooldown', DEFAULT_COOLDOWN);
-  dropDefault(item, 'scaleOutCooldown', DEFAULT_COOLDOWN);
+  dropDefaults(item, TARGET_TRACKING_DEFAULTS);
   return item;
 }
 
 export function normalizeStepScaling(raw: PlainObject): PlainObject {
   const item: PlainObject = { ...raw };
-  dropDefault(item, 'metricAggregationType', 'Average');
+  dropDefaults(item, STEP_SCALING_DEFAULTS);
   if (Array.isArray(item.stepAdjustments)) {
     item.stepAdjustments = sortByKey(item.stepAdjustments.filter(isPlainObject), (step) =>
       String(step.metricIntervalLowerBound ?? Number.NEGATIVE_INFINITY).padStart(24, ' '),
@@ -37,7 +40,7 @@ export function normalizeStepScaling(raw: PlainObject): PlainObject {
 
 export function normalizeScheduledAction(raw: PlainObject): PlainObject {
   const item: PlainObject = { ...raw };
-  dropDefault(item, 'timezone', 'UTC');
+  dropDefaults(item, SCHEDULED_ACTION_DEFAULTS);
   for (const field of ['startTime', 'endTime'])
     if (item[field] !== undefined) item[field] = normalizeTimestamp(item[field]);
   return item;
@@ -85,15 +88,8 @@ export function normalizeDesiredScalingPolicy(spec: PlainObject): PlainObject {
 
 function finish(spec: PlainObject): PlainObject {
   const out = normalizeLists(spec);
-  if (isPlainObject(out.suspendedState)) {
-    const state = out.suspendedState;
-    if (
-      !state.dynamicScalingInSuspended &&
-      !state.dynamicScalingOutSuspended &&
-      !state.scheduledScalingSuspended
-    ) {
-      delete out.suspendedState;
-    }
+  if (isPlainObject(out.suspendedState) && isAllDefaults(out.suspendedState, SUSPENDED_STATE_DEFAULTS)) {
+    delete out.suspendedState;
   }
   return asObject(dropAbsent(out));
 }

@@ -1,8 +1,18 @@
 // A service: CreateService input (desired) or DescribeServices output (live) → the comparable form.
 // Server-only fields (status, runningCount, pendingCount, deployments, events, taskSets, createdAt,
 // createdBy, platformFamily, serviceArn, clusterArn) are dropped because only input fields are kept.
+import {
+  AWSVPC_DEFAULTS,
+  CAPACITY_PROVIDER_STRATEGY_ITEM_DEFAULTS,
+  CIRCUIT_BREAKER_DEFAULTS,
+  DEPLOYMENT_ALARMS_DEFAULTS,
+  deploymentConfigurationDefaults,
+  dropDefaults,
+  isAllDefaults,
+  SERVICE_DEFAULTS,
+} from './defaults.js';
 import { sortByKey, sortScalars } from './sort.js';
-import { asObject, dropAbsent, dropDefault, isPlainObject, type PlainObject, pick } from './values.js';
+import { asObject, dropAbsent, isPlainObject, type PlainObject, pick } from './values.js';
 
 /** CreateService input fields the diff compares (identity fields, taskDefinition and tags are handled apart). */
 export const SERVICE_FIELDS = [
@@ -56,23 +66,19 @@ export function roleName(value: unknown): unknown {
 
 function normalizeDeploymentConfiguration(value: unknown, daemon: boolean): PlainObject | undefined {
   const config: PlainObject = { ...asObject(value) };
-  dropDefault(config, 'maximumPercent', daemon ? 100 : 200);
-  dropDefault(config, 'minimumHealthyPercent', daemon ? 0 : 100);
-  if (daemon) {
-    // DAEMON services ignore maximumPercent and some tooling (and the emulator) reports the REPLICA
-    // defaults for them; both default pairs mean "not set".
-    dropDefault(config, 'maximumPercent', 200);
-    dropDefault(config, 'minimumHealthyPercent', 100);
-  }
-  dropDefault(config, 'strategy', 'ROLLING');
-  if (isPlainObject(config.deploymentCircuitBreaker)) {
-    const breaker = config.deploymentCircuitBreaker;
-    if (breaker.enable !== true && breaker.rollback !== true) delete config.deploymentCircuitBreaker;
+  dropDefaults(config, deploymentConfigurationDefaults(daemon));
+  // DAEMON services ignore maximumPercent and some tooling (and the emulator) reports the REPLICA
+  // defaults for them; both default pairs mean "not set".
+  if (daemon) dropDefaults(config, deploymentConfigurationDefaults(false));
+  if (
+    isPlainObject(config.deploymentCircuitBreaker) &&
+    isAllDefaults(config.deploymentCircuitBreaker, CIRCUIT_BREAKER_DEFAULTS)
+  ) {
+    delete config.deploymentCircuitBreaker;
   }
   if (isPlainObject(config.alarms)) {
     const alarms: PlainObject = { ...config.alarms, alarmNames: sortScalars(config.alarms.alarmNames) };
-    const names = Array.isArray(alarms.alarmNames) ? alarms.alarmNames : [];
-    if (alarms.enable !== true && alarms.rollback !== true && names.length === 0) delete config.alarms;
+    if (isAllDefaults(alarms, DEPLOYMENT_ALARMS_DEFAULTS)) delete config.alarms;
     else config.alarms = alarms;
   }
   return config;
@@ -84,7 +90,7 @@ function normalizeNetworkConfiguration(value: unknown): PlainObject | undefined 
   const awsvpc: PlainObject = { ...value.awsvpcConfiguration };
   awsvpc.subnets = sortScalars(awsvpc.subnets);
   awsvpc.securityGroups = sortScalars(awsvpc.securityGroups);
-  dropDefault(awsvpc, 'assignPublicIp', 'DISABLED');
+  dropDefaults(awsvpc, AWSVPC_DEFAULTS);
   return { ...value, awsvpcConfiguration: awsvpc };
 }
 
@@ -97,8 +103,7 @@ export function normalizeCapacityProviderStrategy(value: unknown): PlainObject[]
   if (!Array.isArray(value)) return undefined;
   const items = value.filter(isPlainObject).map((raw) => {
     const item: PlainObject = { ...raw };
-    dropDefault(item, 'base', 0);
-    dropDefault(item, 'weight', 0);
+    dropDefaults(item, CAPACITY_PROVIDER_STRATEGY_ITEM_DEFAULTS);
     return item;
   });
   return sortByKey(items, capacityProviderStrategyKey);
@@ -119,22 +124,15 @@ export interface ServiceNormalizeOptions {
 export function normalizeService(raw: PlainObject, options: ServiceNormalizeOptions): PlainObject {
   const spec = pick(raw, SERVICE_FIELDS);
   for (const field of options.omitted) delete spec[field];
-  dropDefault(spec, 'schedulingStrategy', 'REPLICA');
   const daemon = spec.schedulingStrategy === 'DAEMON';
+  dropDefaults(spec, SERVICE_DEFAULTS);
   if (options.ignoreDesiredCount || daemon) delete spec.desiredCount;
   if (spec.role !== undefined) spec.role = roleName(spec.role);
   spec.deploymentConfiguration = normalizeDeploymentConfiguration(spec.deploymentConfiguration, daemon);
   spec.networkConfiguration = normalizeNetworkConfiguration(spec.networkConfiguration);
   spec.capacityProviderStrategy = normalizeCapacityProviderStrategy(spec.capacityProviderStrategy);
-  dropDefault(spec, 'launchType', '');
   if (Array.isArray(spec.capacityProviderStrategy) && spec.capacityProviderStrategy.length > 0)
     delete spec.launchType;
-  dropDefault(spec, 'platformVersion', 'LATEST');
-  dropDefault(spec, 'healthCheckGracePeriodSeconds', 0);
-  dropDefault(spec, 'propagateTags', 'NONE');
-  dropDefault(spec, 'enableECSManagedTags', false);
-  dropDefault(spec, 'enableExecuteCommand', false);
-  dropDefault(spec, 'deploymentController', { type: 'ECS' });
   if (Array.isArray(spec.loadBalancers)) {
     spec.loadBalancers = sortByKey(spec.loadBalancers.filter(isPlainObject), loadBalancerKey);
   }

@@ -3,9 +3,18 @@
 // registeredAt/By, requiresAttributes, compatibilities, deregisteredAt) are dropped because only
 // the input fields are kept.
 import { normalizeContainerDefinition } from './container-definition.js';
+import {
+  DOCKER_VOLUME_DEFAULTS,
+  dropDefaults,
+  EFS_AUTHORIZATION_DEFAULTS,
+  EFS_VOLUME_DEFAULTS,
+  PROXY_CONFIGURATION_DEFAULTS,
+  TASK_DEFINITION_DEFAULTS,
+  VOLUME_DEFAULTS,
+} from './defaults.js';
 import { sortByKey, sortScalars } from './sort.js';
 import { normalizeTaskCpu, normalizeTaskMemory } from './units.js';
-import { asObject, dropAbsent, dropDefault, isPlainObject, type PlainObject, pick } from './values.js';
+import { asObject, dropAbsent, isPlainObject, type PlainObject, pick } from './values.js';
 
 /** RegisterTaskDefinition input fields, minus tags (compared as a map) and family (the identity). */
 export const TASK_DEFINITION_FIELDS = [
@@ -43,7 +52,9 @@ export const TASK_DEFINITION_SERVER_FIELDS = [
 
 /** ECS's default network mode on Linux EC2 is bridge; absent and "bridge" are the same thing. */
 export function effectiveNetworkMode(spec: PlainObject): string {
-  return typeof spec.networkMode === 'string' && spec.networkMode !== '' ? spec.networkMode : 'bridge';
+  return typeof spec.networkMode === 'string' && spec.networkMode !== ''
+    ? spec.networkMode
+    : String(TASK_DEFINITION_DEFAULTS.networkMode);
 }
 
 /** Volumes: `host: {}` means "Docker-managed", EFS defaults (root "/", transit encryption and IAM off), docker scope "task". */
@@ -51,22 +62,20 @@ export function normalizeVolume(raw: PlainObject): PlainObject {
   const volume: PlainObject = { ...raw };
   if (isPlainObject(volume.efsVolumeConfiguration)) {
     const efs: PlainObject = { ...volume.efsVolumeConfiguration };
-    dropDefault(efs, 'rootDirectory', '/');
-    dropDefault(efs, 'transitEncryption', 'DISABLED');
+    dropDefaults(efs, EFS_VOLUME_DEFAULTS);
     if (isPlainObject(efs.authorizationConfig)) {
       const auth: PlainObject = { ...efs.authorizationConfig };
-      dropDefault(auth, 'iam', 'DISABLED');
+      dropDefaults(auth, EFS_AUTHORIZATION_DEFAULTS);
       efs.authorizationConfig = auth;
     }
     volume.efsVolumeConfiguration = efs;
   }
   if (isPlainObject(volume.dockerVolumeConfiguration)) {
     const docker: PlainObject = { ...volume.dockerVolumeConfiguration };
-    dropDefault(docker, 'scope', 'task');
-    dropDefault(docker, 'autoprovision', false);
+    dropDefaults(docker, DOCKER_VOLUME_DEFAULTS);
     volume.dockerVolumeConfiguration = docker;
   }
-  dropDefault(volume, 'configuredAtLaunch', false);
+  dropDefaults(volume, VOLUME_DEFAULTS);
   return volume;
 }
 
@@ -98,14 +107,14 @@ export function normalizeTaskDefinition(raw: PlainObject): PlainObject {
     );
   }
   spec.requiresCompatibilities = sortScalars(spec.requiresCompatibilities);
-  // Registering without requiresCompatibilities means EC2.
-  dropDefault(spec, 'requiresCompatibilities', ['EC2']);
   if (spec.cpu !== undefined) spec.cpu = normalizeTaskCpu(spec.cpu);
   if (spec.memory !== undefined) spec.memory = normalizeTaskMemory(spec.memory);
-  dropDefault(spec, 'enableFaultInjection', false);
+  // The network mode is kept (filled): container port defaults depend on it.
+  const { networkMode: _networkMode, ...dropped } = TASK_DEFINITION_DEFAULTS;
+  dropDefaults(spec, dropped);
   if (isPlainObject(spec.proxyConfiguration)) {
     const proxy: PlainObject = { ...spec.proxyConfiguration };
-    dropDefault(proxy, 'type', 'APPMESH');
+    dropDefaults(proxy, PROXY_CONFIGURATION_DEFAULTS);
     if (Array.isArray(proxy.properties)) {
       proxy.properties = sortByKey(proxy.properties.filter(isPlainObject), (p) => String(p.name ?? ''));
     }

@@ -42,11 +42,6 @@ export function pick(source: PlainObject, fields: readonly string[]): PlainObjec
   return out;
 }
 
-/** Removes a field when it holds its default value, so "default" and "omitted" compare equal. */
-export function dropDefault(target: PlainObject, field: string, defaultValue: unknown): void {
-  if (deepEqual(target[field], defaultValue)) delete target[field];
-}
-
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) {

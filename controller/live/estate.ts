@@ -1,0 +1,130 @@
+// Reads a whole ECS estate for `import`: clusters (with settings, configuration and tags), every
+// ACTIVE service in them (with tags), the task definition revision each runs (with tags) and its
+// Application Auto Scaling target, policies and scheduled actions. Batched like readLive; what
+// could not be found is returned as data, never thrown.
+import type { AwsClients } from '../aws/clients.js';
+import {
+  describeScalableTargets,
+  describeScalingPolicies,
+  describeScheduledActions,
+} from './autoscaling-reads.js';
+import { mapLimit } from './batch.js';
+import {
+  describeClusters,
+  describeRevisions,
+  describeServices,
+  listClusterArns,
+  listServiceArns,
+  nameFromArn,
+  READ_CONCURRENCY,
+} from './ecs-reads.js';
+import { type AwsObject, type LiveTaskDefinition, serviceResourceId } from './model.js';
+import { TaskDefinitionCache } from './task-definition-cache.js';
+
+/** A service's scalable target with what hangs off it (Application Auto Scaling, PascalCase). */
+export interface LiveScaling {
+  readonly target: AwsObject;
+  readonly policies: readonly AwsObject[];
+  readonly scheduledActions: readonly AwsObject[];
+}
+
+export interface EstateService {
+  /** DescribeServices' service, with tags. */
+  readonly service: AwsObject;
+  /** The revision the service runs; absent when it could not be described (deleted family). */
+  readonly taskDefinition?: LiveTaskDefinition;
+  readonly scaling?: LiveScaling;
+}
+
+export interface EstateCluster {
+  /** DescribeClusters' cluster with SETTINGS, CONFIGURATIONS and TAGS. */
+  readonly cluster: AwsObject;
+  readonly services: readonly EstateService[];
+}
+
+export interface Estate {
+  readonly clusters: readonly EstateCluster[];
+  /** Cluster names asked for that do not exist (or are INACTIVE). */
+  readonly missingClusters: readonly string[];
+  /** Service names asked for (`--service`) that no read cluster has. */
+  readonly missingServices: readonly string[];
+}
+
+export interface ReadEstateOptions {
+  /** Cluster names or ARNs; ignored with `allClusters`. */
+  readonly clusters: readonly string[];
+  readonly allClusters?: boolean;
+  /** Only these service names (in any of the clusters); all when empty. */
+  readonly services?: readonly string[];
+}
+
+export async function readEstate(clients: AwsClients, options: ReadEstateOptions): Promise<Estate> {
+  const wanted = options.allClusters
+    ? (await listClusterArns(clients)).map(nameFromArn)
+    : [...new Set(options.clusters.map(nameFromArn))];
+  const found = wanted.length > 0 ? await describeClusters(clients, wanted, true) : new Map();
+  const names = [...found.keys()].sort();
+  const onlyServices = new Set(options.services ?? []);
+
+  const perCluster = await mapLimit(names, READ_CONCURRENCY, async (clusterName) => {
+    const arns = await listServiceArns(clients, clusterName);
+    const serviceNames = arns.map(nameFromArn).filter((n) => onlyServices.size === 0 || onlyServices.has(n));
+    const described =
+      serviceNames.length > 0 ? await describeServices(clients, clusterName, serviceNames) : new Map();
+    return { clusterName, services: [...described.values()] as AwsObject[] };
+  });
+
+  const cache = new TaskDefinitionCache();
+  const runningArns = perCluster.flatMap(({ services }) =>
+    services.map((s) => s.taskDefinition).filter((arn): arn is string => typeof arn === 'string'),
+  );
+  const revisions = await describeRevisions(clients, runningArns, cache);
+
+  const resourceIds = perCluster
+    .flatMap(({ clusterName, services }) =>
+      services.map((s) => serviceResourceId(clusterName, String(s.serviceName))),
+    )
+    .sort();
+  const targets = resourceIds.length > 0 ? await describeScalableTargets(clients, resourceIds) : new Map();
+  const withTargets = [...targets.keys()].sort();
+  const [policies, actions] =
+    withTargets.length > 0
+      ? await Promise.all([
+          describeScalingPolicies(clients, withTargets),
+          describeScheduledActions(clients, withTargets),
+        ])
+      : [new Map<string, AwsObject[]>(), new Map<string, AwsObject[]>()];
+
+  const clusters: EstateCluster[] = perCluster.map(({ clusterName, services }) => ({
+    cluster: found.get(clusterName) as AwsObject,
+    services: services
+      .sort((a, b) => String(a.serviceName).localeCompare(String(b.serviceName)))
+      .map((service) => {
+        const arn = typeof service.taskDefinition === 'string' ? service.taskDefinition : undefined;
+        const resourceId = serviceResourceId(clusterName, String(service.serviceName));
+        const target = targets.get(resourceId);
+        const taskDefinition = arn ? revisions.get(arn) : undefined;
+        return {
+          service,
+          ...(taskDefinition ? { taskDefinition } : {}),
+          ...(target
+            ? {
+                scaling: {
+                  target,
+                  policies: policies.get(resourceId) ?? [],
+                  scheduledActions: actions.get(resourceId) ?? [],
+                },
+              }
+            : {}),
+        };
+      }),
+  }));
+  const seenServices = new Set(
+    perCluster.flatMap(({ services }) => services.map((s) => String(s.serviceName))),
+  );
+  return {
+    clusters,
+    missingClusters: options.allClusters ? [] : wanted.filter((name) => !found.has(name)),
+    missingServices: [...onlyServices].filter((name) => !seenServices.has(name)).sort(),
+  };
+}
