@@ -5,7 +5,7 @@
 import { dump } from 'js-yaml';
 import { comparableTags, tagsToMap } from '../diff/normalize/tags.js';
 import { parseTaskDefinitionRef, shortTaskDefinitionRef } from '../diff/normalize/task-definition-ref.js';
-import { asObject, type PlainObject } from '../diff/normalize/values.js';
+import { asObject, dropAbsent, type PlainObject } from '../diff/normalize/values.js';
 import type { Estate, EstateService } from '../live/estate.js';
 import { ANNOTATIONS, API_VERSION, type Kind, keyString } from '../types.js';
 import { importClusterSpec } from './cluster.js';
@@ -36,13 +36,22 @@ function document(
   spec: PlainObject,
   annotations: Record<string, string>,
 ): Document {
+  const all: Record<string, string> = { ...annotations };
+  let body = spec;
+  // The prune protection is recorded on the resource as a tag; in Git it is the annotation again.
+  const tags = spec.tags as Record<string, string> | undefined;
+  if (tags?.[ANNOTATIONS.prune] === 'disabled') {
+    const { [ANNOTATIONS.prune]: _prune, ...rest } = tags;
+    all[ANNOTATIONS.prune] = 'disabled';
+    body = { ...spec, tags: Object.keys(rest).length > 0 ? rest : undefined };
+  }
   const metadata: PlainObject = { name };
-  if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+  if (Object.keys(all).length > 0) metadata.annotations = all;
   return {
     kind,
     name,
     arn,
-    body: orderDocument(kind, { apiVersion: API_VERSION, kind, metadata, spec }),
+    body: orderDocument(kind, { apiVersion: API_VERSION, kind, metadata, spec: asObject(dropAbsent(body)) }),
   };
 }
 
