@@ -180,7 +180,15 @@ export async function startController(config: Config, options: AppOptions): Prom
       return result.entries.map((entry) => ({
         key: entry.key,
         outcome: entry.outcome,
-        ...(entry.error ? { error: { code: entry.error.code, message: entry.error.message } } : {}),
+        ...(entry.error
+          ? {
+              error: {
+                code: entry.error.code,
+                message: entry.error.message,
+                retryable: entry.error.retryable,
+              },
+            }
+          : {}),
         ...(entry.deploymentId ? { deploymentId: entry.deploymentId } : {}),
       }));
     },

@@ -27,43 +27,33 @@ export function formatProblem(problem: ManifestProblem): string {
   return parts.join(' ');
 }
 
-/** A revision's manifests are invalid. Holds every problem, not just the first. */
-export class ManifestError extends EcsGitopsError {
-  override readonly code = 'ManifestInvalid';
-  constructor(
-    readonly problems: readonly ManifestProblem[],
-    options?: { cause?: unknown },
-  ) {
-    super(problems.map(formatProblem).join('\n') || 'invalid manifests', options);
-  }
-}
-
-/** A reference (Service → Cluster, …) that does not resolve. */
-export class ManifestReferenceError extends EcsGitopsError {
-  override readonly code = 'ReferenceInvalid';
-}
-
 /** An AWS API call failed. `awsCode` is the service's error code (`ClientException`, `ThrottlingException`, …). */
 export class AwsError extends EcsGitopsError {
   override readonly code = 'AwsError';
+  readonly operation: string;
+  readonly awsCode: string;
+  readonly httpStatus: number | undefined;
+  /**
+   * Whether trying the same request again can succeed (throttling, 5xx, timeouts) or not (invalid
+   * parameters, access denied): decided once, by aws/clients.ts, when the SDK call fails.
+   */
+  readonly retryable: boolean;
+
   constructor(
-    readonly operation: string,
-    readonly awsCode: string,
-    message: string,
-    readonly httpStatus?: number,
+    details: {
+      readonly operation: string;
+      readonly awsCode: string;
+      readonly message: string;
+      readonly httpStatus?: number | undefined;
+      readonly retryable: boolean;
+    },
     options?: { cause?: unknown },
   ) {
-    super(`${operation}: ${awsCode}: ${message}`, options);
-  }
-
-  get retryable(): boolean {
-    return (
-      this.awsCode === 'ThrottlingException' ||
-      this.awsCode === 'ServerException' ||
-      this.awsCode === 'ServiceUnavailableException' ||
-      this.awsCode === 'InternalFailure' ||
-      (this.httpStatus !== undefined && this.httpStatus >= 500)
-    );
+    super(`${details.operation}: ${details.awsCode}: ${details.message}`, options);
+    this.operation = details.operation;
+    this.awsCode = details.awsCode;
+    this.httpStatus = details.httpStatus;
+    this.retryable = details.retryable;
   }
 }
 
@@ -77,14 +67,18 @@ export class ConfigError extends EcsGitopsError {
   override readonly code = 'ConfigInvalid';
 }
 
-/** A failure that retrying cannot fix (controller-runtime's TerminalError): no requeue with backoff. */
+/**
+ * A failure that retrying cannot fix (controller-runtime's TerminalError): the resource is marked
+ * Stalled and not retried until its desired content or the revision changes, or Sync now.
+ */
 export class TerminalError extends EcsGitopsError {
   override readonly code: string = 'Terminal';
 }
 
-/** The pass was refused by a safety rail (prune-max, replace not allowed, unowned resource). */
-export class SafetyError extends TerminalError {
-  override readonly code: string = 'Refused';
+/** Whether a failure may go away by itself: false for TerminalError and terminal AWS errors. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof AwsError) return error.retryable;
+  return !(error instanceof TerminalError);
 }
 
 export function errorMessage(error: unknown): string {

@@ -2,7 +2,7 @@
 // (bounded; every call also waits on the client-side rate limiter), a failure skipping only what
 // depends on it. Every entry gets a result, whatever happened.
 import type { AwsClients } from '../aws/clients.js';
-import { AwsError, errorMessage } from '../errors.js';
+import { AwsError, EcsGitopsError, errorMessage, isRetryable } from '../errors.js';
 import type { ChangeSet, ChangeSetEntry } from '../plan/model.js';
 import { type KeyString, keyString, type Outcome } from '../types.js';
 import { applyCluster } from './cluster.js';
@@ -30,12 +30,20 @@ const PREDICTED: Record<ChangeSetEntry['action'], Outcome> = {
 };
 
 function toApplyError(error: unknown): ApplyError {
+  const retryable = isRetryable(error);
   if (error instanceof AwsError) {
     const cause = error.cause as { message?: string } | undefined;
-    return { code: error.awsCode, message: cause?.message ?? error.message, operation: error.operation };
+    return {
+      code: error.awsCode,
+      message: cause?.message ?? error.message,
+      operation: error.operation,
+      retryable,
+    };
   }
+  if (error instanceof EcsGitopsError) return { code: error.code, message: error.message, retryable };
   const e = error as { name?: string };
-  return { code: e.name && e.name !== 'Error' ? e.name : 'ApplyFailed', message: errorMessage(error) };
+  const code = e.name && e.name !== 'Error' ? e.name : 'ApplyFailed';
+  return { code, message: errorMessage(error), retryable };
 }
 
 /** An adoption is the one thing a noop entry still writes: the ownership tags. */

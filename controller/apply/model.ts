@@ -10,6 +10,8 @@ export interface ApplyError {
   readonly message: string;
   /** The API operation that failed (`UpdateService`). */
   readonly operation?: string;
+  /** False when trying again cannot help (invalid parameters, access denied): see aws/clients.ts. */
+  readonly retryable: boolean;
 }
 
 /** Why an entry did not run. */

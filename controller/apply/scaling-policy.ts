@@ -2,6 +2,7 @@
 // target tracking / step scaling policies and scheduled actions. Only what changed is written;
 // policies and scheduled actions that left the manifest are deleted. Prune deregisters the target
 // (which removes its policies and scheduled actions with it).
+
 import {
   DeleteScalingPolicyCommand,
   DeleteScheduledActionCommand,
@@ -18,6 +19,7 @@ import type { FieldChange } from '../diff/model.js';
 import type { DesiredScalingPolicy } from '../manifest/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import { type ApplyContext, type EntryRecorder, ownershipTags } from './context.js';
+import { UnknownTargetError } from './errors.js';
 import type { KindOutcome } from './outcome.js';
 import { changedTopLevelFields } from './tags.js';
 
@@ -153,9 +155,7 @@ async function deleteTarget(
     (orphan?.clusterName ? `service/${orphan.clusterName}/${orphan.name}` : undefined) ??
     (candidates.length === 1 ? candidates[0] : undefined);
   if (!resourceId) {
-    throw Object.assign(new Error(`cannot tell which scalable target ${entry.key.name} is`), {
-      name: 'UnknownTarget',
-    });
+    throw new UnknownTargetError(`cannot tell which scalable target ${entry.key.name} is`);
   }
   await context.send(
     recorder,

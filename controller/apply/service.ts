@@ -1,6 +1,7 @@
 // Service: CreateService with a deterministic clientToken, UpdateService with only the changed
 // fields, replace (scale to 0, delete, wait, recreate) when the plan allows it, and prune
 // (scale to 0, DeleteService force). desiredCount of an autoscaled service is set on create only.
+
 import {
   CreateServiceCommand,
   type CreateServiceCommandInput,
@@ -17,6 +18,7 @@ import type { ChangeSetEntry } from '../plan/model.js';
 import { serviceClientToken } from './client-token.js';
 import { syncTags } from './cluster.js';
 import { type ApplyContext, type EntryRecorder, ownershipTags, toEcsTags } from './context.js';
+import { UnknownClusterError } from './errors.js';
 import type { KindOutcome } from './outcome.js';
 import { changedTopLevelFields } from './tags.js';
 
@@ -280,10 +282,7 @@ async function prune(
   const target =
     (entry.diff.liveArn && parseServiceArn(entry.diff.liveArn)) ||
     (orphan?.clusterName ? { cluster: orphan.clusterName, serviceName: orphan.name } : undefined);
-  if (!target)
-    throw Object.assign(new Error(`cannot tell which cluster ${entry.key.name} is in`), {
-      name: 'UnknownCluster',
-    });
+  if (!target) throw new UnknownClusterError(`cannot tell which cluster ${entry.key.name} is in`);
   await drainAndDelete(context, recorder, target.cluster, target.serviceName);
   return {
     outcome: 'deleted',

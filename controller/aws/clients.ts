@@ -1,8 +1,15 @@
-// Builds the two SDK clients from Config, with call counting and the SDK's adaptive retry.
-// Only live/ (reads) and apply/ (writes) use these clients.
+// Builds the two SDK clients from Config, with call counting, client-side rate limiting, the SDK's
+// retry, and one place that turns every failed call into an AwsError classified as retryable or
+// terminal. Only live/ (reads), apply/ (writes) and lease/ use these clients.
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
+import type {
+  FinalizeRequestMiddleware,
+  HandlerExecutionContext,
+  InitializeMiddleware,
+  MetadataBearer,
+  MiddlewareStack,
+} from '@smithy/types';
 import type { AwsConfig } from '../config.js';
 import { AwsError } from '../errors.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -63,11 +70,15 @@ export interface AwsClients {
 type Middlewareable = ECSClient | ApplicationAutoScalingClient;
 type AnyStack = MiddlewareStack<object, MetadataBearer>;
 
+function operationOf(context: HandlerExecutionContext): string {
+  return String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+}
+
 // Counts every HTTP attempt (retries included): that is what AWS rate limits see.
 function instrument(client: Middlewareable, service: AwsServiceName, counter: AwsCallCounter): void {
   const middleware: FinalizeRequestMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
     const started = performance.now();
-    const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+    const operation = operationOf(context);
     try {
       const result = await next(args);
       counter.record({ service, operation, code: 'OK', durationMs: performance.now() - started });
@@ -96,7 +107,7 @@ const THROTTLING = new Set([
 // finalizeRequest/high), so retries wait for tokens too; a throttled attempt drains its bucket.
 function rateLimit(client: Middlewareable, service: AwsServiceName, limiter: RateLimiter): void {
   const middleware: FinalizeRequestMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
-    const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+    const operation = operationOf(context);
     await limiter.acquire(service, operation);
     try {
       return await next(args);
@@ -109,6 +120,23 @@ function rateLimit(client: Middlewareable, service: AwsServiceName, limiter: Rat
     step: 'finalizeRequest',
     priority: 'normal',
     name: 'ecsGitopsRateLimiter',
+  });
+}
+
+// Outermost (initialize step): sees each call's final failure, after the SDK's own retries, and
+// turns it into an AwsError that says whether retrying can help. Callers never see raw SDK errors.
+function classifyErrors(client: Middlewareable): void {
+  const middleware: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      throw toAwsError(operationOf(context), error);
+    }
+  };
+  (client.middlewareStack as unknown as AnyStack).add(middleware, {
+    step: 'initialize',
+    priority: 'high',
+    name: 'ecsGitopsErrors',
   });
 }
 
@@ -134,6 +162,8 @@ export function createAwsClients(
   } as const;
   const ecs = new ECSClient(common);
   const autoscaling = new ApplicationAutoScalingClient(common);
+  classifyErrors(ecs);
+  classifyErrors(autoscaling);
   instrument(ecs, 'ecs', counter);
   instrument(autoscaling, 'application-autoscaling', counter);
   if (rateLimiter) {
@@ -152,7 +182,39 @@ export function createAwsClients(
   };
 }
 
-/** Wraps an SDK exception into AwsError (code, message, HTTP status), keeping it as the cause. */
+/**
+ * AWS error codes that retrying the same request cannot fix: the request is invalid (a bad subnet,
+ * a missing role, an unknown platform version) or not allowed. Everything else — throttling, 5xx,
+ * timeouts, network errors, credentials being refreshed, a resource still being created or
+ * drained — is retried with backoff.
+ */
+const TERMINAL_CODES: ReadonlySet<string> = new Set([
+  // ECS
+  'InvalidParameterException',
+  'ClientException',
+  'AccessDeniedException',
+  'ClusterNotFoundException',
+  'PlatformUnknownException',
+  'PlatformTaskDefinitionIncompatibilityException',
+  'UnsupportedFeatureException',
+  'LimitExceededException',
+  'AttributeLimitExceededException',
+  'NamespaceNotFoundException',
+  // Application Auto Scaling
+  'ValidationException',
+  'FailedResourceAccessException',
+  'InvalidNextTokenException',
+  // IAM / STS style codes some endpoints return
+  'AccessDenied',
+  'UnauthorizedOperation',
+]);
+
+/** Retryable or terminal: the one classification of AWS failures (see TERMINAL_CODES). */
+export function isRetryableAwsCode(awsCode: string): boolean {
+  return !TERMINAL_CODES.has(awsCode);
+}
+
+/** Wraps an SDK exception into AwsError (code, message, HTTP status, classification), keeping it as the cause. */
 export function toAwsError(operation: string, error: unknown): AwsError {
   if (error instanceof AwsError) return error;
   const e = error as {
@@ -161,8 +223,16 @@ export function toAwsError(operation: string, error: unknown): AwsError {
     $metadata?: { httpStatusCode?: number };
     code?: string;
   };
-  const code = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'UnknownError');
-  return new AwsError(operation, code, e.message ?? String(error), e.$metadata?.httpStatusCode, {
-    cause: error,
-  });
+  const awsCode = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'UnknownError');
+  const httpStatus = e.$metadata?.httpStatusCode;
+  return new AwsError(
+    {
+      operation,
+      awsCode,
+      message: e.message ?? String(error),
+      httpStatus,
+      retryable: isRetryableAwsCode(awsCode),
+    },
+    { cause: error },
+  );
 }

@@ -104,10 +104,10 @@ export function nameFromArn(arn: string): string {
 }
 
 function isMissingTaskDefinition(error: unknown): boolean {
-  const e = error as { name?: string; message?: string };
+  const aws = toAwsError('DescribeTaskDefinition', error);
   return (
-    e.name === 'ClientException' &&
-    /unable to describe|does not exist|not found|invalid revision/i.test(e.message ?? '')
+    aws.awsCode === 'ClientException' &&
+    /unable to describe|does not exist|not found|invalid revision/i.test(aws.message)
   );
 }
 

@@ -17,7 +17,9 @@ export type BlockReason =
   /** Another controller instance holds the write lease. */
   | 'standby'
   /** The circuit breaker rolled this content back: not re-deployed until Git changes or Sync now. */
-  | 'rollout-failed';
+  | 'rollout-failed'
+  /** AWS refused this content for good (a terminal error): not retried until it or the revision changes, or Sync now. */
+  | 'stalled';
 
 export interface ChangeSetEntry {
   readonly key: ResourceKey;

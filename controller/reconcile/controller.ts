@@ -62,6 +62,11 @@ export class Reconciler {
   /** Services whose last rollout of this desired content failed (circuit breaker rollback). */
   private readonly failedRollouts = new Map<KeyString, { fingerprint: string; revision: string }>();
   private readonly stopped = new Map<KeyString, { signature: string; reasons: readonly string[] }>();
+  /** Resources AWS refused for good (terminal error), with the content and revision it refused. */
+  private readonly stalled = new Map<
+    KeyString,
+    { fingerprint?: string; revision: string; message: string }
+  >();
   private lastAppliedRevision: string | undefined;
   private lastAttemptedRevision: string | undefined;
   private lastPass: OverallStatus['lastPass'];
@@ -144,7 +149,10 @@ export class Reconciler {
     let result: 'success' | 'failure' | 'rejected' = 'success';
     try {
       // "Sync now" is a person asking to try again, failed rollouts included.
-      if (request.reasons.some((reason) => reason.startsWith('api'))) this.failedRollouts.clear();
+      if (request.reasons.some((reason) => reason.startsWith('api'))) {
+        this.failedRollouts.clear();
+        this.stalled.clear();
+      }
       if (request.fetch || !this.snapshot) await this.fetch();
       const parsed = this.parseLatest();
       if (parsed === 'rejected') result = 'rejected';
@@ -242,6 +250,7 @@ export class Reconciler {
       const policy = effectiveDriftPolicy(diff.desired?.policy.drift, this.options.drift);
       const failedRollout =
         fingerprint !== undefined && this.failedRollouts.get(key)?.fingerprint === fingerprint;
+      const stall = this.stalled.get(key);
       if (!writable) {
         blocked.set(key, { reason: 'standby', message: 'another controller instance holds the write lease' });
       } else if (failedRollout) {
@@ -252,6 +261,12 @@ export class Reconciler {
         blocked.set(key, {
           reason: 'rollout-failed',
           message: `the rollout of revision ${shortRevision(this.failedRollouts.get(key)?.revision ?? '')} failed and was rolled back; not retried until Git changes or Sync now`,
+        });
+      } else if (stall && stall.revision === desired.revision && stall.fingerprint === fingerprint) {
+        // Retrying what AWS refused for good would fail the same way: wait for a change.
+        blocked.set(key, {
+          reason: 'stalled',
+          message: `${stall.message} (not retried until the manifest or the revision changes, or Sync now)`,
         });
       } else if (origin === 'drift' && policy === 'alert') {
         blocked.set(key, {
@@ -308,12 +323,21 @@ export class Reconciler {
       const entry = entryByKey.get(key);
       const origin = origins.get(key) ?? 'none';
       const fingerprint = fingerprints.get(key);
-      if (applied?.outcome === 'failed') {
+      if (applied?.outcome === 'failed' && applied.error?.retryable === false) {
+        failures += 1;
+        this.backoff.succeed(key);
+        this.stalled.set(key, {
+          ...(fingerprint ? { fingerprint } : {}),
+          revision: desired.revision,
+          message: `${applied.error.code}: ${applied.error.message}`,
+        });
+      } else if (applied?.outcome === 'failed') {
         failures += 1;
         const delay = this.backoff.fail(key, desired.revision, Date.now());
         this.queue.requestAfter(delay + 10, `retry ${key}`);
       } else if (applied && applied.outcome !== 'skipped') {
         this.backoff.succeed(key);
+        this.stalled.delete(key);
       }
       if (applied?.deploymentId) {
         this.ownDeployments.set(key, {
@@ -336,6 +360,7 @@ export class Reconciler {
       }
       if (applied?.outcome === 'deleted') {
         this.applied.delete(key);
+        this.stalled.delete(key);
         this.store.removeResource(key);
         this.ownDeployments.delete(key);
         continue;
@@ -375,6 +400,7 @@ export class Reconciler {
       for (const event of transition.events) this.publish(event);
     }
     this.store.retain(seen);
+    for (const key of this.stalled.keys()) if (!seen.has(key)) this.stalled.delete(key);
     const outstanding = this.store
       .snapshot()
       .resources.filter((s) => s.sync === 'OutOfSync' || s.sync === 'Failed').length;

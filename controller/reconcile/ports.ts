@@ -41,7 +41,8 @@ export interface PlanOptions {
 export interface AppliedEntry {
   readonly key: ResourceKey;
   readonly outcome: Outcome;
-  readonly error?: { readonly code: string; readonly message: string };
+  /** `retryable: false`: trying the same content again cannot help (see aws/clients.ts). */
+  readonly error?: { readonly code: string; readonly message: string; readonly retryable: boolean };
   /** Services: the deployment the update created (to tell a rollback later). */
   readonly deploymentId?: string;
 }

@@ -47,7 +47,9 @@ function syncOf(facts: ResourceFacts): { sync: SyncState; message: string } {
     return { sync: 'Synced', message: `${applied.outcome} at ${facts.revision}` };
   }
   if (diff.action === 'noop') return { sync: 'Synced', message: 'live matches Git' };
-  if (entry?.blocked?.reason === 'rollout-failed') return { sync: 'Failed', message: entry.blocked.message };
+  if (entry?.blocked?.reason === 'rollout-failed' || entry?.blocked?.reason === 'stalled') {
+    return { sync: 'Failed', message: entry.blocked.message };
+  }
   if (origin === 'drift') {
     const fields = diff.changes.map((c) => c.path).join(', ');
     return { sync: 'Drifted', message: `changed outside Git: ${fields || diff.action}` };
@@ -149,6 +151,8 @@ export function nextResourceStatus(
     },
     now,
   );
+  // A terminal error stalls the resource under one reason, on the failing pass and the blocked ones after.
+  const terminal = facts.applied?.error?.retryable === false || facts.entry?.blocked?.reason === 'stalled';
   const stalled =
     sync === 'Failed' ||
     (facts.entry?.blocked !== undefined && sync === 'OutOfSync') ||
@@ -161,7 +165,9 @@ export function nextResourceStatus(
       reason: stalled
         ? health.state === 'Degraded'
           ? health.reason
-          : (facts.entry?.blocked?.reason ?? 'ApplyFailed')
+          : terminal
+            ? 'TerminalError'
+            : (facts.entry?.blocked?.reason ?? 'ApplyFailed')
         : 'None',
       message: stalled ? (health.state === 'Degraded' ? health.message : message) : 'making progress',
     },

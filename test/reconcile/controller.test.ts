@@ -1,0 +1,135 @@
+// The reconcile loop against fake ports and fake timers: what it decides, pass by pass, with no AWS,
+// no Git and no wall clock.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ResourceDiff } from '../../controller/diff/model.js';
+import type { DesiredResource } from '../../controller/manifest/model.js';
+import { getCondition } from '../../controller/status/conditions.js';
+import type { KeyString } from '../../controller/types.js';
+import { service } from '../apply/support.js';
+import { type FakeWorld, fakeWorld } from './fake-ports.js';
+
+const WEB: KeyString = 'Service/web';
+
+function update(desired: DesiredResource): ResourceDiff {
+  return {
+    key: desired.key,
+    action: 'update',
+    changes: [{ path: 'desiredCount', op: 'change', desired: 2, live: 3 }],
+    replaceReasons: [],
+    owned: true,
+    desired,
+  };
+}
+
+let world: FakeWorld | undefined;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(async () => {
+  await world?.reconciler.stop();
+  world = undefined;
+  vi.useRealTimers();
+});
+
+/** Starts the loop on revision r1 with one out-of-sync Service and waits for the first pass. */
+async function started(setup: (w: FakeWorld) => void): Promise<FakeWorld> {
+  const w = fakeWorld();
+  world = w;
+  const web = service('web', 'prod', 'web');
+  w.commit('r1', [web]);
+  w.setDiffs([update(web)]);
+  setup(w);
+  const pass = w.nextPass();
+  w.reconciler.start();
+  await pass;
+  return w;
+}
+
+describe('errors that mean something', () => {
+  it('given AWS refuses the content for good (terminal), then the resource is Stalled with the AWS message and not retried until the revision changes', async () => {
+    // given an UpdateService that fails with InvalidParameterException
+    const w = await started((w) =>
+      w.answer(WEB, {
+        outcome: 'failed',
+        code: 'InvalidParameterException',
+        message: 'subnet-0abc does not exist',
+        retryable: false,
+      }),
+    );
+    expect(w.writes).toEqual([WEB]);
+    const first = w.resource(WEB)!;
+    expect(first.sync).toBe('Failed');
+    expect(getCondition(first.conditions, 'Stalled')).toMatchObject({
+      status: 'True',
+      reason: 'TerminalError',
+      message: 'InvalidParameterException: subnet-0abc does not exist',
+    });
+
+    // when ten minutes of resyncs pass
+    const passes = w.reconciler.passes;
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+
+    // then the loop kept looking but never sent the refused content again
+    expect(w.reconciler.passes).toBeGreaterThan(passes + 5);
+    expect(w.writes).toEqual([WEB]);
+    const later = w.resource(WEB)!;
+    expect(later.sync).toBe('Failed');
+    expect(later.lastError?.message).toBe('subnet-0abc does not exist');
+    expect(getCondition(later.conditions, 'Stalled')).toMatchObject({
+      status: 'True',
+      reason: 'TerminalError',
+    });
+
+    // when a new revision arrives (same content), then it is tried again
+    w.commit('r2', [service('web', 'prod', 'web')]);
+    const pass = w.nextPass();
+    w.reconciler.requestSync('new revision');
+    await pass;
+    expect(w.writes).toEqual([WEB, WEB]);
+  });
+
+  it('given a stalled resource, when someone presses Sync now, then it is tried again', async () => {
+    const w = await started((w) =>
+      w.answer(WEB, {
+        outcome: 'failed',
+        code: 'ClientException',
+        message: 'role missing',
+        retryable: false,
+      }),
+    );
+    expect(w.writes).toEqual([WEB]);
+    w.answer(WEB, { outcome: 'configured' });
+
+    const pass = w.nextPass();
+    w.reconciler.requestSync('api', { fetch: false });
+    await pass;
+
+    expect(w.writes).toEqual([WEB, WEB]);
+    expect(w.resource(WEB)?.sync).toBe('Synced');
+  });
+
+  it('given a retryable failure (throttling), then the resource is retried after its backoff and recovers', async () => {
+    const w = await started((w) =>
+      w.answer(WEB, {
+        outcome: 'failed',
+        code: 'ThrottlingException',
+        message: 'Rate exceeded',
+        retryable: true,
+      }),
+    );
+    expect(w.writes).toEqual([WEB]);
+    expect(getCondition(w.resource(WEB)!.conditions, 'Stalled')?.reason).toBe('ApplyFailed');
+
+    // when the first backoff (1 s in this world) has passed, then it is tried again
+    await vi.advanceTimersByTimeAsync(1_100);
+    expect(w.writes).toEqual([WEB, WEB]);
+
+    // when the next try succeeds (after the doubled backoff), then it is Synced
+    w.answer(WEB, { outcome: 'configured' });
+    await vi.advanceTimersByTimeAsync(2_100);
+    expect(w.writes).toEqual([WEB, WEB, WEB]);
+    expect(w.resource(WEB)?.sync).toBe('Synced');
+  });
+});
