@@ -60,6 +60,8 @@ export interface Config {
   readonly pagerdutyRoutingKey?: string;
   /** Events API endpoint (default PagerDuty's global one; EU accounts use events.eu.pagerduty.com). */
   readonly pagerdutyUrl?: string;
+  /** EventBridge bus (name or ARN) that receives every alert as an event. */
+  readonly eventBus?: string;
   /** Which alert types each sink receives (`all` = the default for sinks without their own list). */
   readonly alertEvents: AlertEventFilters;
   /** Where people reach this controller's dashboard (links in alerts and commit statuses). */
@@ -230,6 +232,10 @@ export function addRunOptions(command: Command): Command {
     .addOption(option('--webhook-url <url>', 'JSON alert webhook (HMAC-signed)', 'webhook-url'))
     .addOption(option('--slack-webhook-url <url>', 'Slack incoming webhook', 'slack-webhook-url'))
     .addOption(option('--teams-webhook-url <url>', 'Microsoft Teams Workflows webhook', 'teams-webhook-url'))
+    .addOption(option('--event-bus <name|arn>', 'EventBridge bus to put alerts on (PutEvents)', 'event-bus'))
+    .addOption(
+      option('--eventbridge-events <list>', 'alert types put on the event bus', 'eventbridge-events'),
+    )
     .addOption(
       option('--pagerduty-url <url>', 'PagerDuty Events API v2 endpoint (default global)', 'pagerduty-url'),
     )
@@ -350,6 +356,7 @@ export function resolveConfig(raw: Raw, env: NodeJS.ProcessEnv = process.env): C
     ...optional('teamsWebhookUrl', url(raw, 'teamsWebhookUrl', '--teams-webhook-url')),
     ...optional('pagerdutyRoutingKey', env.ECS_GITOPS_PAGERDUTY_ROUTING_KEY || undefined),
     ...optional('pagerdutyUrl', url(raw, 'pagerdutyUrl', '--pagerduty-url')),
+    ...optional('eventBus', str(raw, 'eventBus')),
     alertEvents: alertEventFilters(raw),
     ...optional('externalUrl', url(raw, 'externalUrl', '--external-url')),
     ...(env.ECS_GITOPS_GIT_WEBHOOK_SECRET ? { gitWebhookSecret: env.ECS_GITOPS_GIT_WEBHOOK_SECRET } : {}),

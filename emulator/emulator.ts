@@ -160,6 +160,11 @@ export class Emulator {
     else delete this.config.failImagePattern;
   }
 
+  /** Events PutEvents accepted, per region in arrival order (the admin API serves them). */
+  receivedEvents(): JsonObject[] {
+    return Object.values(this.state.regions).flatMap((region) => region.events?.received ?? []);
+  }
+
   regionFor(requestRegion: string | undefined): string {
     return requestRegion ?? this.defaultRegion;
   }

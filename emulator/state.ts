@@ -145,6 +145,8 @@ export interface RegionState {
   scheduledActions: ScheduledActionRecord[];
   /** Application Auto Scaling tags by ARN (a map, as that API uses). */
   autoscalingTags: Record<string, Record<string, string>>;
+  /** EventBridge buses and the events PutEvents accepted (created on first use). */
+  events?: { buses: Record<string, JsonObject>; received: JsonObject[] };
 }
 
 export interface EmulatorState {

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { ControllerEvent, EventType } from '../status/model.js';
 import { EpisodeFilter } from './episodes.js';
 import { filterEvents } from './event-filter.js';
+import { createEventBridgeNotifier } from './eventbridge.js';
 import { maskEvent } from './format.js';
 import type { DeliveryOptions } from './http-delivery.js';
 import { createLogNotifier } from './log-notifier.js';
@@ -17,6 +18,12 @@ import { createWebhookNotifier } from './webhook.js';
 
 export { EpisodeFilter } from './episodes.js';
 export { EVENT_TYPES, filterEvents, parseEventList } from './event-filter.js';
+export {
+  createEventBridgeNotifier,
+  EVENT_SOURCE,
+  EventBridgeNotifier,
+  eventBridgeEntry,
+} from './eventbridge.js';
 export { formatField, headline, MASK, maskEvent, maskFields } from './format.js';
 export { HttpDelivery } from './http-delivery.js';
 export { createLogNotifier } from './log-notifier.js';
@@ -80,7 +87,9 @@ export function notifiersFromConfig(
     | 'pagerdutyRoutingKey'
     | 'pagerdutyUrl'
     | 'externalUrl'
+    | 'eventBus'
   > &
+    Partial<Pick<Config, 'aws'>> &
     Partial<Pick<Config, 'alertEvents'>>,
   logger: Logger,
   delivery: Partial<
@@ -124,6 +133,10 @@ export function notifiersFromConfig(
         ...external,
       }),
     );
+  }
+  if (config.eventBus && config.aws) {
+    const bus = createEventBridgeNotifier({ aws: config.aws, eventBus: config.eventBus, logger });
+    notifiers.push(filterEvents(bus, eventsOf('eventbridge')));
   }
   return notifiers;
 }

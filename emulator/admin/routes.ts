@@ -87,6 +87,9 @@ function route(emulator: Emulator, route: string, rawBody: string): Reply {
       }
       case 'POST /_emulator/system-tags':
         return reply(200, { tags: emulator.putSystemTags(body) });
+      case 'GET /_emulator/events':
+        // EventBridge: what PutEvents accepted, oldest first, every region.
+        return reply(200, { events: emulator.receivedEvents() });
       case 'GET /_emulator/state':
         return reply(200, emulator.dump());
       case 'GET /_emulator/health':

@@ -8,8 +8,9 @@ import * as services from '../ecs/services.js';
 import * as tags from '../ecs/tags.js';
 import * as taskDefinitions from '../ecs/task-definitions.js';
 import * as tasks from '../ecs/tasks.js';
+import * as eventBuses from '../events/event-buses.js';
 
-export type ServiceName = 'ecs' | 'application-autoscaling';
+export type ServiceName = 'ecs' | 'application-autoscaling' | 'events';
 
 export interface Operation {
   readonly service: ServiceName;
@@ -24,6 +25,7 @@ export interface Operation {
 export const TARGET_PREFIX: Readonly<Record<string, ServiceName>> = {
   AmazonEC2ContainerServiceV20141113: 'ecs',
   AnyScaleFrontendService: 'application-autoscaling',
+  AWSEvents: 'events',
 };
 
 const ecs: Record<string, [Handler, boolean]> = {
@@ -69,6 +71,13 @@ const autoscaling: Record<string, [Handler, boolean]> = {
   ListTagsForResource: [aasTags.listTagsForResource, false],
 };
 
+const events: Record<string, [Handler, boolean]> = {
+  PutEvents: [eventBuses.putEvents, true],
+  CreateEventBus: [eventBuses.createEventBus, true],
+  DescribeEventBus: [eventBuses.describeEventBus, false],
+  DeleteEventBus: [eventBuses.deleteEventBus, true],
+};
+
 function table(service: ServiceName, entries: Record<string, [Handler, boolean]>): Map<string, Operation> {
   return new Map(
     Object.entries(entries).map(([name, [handler, mutating]]) => [
@@ -81,8 +90,9 @@ function table(service: ServiceName, entries: Record<string, [Handler, boolean]>
 export const OPERATIONS: Readonly<Record<ServiceName, ReadonlyMap<string, Operation>>> = {
   ecs: table('ecs', ecs),
   'application-autoscaling': table('application-autoscaling', autoscaling),
+  events: table('events', events),
 };
 
 export function allOperationKeys(): string[] {
-  return [...OPERATIONS.ecs.values(), ...OPERATIONS['application-autoscaling'].values()].map((op) => op.key);
+  return Object.values(OPERATIONS).flatMap((ops) => [...ops.values()].map((op) => op.key));
 }
