@@ -19,13 +19,13 @@ import { readLive, TaskDefinitionCache } from './live/index.js';
 import { type LiveState, serviceKey } from './live/model.js';
 import { readStoppedReasons } from './live/rollout.js';
 import type { Logger } from './log.js';
-import { parseManifests } from './manifest/index.js';
 import { planChanges } from './plan/index.js';
 import { Reconciler } from './reconcile/controller.js';
 import { specHashTags } from './reconcile/fingerprint.js';
 import type { LeasePort, ReconcilerPorts } from './reconcile/ports.js';
 import { createMetrics, type Metrics, startServer } from './server/index.js';
 import { createSource } from './source/index.js';
+import { loadSnapshot } from './source/load-snapshot.js';
 import type { Source } from './source/types.js';
 import { EventLog } from './status/event-log.js';
 import { statusWriterFromConfig } from './status/from-config.js';
@@ -133,16 +133,8 @@ export async function startController(config: Config, options: AppOptions): Prom
     parse(snapshot) {
       // Paths are reported relative to the repository (`manifests/web.yaml:14:7`), as people see them
       // in their checkout; the same path becomes the ecs-gitops/source tag.
-      const files = snapshot.files.map((file) => ({ ...file, path: inRepo(file.path) }));
-      const result = parseManifests(files, { revision: snapshot.revision });
-      // Unreadable files (symlinks out of the folder, oversized, binary) reject the revision too.
-      if (snapshot.problems.length > 0) {
-        const unreadable = snapshot.problems.map((p) => ({
-          ...p,
-          location: { ...p.location, file: inRepo(p.location.file) },
-        }));
-        return { ok: false, problems: [...unreadable, ...(result.ok ? [] : result.problems)] };
-      }
+      // An overlay folder (ecs-gitops.yaml) is rendered first; its paths are repository-relative already.
+      const { result } = loadSnapshot(snapshot, { inRepo, env: process.env });
       return result.ok ? { ok: true, desired: result.desired } : { ok: false, problems: result.problems };
     },
     readLive: (desired, readOptions) =>

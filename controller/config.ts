@@ -5,7 +5,8 @@ import { ConfigError } from './errors.js';
 import type { EventType } from './status/model.js';
 import type { DriftPolicy } from './types.js';
 
-export type OutputFormat = 'text' | 'json';
+/** `markdown`: the plan as a pull request comment (diff, apply --dry-run). */
+export type OutputFormat = 'text' | 'json' | 'markdown';
 
 export interface SourceConfig {
   /** A plain folder of manifests (no Git). Mutually exclusive with `repo`. */
@@ -195,7 +196,9 @@ export function addAwsOptions(command: Command): Command {
     .addOption(
       option('--instance <name>', `controller instance name (default ${DEFAULTS.instance})`, 'instance'),
     )
-    .addOption(option('--output <format>', 'text or json', 'output').choices(['text', 'json']));
+    .addOption(
+      option('--output <format>', 'text, json or markdown', 'output').choices(['text', 'json', 'markdown']),
+    );
 }
 
 /** --prune / --prune-max / --prune-confirm / --drift. */

@@ -15,6 +15,7 @@ import { diffResources } from '../diff/index.js';
 import { AwsError, formatProblem, type ManifestProblem } from '../errors.js';
 import { readLive } from '../live/index.js';
 import { changeSetToJson, configurationInSync, planChanges, renderChangeSet } from '../plan/index.js';
+import { renderChangeSetMarkdown } from '../plan/markdown.js';
 import type { ChangeSet } from '../plan/model.js';
 import { type CliContext, useColor, writeLine } from './context.js';
 import { loadDesired } from './load-desired.js';
@@ -83,11 +84,40 @@ export interface DiffRun {
 }
 
 function printProblems(ctx: CliContext, problems: readonly ManifestProblem[], root: string): void {
-  for (const problem of problems) {
+  for (const line of displayProblems(ctx, problems, root)) writeLine(ctx.stderr, line);
+}
+
+/** `envs/prod`, `manifests/`: what a diff compared, as people name it. */
+function describeSource(config: Config): string {
+  return config.source.path ?? (config.source.dir !== '.' ? config.source.dir : (config.source.repo ?? '.'));
+}
+
+function displayProblems(ctx: CliContext, problems: readonly ManifestProblem[], root: string): string[] {
+  return problems.map((problem) => {
     const file = problem.location.file;
     const display = relative(ctx.cwd, isAbsolute(file) ? file : join(root, file)) || file;
-    writeLine(ctx.stderr, formatProblem({ ...problem, location: { ...problem.location, file: display } }));
-  }
+    return formatProblem({ ...problem, location: { ...problem.location, file: display } });
+  });
+}
+
+function problemsMarkdown(
+  ctx: CliContext,
+  problems: readonly ManifestProblem[],
+  root: string,
+  title: string,
+): string {
+  const lines = displayProblems(ctx, problems, root).map((line) => line.replace(/```/g, '`\u200b``'));
+  return [
+    `<!-- ecs-gitops-diff ${title} -->`,
+    `### ecs-gitops diff: \`${title}\``,
+    '',
+    `**${problems.length} problem(s) in the manifests; nothing compared.**`,
+    '',
+    '```',
+    ...lines,
+    '```',
+    '',
+  ].join('\n');
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -104,6 +134,9 @@ export function register(program: Command, ctx: CliContext): void {
     const { result, root } = loaded;
     if (!result.ok) {
       printProblems(ctx, result.problems, root);
+      // A pull request comment says why there is no plan, with the same file:line:col lines.
+      if (config.output === 'markdown')
+        ctx.stdout.write(problemsMarkdown(ctx, result.problems, root, describeSource(config)));
       writeLine(ctx.stderr, `error: ${result.problems.length} problem(s) in the manifests; nothing compared`);
       ctx.setExitCode(2);
       return;
@@ -127,6 +160,8 @@ export function register(program: Command, ctx: CliContext): void {
       });
       if (config.output === 'json')
         writeLine(ctx.stdout, JSON.stringify(changeSetToJson(changeSet), null, 2));
+      else if (config.output === 'markdown')
+        ctx.stdout.write(renderChangeSetMarkdown(changeSet, { title: describeSource(config) }));
       else ctx.stdout.write(renderChangeSet(changeSet, { color: useColor(ctx) }));
       // An adoption writes only ownership tags: ECS already runs what Git says, so it is not a change.
       ctx.setExitCode(configurationInSync(changeSet) ? 0 : 1);

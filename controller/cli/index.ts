@@ -9,6 +9,7 @@ export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 // One line per command; each module owns its flags, output and exit codes.
 const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./validate.js'),
+  () => import('./render.js'),
   () => import('./diff.js'),
   () => import('./apply.js'),
   () => import('./emulator.js'),

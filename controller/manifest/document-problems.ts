@@ -1,7 +1,8 @@
 // Turns "this JSON pointer in this document is wrong" into a ManifestProblem with file:line:col.
 import type { ManifestProblem } from '../errors.js';
+import type { SourceLocation } from '../types.js';
 import { locate } from './positions.js';
-import { pointerToPath, type YamlDocument } from './yaml-documents.js';
+import { type NodeOrigins, pointerToPath, type YamlDocument } from './yaml-documents.js';
 
 function parentPointer(pointer: string): string | undefined {
   if (pointer === '') return undefined;
@@ -25,16 +26,42 @@ export function offsetOf(document: YamlDocument, pointer: string, at: 'key' | 'v
   return document.offset;
 }
 
+/** Like offsetOf, for rendered documents whose nodes were written in several files. */
+export function originOf(
+  origins: NodeOrigins,
+  pointer: string,
+  at: 'key' | 'value' = 'value',
+): SourceLocation {
+  let current: string | undefined = pointer;
+  while (current !== undefined) {
+    const key = origins.key.get(current);
+    const value = origins.value.get(current);
+    if (at === 'key' && key) return key;
+    if (value) return value;
+    if (key) return key;
+    current = parentPointer(current);
+  }
+  return origins.value.get('') ?? { file: '?', line: 1, column: 1 };
+}
+
+export function locationOf(
+  document: YamlDocument,
+  pointer: string,
+  at: 'key' | 'value' = 'value',
+): SourceLocation {
+  if (document.origins) return originOf(document.origins, pointer, at);
+  return { file: document.file, ...locate(document.lines, offsetOf(document, pointer, at)) };
+}
+
 export function problemAt(
   document: YamlDocument,
   pointer: string,
   message: string,
   options: { resource?: string | undefined; at?: 'key' | 'value' } = {},
 ): ManifestProblem {
-  const offset = offsetOf(document, pointer, options.at);
   const path = pointerToPath(pointer);
   return {
-    location: { file: document.file, ...locate(document.lines, offset) },
+    location: locationOf(document, pointer, options.at),
     ...(options.resource ? { resource: options.resource } : {}),
     ...(path ? { path } : {}),
     message,

@@ -15,6 +15,7 @@ import type {
   ManifestResult,
   Metadata,
 } from './model.js';
+import { OVERLAY_FILE, OVERLAY_KIND } from './overlay/model.js';
 import { clusterNameOf, familyOf, type Manifests, resolveReferences, serviceNameOf } from './references.js';
 import { checkCluster, checkScalingPolicy, checkService } from './resource-rules.js';
 import { validateSchema } from './schema-validate.js';
@@ -78,6 +79,16 @@ function loadDocument(
   const metadata = isMapping(value.metadata) ? value.metadata : undefined;
   const name = typeof metadata?.name === 'string' ? metadata.name : undefined;
   const kind = value.kind;
+  if (kind === OVERLAY_KIND) {
+    problems.push(
+      problemAt(
+        document,
+        '/kind',
+        `an Overlay is read only as ${OVERLAY_FILE} at the top of the folder being loaded; load that folder itself (--dir / validate / render ${document.file.replace(/\/?[^/]*$/, '') || '.'})`,
+      ),
+    );
+    return undefined;
+  }
   if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) {
     const message =
       kind === undefined
@@ -135,18 +146,34 @@ export function parseManifests(
   options: { revision: string },
 ): ManifestResult {
   const problems: ManifestProblem[] = [];
-  const sink = new ProblemSink();
-  const loaded: LoadedAny[] = [];
-  // Kind/name of documents that failed their schema: references to them are not reported again.
-  const invalid = new Set<string>();
+  const documents: YamlDocument[] = [];
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of sorted) {
     const parsed = parseYamlFile(file.path, file.content);
     problems.push(...parsed.problems);
-    for (const document of parsed.documents) {
-      const item = loadDocument(document, problems, invalid);
-      if (item) loaded.push(item);
-    }
+    documents.push(...parsed.documents);
+  }
+  return loadDocuments(documents, problems, options);
+}
+
+/**
+ * The same checks for documents that are already parsed: those of files, or those an overlay rendered
+ * (whose nodes carry the file:line:col where each value was written). `problems` are the parse problems
+ * found so far; any of them rejects the revision.
+ */
+export function loadDocuments(
+  documents: readonly YamlDocument[],
+  parseProblems: readonly ManifestProblem[],
+  options: { revision: string },
+): ManifestResult {
+  const problems: ManifestProblem[] = [...parseProblems];
+  const sink = new ProblemSink();
+  const loaded: LoadedAny[] = [];
+  // Kind/name of documents that failed their schema: references to them are not reported again.
+  const invalid = new Set<string>();
+  for (const document of documents) {
+    const item = loadDocument(document, problems, invalid);
+    if (item) loaded.push(item);
   }
 
   // kind/name must be unique; later duplicates are reported against the first.

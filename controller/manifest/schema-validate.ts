@@ -2,6 +2,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import clusterSchema from '../../schemas/cluster.schema.json' with { type: 'json' };
+import overlaySchema from '../../schemas/overlay.schema.json' with { type: 'json' };
 import scalingPolicySchema from '../../schemas/scaling-policy.schema.json' with { type: 'json' };
 import serviceSchema from '../../schemas/service.schema.json' with { type: 'json' };
 import taskDefinitionSchema from '../../schemas/task-definition.schema.json' with { type: 'json' };
@@ -167,6 +168,12 @@ const PATTERN_MEANINGS: Record<string, string> = {
   '^[a-z0-9_][a-z0-9_-]{0,63}$':
     'may only contain lowercase letters, digits, "_" and "-" (not starting with "-", at most 64 characters)',
   '^[^:/]+$': 'must not contain ":" or "/"',
+  '^[a-z0-9][a-z0-9.-]{0,62}$':
+    'is not a valid name prefix: use lowercase letters, digits, "-" and "." (start with a letter or digit)',
+  '^[a-z0-9.-]{0,62}[a-z0-9]$':
+    'is not a valid name suffix: use lowercase letters, digits, "-" and "." (end with a letter or digit)',
+  '^[A-Za-z_][A-Za-z0-9_]*$':
+    'is not a variable name: use letters, digits and "_" (not starting with a digit)',
 };
 
 function patternMeaning(pattern: string): string {
@@ -182,7 +189,18 @@ function patternMeaning(pattern: string): string {
 
 /** Validates one document against its kind's schema. Every problem, deduplicated, in document order. */
 export function validateSchema(kind: Kind, document: unknown): SchemaIssue[] {
-  const validate = validatorFor(kind);
+  return issuesOf(validatorFor(kind), document);
+}
+
+let overlayValidator: ValidateFunction | undefined;
+
+/** The same for an ecs-gitops.yaml (kind Overlay). */
+export function validateOverlaySchema(document: unknown): SchemaIssue[] {
+  overlayValidator ??= ajv.compile(overlaySchema);
+  return issuesOf(overlayValidator, document);
+}
+
+function issuesOf(validate: ValidateFunction, document: unknown): SchemaIssue[] {
   if (validate(document)) return [];
   const issues: SchemaIssue[] = [];
   const seen = new Set<string>();

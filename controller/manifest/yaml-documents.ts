@@ -11,6 +11,7 @@ import {
   YAMLException,
 } from 'js-yaml';
 import type { ManifestProblem } from '../errors.js';
+import type { SourceLocation } from '../types.js';
 import { type LineIndex, lineIndex, locate } from './positions.js';
 
 /** Guards against hostile or accidental input (docs/architecture.md#one-pass-step-by-step: bad input must fail fast and clearly). */
@@ -32,6 +33,15 @@ export interface NodePositions {
   readonly key: ReadonlyMap<string, number>;
 }
 
+/**
+ * JSON pointer → where that node was written, in any file. Rendered documents (overlays) carry these:
+ * a value may come from a base, a patch or a var, and problems must point at whichever wrote it.
+ */
+export interface NodeOrigins {
+  readonly value: ReadonlyMap<string, SourceLocation>;
+  readonly key: ReadonlyMap<string, SourceLocation>;
+}
+
 export interface YamlDocument {
   readonly file: string;
   /** 0-based index in the file, empty documents counted. */
@@ -41,6 +51,8 @@ export interface YamlDocument {
   readonly offset: number;
   readonly positions: NodePositions;
   readonly lines: LineIndex;
+  /** Set on rendered documents; takes precedence over `positions`, which then describe nothing. */
+  readonly origins?: NodeOrigins;
 }
 
 export interface ParsedFile {

@@ -18,7 +18,7 @@ function formatValue(value: unknown, sensitive: boolean | undefined): string {
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
 }
 
-const HEADER: Record<ChangeSetEntry['action'], { symbol: string; color: Color; verb: string }> = {
+export const HEADER: Record<ChangeSetEntry['action'], { symbol: string; color: Color; verb: string }> = {
   create: { symbol: '+', color: 'green', verb: 'will be created' },
   update: { symbol: '~', color: 'yellow', verb: 'will be updated in place' },
   replace: { symbol: '-/+', color: 'magenta', verb: 'must be replaced' },
@@ -50,7 +50,7 @@ function renderChange(change: FieldChange, color: boolean): string {
   );
 }
 
-function renderEntry(entry: ChangeSetEntry, color: boolean): string[] {
+export function renderEntry(entry: ChangeSetEntry, color: boolean): string[] {
   const header = HEADER[entry.action];
   const lines: string[] = [];
   const arn =

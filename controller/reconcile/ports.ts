@@ -6,6 +6,7 @@ import type { ManifestProblem } from '../errors.js';
 import type { LiveState } from '../live/model.js';
 import type { DesiredState } from '../manifest/model.js';
 import type { BlockReason, ChangeSet, ChangeSetEntry } from '../plan/model.js';
+import type { SnapshotOverlay } from '../source/types.js';
 import type { ControllerEvent, ResourceStatus, SourceStatus } from '../status/model.js';
 import type { HealthState, KeyString, Outcome, ResourceKey } from '../types.js';
 
@@ -19,6 +20,8 @@ export interface SourceSnapshot {
   readonly files: readonly SourceFile[];
   readonly problems: readonly ManifestProblem[];
   readonly commit?: { readonly sha: string; readonly message: string; readonly committedAt: Date };
+  /** The overlay and the files it reads, when the folder holds an ecs-gitops.yaml (source/read-overlay). */
+  readonly overlay?: SnapshotOverlay;
 }
 
 export interface SourcePort {

@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import { setCondition } from '../status/conditions.js';
 import type { SourceStatus } from '../status/model.js';
 import { contentRevision, readManifestFolder } from './read-folder.js';
+import { findRepositoryRoot, isOverlayFolder, readOverlayFiles } from './read-overlay.js';
 import { SourceFetchError } from './source-error.js';
 import type { Snapshot, Source, SourceDescription, SourceOptions } from './types.js';
 
@@ -16,6 +17,9 @@ const IGNORED = /(^|[/\\])(\.git|node_modules)([/\\]|$)|(~|\.sw[px]|\.tmp)$/;
 
 export class FolderSource implements Source {
   private readonly root: string;
+  private readonly cwd: string;
+  /** Folders outside `root` an overlay reads: watched as well. */
+  private readonly watched = new Set<string>();
   private readonly debounceMs: number;
   private delivered?: string;
   private state: SourceStatus;
@@ -30,7 +34,8 @@ export class FolderSource implements Source {
     private readonly logger: Logger,
     options: SourceOptions = {},
   ) {
-    this.root = resolve(options.cwd ?? process.cwd(), config.path);
+    this.cwd = options.cwd ?? process.cwd();
+    this.root = resolve(this.cwd, config.path);
     this.debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
     this.state = {
       type: 'folder',
@@ -96,7 +101,10 @@ export class FolderSource implements Source {
   watch(onChange: () => void): () => void {
     this.watchers.add(onChange);
     if (!this.watcher && !this.closed) {
-      this.watcher = chokidarWatch(this.root, { ignoreInitial: true, ignored: (path) => IGNORED.test(path) });
+      this.watcher = chokidarWatch([this.root, ...this.watched], {
+        ignoreInitial: true,
+        ignored: (path) => IGNORED.test(path),
+      });
       const watcher = this.watcher;
       this.watcherReady = new Promise((done) => watcher.once('ready', () => done()));
       this.watcher.on('all', () => this.changedOnDisk());
@@ -161,6 +169,16 @@ export class FolderSource implements Source {
     );
     if (!isDirectory) throw new SourceFetchError('PathNotFound', `folder ${this.root} does not exist`);
     const { files, problems } = await readManifestFolder(this.root);
+    if (await isOverlayFolder(this.root)) {
+      // The revision covers every file the overlay reads, and those folders are watched too.
+      const repository = await findRepositoryRoot(this.root, this.cwd);
+      const overlay = await readOverlayFiles(repository, this.root);
+      const outside = overlay.folders.filter((folder) => !this.watched.has(folder));
+      for (const folder of outside) this.watched.add(folder);
+      if (outside.length > 0) this.watcher?.add(outside);
+      const { folders: _folders, ...rest } = overlay;
+      return { revision: contentRevision(overlay.files), root: this.root, files, problems, overlay: rest };
+    }
     return { revision: contentRevision(files), root: this.root, files, problems };
   }
 }

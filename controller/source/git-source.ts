@@ -16,6 +16,7 @@ import { type GitAuth, gitRemote, isRemoteUrl, redactAuth, redactUrl, runGit } f
 import { classifyGitError, type SourceFailureReason, summarizeGitError } from './git-errors.js';
 import { gitlinksUnder } from './gitlinks.js';
 import { readManifestFolder } from './read-folder.js';
+import { isOverlayFolder, readOverlayFiles } from './read-overlay.js';
 import { SourceFetchError } from './source-error.js';
 import type {
   CommitInfo,
@@ -348,6 +349,20 @@ export class GitSource implements Source {
       return { revision: commit.sha, root, files: [], problems: [problem], commit };
     }
     const { files, problems } = await readManifestFolder(root);
+    if (await isOverlayFolder(root)) {
+      // An overlay reads folders anywhere in the repository: a submodule in any of them rejects the
+      // revision (loadOverlay keeps the problems of the folders it used), paths repository-relative.
+      const overlay = await readOverlayFiles(this.cachePath, root);
+      const submodules = await this.submodules(this.cachePath);
+      return {
+        revision: commit.sha,
+        root,
+        files,
+        problems,
+        commit,
+        overlay: { dir: overlay.dir, files: overlay.files, problems: [...submodules, ...overlay.problems] },
+      };
+    }
     return {
       revision: commit.sha,
       root,

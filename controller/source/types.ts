@@ -21,6 +21,18 @@ export interface Snapshot {
   readonly files: readonly ManifestFile[];
   readonly problems: readonly ManifestProblem[];
   readonly commit?: CommitInfo;
+  /**
+   * Set when the folder holds an ecs-gitops.yaml: the overlay and every file it names, by
+   * repository-relative path (`files` above then holds only the folder's own manifests, unused).
+   */
+  readonly overlay?: SnapshotOverlay;
+}
+
+export interface SnapshotOverlay {
+  /** Repository-relative folder of the overlay. */
+  readonly dir: string;
+  readonly files: readonly ManifestFile[];
+  readonly problems: readonly ManifestProblem[];
 }
 
 export interface SourceDescription {

@@ -437,11 +437,140 @@ function scalingPolicy(): Json {
   );
 }
 
+/** Prefixes end where the name begins, so they may end in "-" or "."; suffixes may start with one. */
+const NAME_PREFIX = '^[a-z0-9][a-z0-9.-]{0,62}$';
+const NAME_SUFFIX = '^[a-z0-9.-]{0,62}[a-z0-9]$';
+const VAR_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+/** The Overlay kind (`ecs-gitops.yaml`): hand-written, it has no AWS API shape to mirror. */
+function overlay(): Json {
+  const strings: Json = { type: 'object', additionalProperties: { type: 'string' } };
+  const spec: Json = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['resources'],
+    description: 'How this folder\'s environment is built from other folders of the repository.',
+    properties: {
+      resources: {
+        type: 'array',
+        minItems: 1,
+        description:
+          'Folders or files, relative to this folder and inside the repository: plain manifests, or folders with an ecs-gitops.yaml of their own (overlays stack).',
+        items: { type: 'string', minLength: 1 },
+      },
+      patches: {
+        type: 'array',
+        description: 'Applied in order to the documents the resources produced.',
+        items: { $ref: '#/definitions/Patch' },
+      },
+      images: {
+        type: 'array',
+        description: 'Image overrides, as Kustomize\'s images transformer: matched by image name (without tag or digest).',
+        items: { $ref: '#/definitions/Image' },
+      },
+      vars: {
+        type: 'object',
+        description:
+          'Values for ${NAME} references in the resources and patches. A value, or {env: NAME, default?} to read the controller\'s environment. Undefined references are errors; $${ writes a literal ${.',
+        propertyNames: { pattern: VAR_NAME },
+        additionalProperties: {
+          anyOf: [
+            { type: ['string', 'number', 'boolean'] },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['env'],
+              properties: {
+                env: { type: 'string', pattern: VAR_NAME, description: 'Environment variable to read.' },
+                default: { type: 'string', description: 'Used when the variable is not set.' },
+              },
+            },
+          ],
+        },
+      },
+      namePrefix: {
+        type: 'string',
+        pattern: NAME_PREFIX,
+        description: 'Prepended to every metadata.name (and so to AWS names that default to it); references follow.',
+      },
+      nameSuffix: { type: 'string', pattern: NAME_SUFFIX, description: 'Appended to every metadata.name.' },
+      commonLabels: { ...strings, description: 'Set on every document\'s metadata.labels (they win over the documents\' own).' },
+      commonTags: { ...TAGS, description: 'Set on every taggable resource\'s spec.tags (they win over the documents\' own).' },
+    },
+  };
+  const patch: Json = {
+    type: 'object',
+    additionalProperties: false,
+    description: 'One of merge (strategic merge), jsonPatch (RFC 6902) or path (a file holding either).',
+    properties: {
+      target: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'Which documents the patch applies to; every given field must match.',
+        properties: {
+          kind: { type: 'string', description: 'Cluster, TaskDefinition, Service, ScalingPolicy …' },
+          name: { type: 'string', description: 'metadata.name as the resources produced it.' },
+          labelSelector: { type: 'string', description: 'app=web,tier!=batch,canary (=, != and existence).' },
+        },
+      },
+      merge: {
+        type: 'object',
+        description:
+          'A partial document. Lists merge by their ECS key (containers, ports, environment, secrets, volumes … by name); null removes a field; {name: x, $patch: delete} removes a list item.',
+      },
+      jsonPatch: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['op', 'path'],
+          properties: {
+            op: { enum: ['add', 'remove', 'replace', 'move', 'copy', 'test'] },
+            path: { type: 'string', description: 'JSON pointer, e.g. /spec/containerDefinitions/0/cpu.' },
+            from: { type: 'string' },
+            value: { description: 'For add, replace and test.' },
+          },
+        },
+      },
+      path: { type: 'string', minLength: 1, description: 'A patch file relative to this folder.' },
+    },
+  };
+  const image: Json = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name'],
+    properties: {
+      name: { type: 'string', minLength: 1, description: 'The image as written in the base, without tag or digest.' },
+      newName: { type: 'string', minLength: 1, description: 'Another repository for it.' },
+      newTag: { type: 'string', minLength: 1, description: 'The tag to run.' },
+      digest: { type: 'string', pattern: '^sha256:[a-f0-9]{64}$', description: 'Pin by digest (wins over any tag).' },
+    },
+  };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://ecs-gitops.dev/schemas/overlay.schema.json',
+    title: 'ecs-gitops Overlay',
+    description: 'ecs-gitops.yaml: builds this folder\'s environment from other folders (resources, patches, images, vars, names, common tags).',
+    type: 'object',
+    additionalProperties: false,
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    properties: {
+      apiVersion: { const: 'ecs-gitops/v1', description: 'Always ecs-gitops/v1.' },
+      kind: { const: 'Overlay' },
+      metadata: { $ref: '#/definitions/Metadata' },
+      spec,
+    },
+    definitions: { Metadata: METADATA, Tags: TAGS_DEFINITION, Patch: patch, Image: image },
+  };
+}
+
 const KINDS: Record<string, () => Json> = {
   cluster,
   'task-definition': taskDefinition,
   service,
   'scaling-policy': scalingPolicy,
+  overlay,
 };
 
 /**
