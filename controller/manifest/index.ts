@@ -326,7 +326,8 @@ export function loadDocuments(
   return { ok: true, desired: { revision: options.revision, resources }, warnings };
 }
 
-function sortProblems(problems: readonly ManifestProblem[]): ManifestProblem[] {
+/** By file, line and column: the order people read them in. */
+export function sortProblems(problems: readonly ManifestProblem[]): ManifestProblem[] {
   return [...problems].sort(
     (a, b) =>
       (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) ||

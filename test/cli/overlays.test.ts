@@ -4,9 +4,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../controller/cli/index.js';
+import { runCommand } from '../helpers/cli.js';
 import { useTestEmulator } from '../helpers/emulator.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -17,25 +16,11 @@ const emulator = useTestEmulator();
 const scratch = mkdtempSync(join(tmpdir(), 'ecs-gitops-overlays-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function run(args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += String(chunk);
-  });
-  stderr.on('data', (chunk) => {
-    err += String(chunk);
-  });
-  const code = await runCli(args, {
-    stdout,
-    stderr,
-    env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', NO_COLOR: '1' },
+function run(args: string[], cwd = root) {
+  return runCommand(args, {
     cwd,
-    stopSignal: new AbortController().signal,
+    env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', NO_COLOR: '1' },
   });
-  return { code, stdout: out, stderr: err };
 }
 
 /** A copy of the example, outside this checkout, to break on purpose. */

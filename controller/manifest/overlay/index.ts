@@ -2,7 +2,7 @@
 // renders (render.ts) and then loads the result like any revision (schema, rules, references), with
 // problems at the file:line:col where the offending value was written.
 import type { ManifestProblem } from '../../errors.js';
-import { loadDocuments } from '../index.js';
+import { loadDocuments, sortProblems } from '../index.js';
 import type { ManifestFile, ManifestResult } from '../model.js';
 import type { YamlDocument } from '../yaml-documents.js';
 import { parseYamlFile } from '../yaml-documents.js';
@@ -26,15 +26,6 @@ export function toYamlDocument(document: Sourced): YamlDocument {
     lines: [0],
     origins: document.origins,
   };
-}
-
-function sortProblems(problems: readonly ManifestProblem[]): ManifestProblem[] {
-  return [...problems].sort(
-    (a, b) =>
-      (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) ||
-      a.location.line - b.location.line ||
-      a.location.column - b.location.column,
-  );
 }
 
 export interface OverlayLoad {
