@@ -120,6 +120,20 @@ export class Emulator {
     }
   }
 
+  /**
+   * Runs an admin change against one region's state (outside the wire protocol), then lets the
+   * scheduler react to it as it does after a mutating API call.
+   */
+  mutate<T>(region: string | undefined, change: (ctx: OpContext) => T): T {
+    const ctx = this.context(region ?? this.defaultRegion);
+    this.simulator.sync(ctx);
+    const result = change(ctx);
+    this.simulator.markDirty(ctx.region);
+    this.simulator.sync(ctx);
+    this.persister?.schedule();
+    return result;
+  }
+
   /** Brings every region up to now (after a clock jump, before a dump or a save). */
   syncAll(): void {
     for (const region of Object.keys(this.state.regions)) this.simulator.sync(this.context(region));

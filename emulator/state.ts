@@ -22,6 +22,73 @@ export interface ClusterRecord {
   deletedAtMs?: number;
 }
 
+/** CPU units, MiB and host ports: what an instance offers or a task reserves. */
+export interface InstanceResources {
+  cpu: number;
+  memory: number;
+  ports: string[];
+  portsUdp: string[];
+}
+
+export interface ContainerInstanceRecord {
+  id: string;
+  arn: string;
+  clusterName: string;
+  ec2InstanceId: string;
+  status: 'ACTIVE' | 'DRAINING' | 'REGISTERING' | 'DEREGISTERING' | 'REGISTRATION_FAILED' | 'INACTIVE';
+  statusReason?: string;
+  registered: InstanceResources;
+  /** The agent's attributes and custom ones (PutAttributes), in one list as ECS reports them. */
+  attributes: { name: string; value?: string }[];
+  versionInfo: JsonObject;
+  registeredAtMs: number;
+  agentConnected: boolean;
+  version: number;
+  capacityProviderName?: string;
+  deregisteredAtMs?: number;
+}
+
+export interface CapacityProviderRecord {
+  name: string;
+  arn: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  type: 'EC2_AUTOSCALING' | 'MANAGED_INSTANCES';
+  /** Managed Instances providers belong to one cluster. */
+  cluster?: string;
+  autoScalingGroupProvider?: JsonObject;
+  managedInstancesProvider?: JsonObject;
+  updateStatus?: string;
+  updateStatusReason?: string;
+  deletedAtMs?: number;
+}
+
+export interface AccountSettingsState {
+  /** PutAccountSettingDefault values. */
+  defaults: Record<string, string>;
+  /** PutAccountSetting values by principal ARN. */
+  principals: Record<string, Record<string, string>>;
+}
+
+export interface TaskSetRecord {
+  id: string;
+  arn: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'DRAINING';
+  taskDefinition: string;
+  externalId?: string;
+  startedBy?: string;
+  clientToken?: string;
+  placement: JsonObject;
+  loadBalancers: JsonObject[];
+  serviceRegistries: JsonObject[];
+  scale: JsonObject;
+  pendingCount: number;
+  runningCount: number;
+  createdAt: number;
+  updatedAt: number;
+  stabilityStatus: 'STEADY_STATE' | 'STABILIZING';
+  stabilityStatusAt: number;
+}
+
 export interface TaskDefinitionRecord {
   /** The DescribeTaskDefinition `taskDefinition` object. */
   taskDefinition: JsonObject;
@@ -76,6 +143,10 @@ export interface ServiceRecord {
   /** True while the service is in steady state (so "has reached a steady state" is written once). */
   steady: boolean;
   deletedAtMs?: number;
+  /** Task sets of an EXTERNAL-controller service. */
+  taskSets?: TaskSetRecord[];
+  /** The last unplaced-task event, so the same cause is reported once (as ECS omits duplicates). */
+  unplacedMessage?: string;
 }
 
 export type TaskLastStatus =
@@ -105,6 +176,10 @@ export interface TaskRecord {
   /** This task will fail to start (image matched the failure rule). */
   willFail: boolean;
   stoppedAtMs?: number;
+  taskSetId?: string;
+  /** The EC2 container instance it runs on, and what it reserves there until STOPPED. */
+  containerInstanceId?: string;
+  reservation?: InstanceResources;
 }
 
 export interface ScalableTargetRecord {
@@ -147,6 +222,9 @@ export interface RegionState {
   autoscalingTags: Record<string, Record<string, string>>;
   /** EventBridge buses and the events PutEvents accepted (created on first use). */
   events?: { buses: Record<string, JsonObject>; received: JsonObject[] };
+  containerInstances: Record<string, ContainerInstanceRecord>;
+  capacityProviders: Record<string, CapacityProviderRecord>;
+  accountSettings: AccountSettingsState;
 }
 
 export interface EmulatorState {
@@ -174,6 +252,9 @@ export function emptyRegion(): RegionState {
     scalingPolicies: [],
     scheduledActions: [],
     autoscalingTags: {},
+    containerInstances: {},
+    capacityProviders: {},
+    accountSettings: { defaults: {}, principals: {} },
   };
 }
 
@@ -183,5 +264,9 @@ export function regionOf(state: EmulatorState, region: string): RegionState {
     found = emptyRegion();
     state.regions[region] = found;
   }
+  // State files written before EC2 capacity existed lack these members.
+  found.containerInstances ??= {};
+  found.capacityProviders ??= {};
+  found.accountSettings ??= { defaults: {}, principals: {} };
   return found;
 }

@@ -61,6 +61,15 @@ function failedInEvents(service: AwsObject, deploymentId: string): string | unde
   return found ? String(found.message) : undefined;
 }
 
+const UNPLACED = /was unable to place a task/;
+
+/** The newest service event, when it says a task could not be placed (EC2 capacity). */
+function unplacedEvent(service: AwsObject): string | undefined {
+  const events = Array.isArray(service.events) ? (service.events as { message?: unknown }[]) : [];
+  const newest = String(events[0]?.message ?? '');
+  return UNPLACED.test(newest) ? newest : undefined;
+}
+
 export function serviceHealth(
   service: AwsObject | undefined,
   options: ServiceHealthOptions = {},
@@ -136,6 +145,11 @@ export function serviceHealth(
     return health('Degraded', 'TasksFailing', message);
   }
 
+  // ECS writes why tasks wait (no instance with enough memory, CPU, ports…) as the newest event.
+  const unplaced = unplacedEvent(service);
+  if (unplaced !== undefined && running < desired) {
+    return health('Progressing', 'TasksUnplaced', `${counts}: ${unplaced}`);
+  }
   if (primary.rolloutState === 'IN_PROGRESS') {
     return health('Progressing', 'RolloutInProgress', `${counts}, rollout IN_PROGRESS`);
   }

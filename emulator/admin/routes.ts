@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Emulator } from '../emulator.js';
 import type { JsonObject } from '../state.js';
 import { FaultError } from './faults.js';
+import { AdminInputError, addContainerInstances, removeContainerInstance } from './instances.js';
 import { rateLimitTable } from './rate-limits.js';
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -92,13 +93,20 @@ function route(emulator: Emulator, route: string, rawBody: string): Reply {
         return reply(200, { events: emulator.receivedEvents() });
       case 'GET /_emulator/state':
         return reply(200, emulator.dump());
+      case 'POST /_emulator/container-instances':
+        return reply(200, addContainerInstances(emulator, body));
+      case 'POST /_emulator/container-instances/remove':
+        return reply(200, removeContainerInstance(emulator, body));
       case 'GET /_emulator/health':
         return reply(200, { ok: true });
       default:
         return reply(404, { error: `no admin route ${route}` });
     }
   } catch (error) {
-    const status = error instanceof FaultError || error instanceof RangeError ? 400 : 500;
+    const status =
+      error instanceof FaultError || error instanceof RangeError || error instanceof AdminInputError
+        ? 400
+        : 500;
     return reply(status, { error: (error as Error).message });
   }
 }

@@ -5,13 +5,15 @@ import type { ClusterRecord, Json, JsonObject } from '../state.js';
 import { ApiError, clusterNotFound, invalidParameter } from '../wire/errors.js';
 import { clone, compact, Input } from '../wire/input.js';
 import { paginate } from '../wire/pagination.js';
+import { effectiveSetting } from './account-settings.js';
 import { clusterArn, nameFromArnOrName } from './arns.js';
+import { findProvider, isFargateProvider } from './capacity-providers.js';
+import { registeredCount } from './container-instances.js';
 import { parseTags, setTags, tagsJson, tagsOf } from './tags.js';
 
 const NAME = /^[a-zA-Z0-9_-]{1,255}$/;
 /** CreateCluster answers with the settings and tags it stored (DescribeClusters needs `include`). */
 const ECHOED = ['SETTINGS', 'TAGS'] as const;
-const KNOWN_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT']);
 
 export function clusterNameOf(input: Input): string {
   const value = input.string('cluster');
@@ -42,12 +44,30 @@ function parseSettings(input: Input, member: string): { name: string; value: str
   });
 }
 
-function parseProviders(input: Input): { providers?: string[]; strategy?: JsonObject[] } {
-  const providers = input.strings('capacityProviders');
+function parseProviders(
+  ctx: OpContext,
+  input: Input,
+  clusterName: string,
+): { providers?: string[]; strategy?: JsonObject[] } {
+  const providers = input.strings('capacityProviders')?.map((p) => nameFromArnOrName(p, 'capacity-provider'));
   const strategy = input.objects('defaultCapacityProviderStrategy');
   for (const provider of providers ?? []) {
-    if (!KNOWN_PROVIDERS.has(provider)) {
+    if (isFargateProvider(provider)) continue;
+    const record = findProvider(ctx, provider);
+    if (!record || (record.cluster !== undefined && record.cluster !== clusterName)) {
       throw invalidParameter(`The specified capacity provider ${provider} does not exist.`);
+    }
+    // An Auto Scaling group provider serves one cluster.
+    const elsewhere = Object.values(ctx.region.clusters).find(
+      (other) =>
+        other.status === 'ACTIVE' &&
+        other.clusterName !== clusterName &&
+        other.capacityProviders.includes(provider),
+    );
+    if (elsewhere) {
+      throw invalidParameter(
+        `The specified capacity provider ${provider} is already associated with cluster ${elsewhere.clusterName}.`,
+      );
     }
   }
   for (const item of strategy ?? []) {
@@ -91,7 +111,7 @@ export function clusterJson(ctx: OpContext, cluster: ClusterRecord, include: rea
     clusterName: cluster.clusterName,
     configuration: cluster.configuration,
     status: cluster.status,
-    registeredContainerInstancesCount: 0,
+    registeredContainerInstancesCount: registeredCount(ctx, cluster.clusterName),
     runningTasksCount: running,
     pendingTasksCount: pending,
     activeServicesCount: activeServices,
@@ -115,8 +135,11 @@ export function createCluster(ctx: OpContext, body: JsonObject): Json {
   }
   const tags = parseTags(input.raw('tags'));
   if (tags.length > 50) throw invalidParameter('The number of tags on a resource cannot exceed 50.');
-  const settings = parseSettings(input, 'settings') ?? [{ name: 'containerInsights', value: 'disabled' }];
-  const { providers, strategy } = parseProviders(input);
+  // Without settings, the account's containerInsights setting decides (disabled on a new account).
+  const settings = parseSettings(input, 'settings') ?? [
+    { name: 'containerInsights', value: effectiveSetting(ctx, 'containerInsights') },
+  ];
+  const { providers, strategy } = parseProviders(ctx, input, name);
   const existing = ctx.region.clusters[name];
   // CreateCluster on an existing ACTIVE cluster returns it unchanged (ECS treats it as idempotent).
   if (existing && existing.status === 'ACTIVE') return { cluster: clusterJson(ctx, existing, ECHOED) };
@@ -206,7 +229,22 @@ export function putClusterCapacityProviders(ctx: OpContext, body: JsonObject): J
   if (!input.has('capacityProviders') || !input.has('defaultCapacityProviderStrategy')) {
     throw invalidParameter('capacityProviders and defaultCapacityProviderStrategy are required.');
   }
-  const { providers, strategy } = parseProviders(input);
+  const { providers, strategy } = parseProviders(ctx, input, cluster.clusterName);
+  for (const removed of cluster.capacityProviders.filter((name) => !(providers ?? []).includes(name))) {
+    const inUse = (ctx.region.services[cluster.clusterName] ?? []).some(
+      (service) =>
+        service.status !== 'INACTIVE' &&
+        ((service.service.capacityProviderStrategy as JsonObject[] | undefined) ?? []).some(
+          (item) => item.capacityProvider === removed,
+        ),
+    );
+    if (inUse) {
+      throw new ApiError(
+        'ResourceInUseException',
+        'The specified capacity provider is in use and cannot be removed.',
+      );
+    }
+  }
   cluster.capacityProviders = providers ?? [];
   cluster.defaultCapacityProviderStrategy = strategy ?? [];
   return { cluster: clusterJson(ctx, cluster, []) };
@@ -220,6 +258,12 @@ export function deleteCluster(ctx: OpContext, body: JsonObject): Json {
     throw new ApiError(
       'ClusterContainsServicesException',
       'The Cluster cannot be deleted while Services are active.',
+    );
+  }
+  if (registeredCount(ctx, cluster.clusterName) > 0) {
+    throw new ApiError(
+      'ClusterContainsContainerInstancesException',
+      'The Cluster cannot be deleted while Container Instances are active or draining.',
     );
   }
   const tasks = Object.values(ctx.region.tasks).filter(

@@ -1,27 +1,24 @@
 // The service scheduler: rolling deployments within maximumPercent / minimumHealthyPercent,
 // rolloutState, the deployment circuit breaker (with rollback) and the events ECS writes.
-import { randomUUID } from 'node:crypto';
 import type { OpContext } from '../context.js';
 import { epochSeconds } from '../context.js';
 import type { DeploymentRecord, JsonObject, ServiceRecord, TaskRecord } from '../state.js';
 import { newDeploymentId } from './arns.js';
 import type { Placement } from './placement.js';
+import { addEvent } from './service-events.js';
+import { launchForService } from './service-launch.js';
 import { resolveTaskDefinition } from './task-definitions.js';
-import { launchTask, requestStop } from './tasks.js';
+import { reconcileTaskSets } from './task-sets.js';
+import { requestStop } from './tasks.js';
 
-/** ECS keeps the 100 most recent service events. */
-const MAX_EVENTS = 100;
+export { addEvent };
+
 /** The circuit breaker's failed-task threshold bounds (ECS developer guide). */
 const BREAKER_MIN = 3;
 const BREAKER_MAX = 200;
 
 export function breakerThreshold(desiredCount: number): number {
   return Math.min(BREAKER_MAX, Math.max(BREAKER_MIN, Math.ceil(desiredCount * 0.5)));
-}
-
-export function addEvent(ctx: OpContext, service: ServiceRecord, message: string): void {
-  service.events.unshift({ id: randomUUID(), createdAt: epochSeconds(ctx.nowMs), message });
-  if (service.events.length > MAX_EVENTS) service.events.length = MAX_EVENTS;
 }
 
 /** The placement a service's new deployments and tasks use (from its current configuration). */
@@ -176,9 +173,26 @@ export function reconcileService(
     updateCounts(service, tasks, now);
     return;
   }
+  if ((service.service.deploymentController as JsonObject | undefined)?.type === 'EXTERNAL') {
+    reconcileTaskSets(ctx, service, tasks);
+    return;
+  }
   const primary = service.deployments[0];
   if (!primary) return;
-  const byDeployment = (id: string) => tasks.filter((task) => task.deploymentId === id && isActive(task));
+  // Tasks on DRAINING container instances are replaced like an older deployment's.
+  const draining = new Set(
+    tasks
+      .filter((task) => {
+        const instance = task.containerInstanceId
+          ? ctx.region.containerInstances[task.containerInstanceId]
+          : undefined;
+        return instance !== undefined && instance.status !== 'ACTIVE';
+      })
+      .map((task) => task.taskId),
+  );
+  const byDeployment = (id: string) =>
+    tasks.filter((task) => task.deploymentId === id && isActive(task) && !draining.has(task.taskId));
+  const onDraining = tasks.filter((task) => draining.has(task.taskId) && isActive(task));
   const desired = service.desiredCount;
   primary.desiredCount = desired;
   const { max, min } = percents(service);
@@ -199,7 +213,7 @@ export function reconcileService(
   }
 
   const old = service.deployments.slice(1);
-  const oldActive = old.flatMap((deployment) => byDeployment(deployment.id));
+  const oldActive = [...old.flatMap((deployment) => byDeployment(deployment.id)), ...onDraining];
   const breaker = circuitBreaker(service);
   const halted = primary.rolloutState === 'FAILED' && breaker.enable;
   if (!halted && primaryTasks.length < desired) {
@@ -208,26 +222,18 @@ export function reconcileService(
     const count = Math.min(desired - primaryTasks.length, room);
     const definition = resolveTaskDefinition(ctx, primary.taskDefinition);
     if (count > 0 && definition) {
-      const started: TaskRecord[] = [];
-      for (let i = 0; i < count; i++) {
-        started.push(
-          launchTask(ctx, {
-            clusterName: service.clusterName,
-            taskDefinition: definition,
-            placement: placementOf(service),
-            group: `service:${service.serviceName}`,
-            startedBy: primary.id,
-            serviceName: service.serviceName,
-            deploymentId: primary.id,
-          }),
-        );
-      }
-      tasks.push(...started);
-      addEvent(
+      const started = launchForService(
         ctx,
-        service,
-        `(service ${service.serviceName}) has started ${started.length} tasks: ${taskList(started)}.`,
+        {
+          service,
+          definition,
+          placement: placementOf(service),
+          startedBy: primary.id,
+          deploymentId: primary.id,
+        },
+        count,
       );
+      tasks.push(...started);
     }
   }
 
@@ -235,13 +241,15 @@ export function reconcileService(
   // the healthy count stays at or above minimumHealthyPercent.
   let healthy = tasks.filter(isRunning).length;
   const toStop: TaskRecord[] = [];
-  for (const deployment of [...old].reverse()) {
-    for (const task of byDeployment(deployment.id)) {
-      if (isStarting(task)) toStop.push(task);
-      else if (healthy > minHealthy) {
-        toStop.push(task);
-        healthy--;
-      }
+  const drainOrder = [
+    ...[...old].reverse().flatMap((deployment) => byDeployment(deployment.id)),
+    ...onDraining,
+  ];
+  for (const task of drainOrder) {
+    if (isStarting(task)) toStop.push(task);
+    else if (healthy > minHealthy) {
+      toStop.push(task);
+      healthy--;
     }
   }
   stopTasks(ctx, service, toStop, `Scaling activity initiated by (deployment ${primary.id})`);

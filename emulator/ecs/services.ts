@@ -9,6 +9,7 @@ import { paginate } from '../wire/pagination.js';
 import { clusterArn, serviceArn, serviceNameFromArnOrName } from './arns.js';
 import { requireCluster } from './clusters.js';
 import { newDeployment, startDeployment } from './deployments.js';
+import { validatePlacementRules } from './instance-placement.js';
 import { normalizeNetworkConfiguration, type Placement, validatePlacement } from './placement.js';
 import { findService, servicesOf } from './services-store.js';
 import { MAX_TAGS, parseTags, setTags, tagsJson, tagsOf } from './tags.js';
@@ -135,6 +136,10 @@ export function createService(ctx: OpContext, body: JsonObject): Json {
   const placement: Placement = definition
     ? validatePlacement(ctx, cluster, definition, input)
     : externalPlacement(input);
+  validatePlacementRules(
+    input.objects('placementConstraints') ?? [],
+    input.objects('placementStrategy') ?? [],
+  );
   const desiredCount = desiredCountOf(input) ?? (scheduling === 'DAEMON' ? 0 : 1);
   const propagateTags = input.string('propagateTags') ?? 'NONE';
   if (!PROPAGATE.has(propagateTags)) throw invalidParameter(`Invalid propagateTags: ${propagateTags}.`);
@@ -218,6 +223,8 @@ export function updateService(ctx: OpContext, body: JsonObject): Json {
   if (service.status !== 'ACTIVE') throw serviceNotActive();
   const cluster = requireCluster(ctx, input);
   const s = service.service;
+  if ((s.deploymentController as JsonObject | undefined)?.type === 'EXTERNAL')
+    return updateExternal(ctx, service, input);
   const desiredCount = desiredCountOf(input);
   const taskDefinitionRef = input.string('taskDefinition');
   const definition =
@@ -247,6 +254,10 @@ export function updateService(ctx: OpContext, body: JsonObject): Json {
   const deploymentConfig = deploymentConfiguration(
     input.object('deploymentConfiguration'),
     s.deploymentConfiguration as JsonObject,
+  );
+  validatePlacementRules(
+    input.objects('placementConstraints') ?? (s.placementConstraints as JsonObject[] | undefined) ?? [],
+    input.objects('placementStrategy') ?? (s.placementStrategy as JsonObject[] | undefined) ?? [],
   );
   const propagateTags = input.string('propagateTags');
   if (propagateTags !== undefined && !PROPAGATE.has(propagateTags)) {
@@ -304,6 +315,48 @@ export function updateService(ctx: OpContext, body: JsonObject): Json {
   if (needsDeployment) startDeployment(service, newDeployment(ctx, service, newArn));
   else if (desiredCount !== undefined)
     service.steady = service.steady && desiredCount === Number(s.runningCount);
+  return { service: serviceJson(ctx, service, false) };
+}
+
+// What UpdateService may change on an EXTERNAL service; the rest belongs to its task sets.
+const EXTERNAL_TASK_SET_MEMBERS = [
+  'taskDefinition',
+  'networkConfiguration',
+  'platformVersion',
+  'loadBalancers',
+  'serviceRegistries',
+  'launchType',
+  'capacityProviderStrategy',
+  'forceNewDeployment',
+];
+
+function updateExternal(ctx: OpContext, service: ServiceRecord, input: Input): Json {
+  const given = EXTERNAL_TASK_SET_MEMBERS.filter((member) => input.has(member));
+  if (given.length > 0) {
+    throw invalidParameter(
+      `${given.join(', ')} cannot be updated for a service that uses the EXTERNAL deployment controller. Create a new task set instead.`,
+    );
+  }
+  const s = service.service;
+  const desiredCount = desiredCountOf(input);
+  if (desiredCount !== undefined) service.desiredCount = desiredCount;
+  s.deploymentConfiguration = deploymentConfiguration(
+    input.object('deploymentConfiguration'),
+    s.deploymentConfiguration as JsonObject,
+  );
+  const grace = input.integer('healthCheckGracePeriodSeconds');
+  if (grace !== undefined) s.healthCheckGracePeriodSeconds = grace;
+  const propagateTags = input.string('propagateTags');
+  if (propagateTags !== undefined) {
+    if (!PROPAGATE.has(propagateTags)) throw invalidParameter(`Invalid propagateTags: ${propagateTags}.`);
+    s.propagateTags = propagateTags;
+  }
+  const managed = input.boolean('enableECSManagedTags');
+  if (managed !== undefined) s.enableECSManagedTags = managed;
+  for (const key of ['placementConstraints', 'placementStrategy'] as const) {
+    const value = input.objects(key);
+    if (value !== undefined) s[key] = clone(value);
+  }
   return { service: serviceJson(ctx, service, false) };
 }
 

@@ -61,8 +61,15 @@ function nextPurge(region: RegionState): number | undefined {
   for (const services of Object.values(region.services)) {
     for (const service of services) if (service.status === 'INACTIVE') consider(service.deletedAtMs);
   }
-  for (const cluster of Object.values(region.clusters))
+  for (const cluster of Object.values(region.clusters)) {
     if (cluster.status === 'INACTIVE') consider(cluster.deletedAtMs);
+  }
+  for (const instance of Object.values(region.containerInstances)) {
+    if (instance.status === 'INACTIVE') consider(instance.deregisteredAtMs);
+  }
+  for (const provider of Object.values(region.capacityProviders)) {
+    if (provider.status === 'INACTIVE') consider(provider.deletedAtMs);
+  }
   return min;
 }
 
@@ -131,5 +138,13 @@ function purge(ctx: OpContext): void {
   for (const [name, cluster] of Object.entries(ctx.region.clusters)) {
     if (cluster.status === 'INACTIVE' && (cluster.deletedAtMs ?? 0) < cutoff)
       delete ctx.region.clusters[name];
+  }
+  for (const [id, instance] of Object.entries(ctx.region.containerInstances)) {
+    if (instance.status === 'INACTIVE' && (instance.deregisteredAtMs ?? 0) < cutoff)
+      delete ctx.region.containerInstances[id];
+  }
+  for (const [name, provider] of Object.entries(ctx.region.capacityProviders)) {
+    if (provider.status === 'INACTIVE' && (provider.deletedAtMs ?? 0) < cutoff)
+      delete ctx.region.capacityProviders[name];
   }
 }

@@ -3,12 +3,30 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { OpContext } from '../context.js';
 import { epochSeconds } from '../context.js';
-import type { Json, JsonObject, TaskDefinitionRecord, TaskRecord } from '../state.js';
+import type {
+  ContainerInstanceRecord,
+  InstanceResources,
+  Json,
+  JsonObject,
+  Tag,
+  TaskDefinitionRecord,
+  TaskRecord,
+} from '../state.js';
 import { clientException, invalidParameter, serviceNotFound } from '../wire/errors.js';
 import { clone, compact, Input } from '../wire/input.js';
 import { paginate } from '../wire/pagination.js';
 import { containerArn, nameFromArnOrName, newTaskId, taskArn } from './arns.js';
 import { requireCluster } from './clusters.js';
+import { findInstance } from './container-instances.js';
+import {
+  instanceProblem,
+  type PlacementRequest,
+  placeOnInstance,
+  requiredAttributeNames,
+  taskNeeds,
+  validatePlacementRules,
+} from './instance-placement.js';
+import { targetOf } from './launch-target.js';
 import { type Placement, validatePlacement } from './placement.js';
 import { parseTags, setTags, tagsJson, tagsOf } from './tags.js';
 import { resolveTaskDefinition } from './task-definitions.js';
@@ -22,6 +40,12 @@ export interface LaunchSpec {
   readonly serviceName?: string;
   readonly deploymentId?: string;
   readonly overrides?: JsonObject;
+  readonly taskSetId?: string;
+  /** The capacity provider the strategy chose for this task. */
+  readonly capacityProviderName?: string;
+  /** EC2 placement: the instance and what the task reserves on it. */
+  readonly containerInstance?: ContainerInstanceRecord;
+  readonly reservation?: InstanceResources;
 }
 
 const ms = (seconds: number) => Math.max(1, Math.round(seconds * 1000));
@@ -65,8 +89,15 @@ export function launchTask(ctx: OpContext, spec: LaunchSpec): TaskRecord {
   const arn = taskArn(ctx, spec.clusterName, id);
   const definition = spec.taskDefinition.taskDefinition;
   const containers = (definition.containerDefinitions as JsonObject[] | undefined) ?? [];
+  const providerName =
+    spec.capacityProviderName ??
+    (spec.placement.capacityProviderStrategy
+      ? String(spec.placement.capacityProviderStrategy[0]?.capacityProvider ?? 'FARGATE')
+      : undefined);
+  const instance = spec.containerInstance;
   const fargate =
-    spec.placement.launchType === 'FARGATE' || spec.placement.capacityProviderStrategy !== undefined;
+    !instance && (spec.placement.launchType === 'FARGATE' || (providerName?.startsWith('FARGATE') ?? false));
+  const zone = instance?.attributes.find((a) => a.name === 'ecs.availability-zone')?.value;
   const failingImage = failsToStart(ctx, definition);
   const attachments = eniAttachment(spec.placement);
   const eni = attachments[0];
@@ -75,11 +106,10 @@ export function launchTask(ctx: OpContext, spec: LaunchSpec): TaskRecord {
   const task = compact({
     attachments,
     attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
-    availabilityZone: `${ctx.regionName}a`,
-    capacityProviderName: spec.placement.capacityProviderStrategy
-      ? String(spec.placement.capacityProviderStrategy[0]?.capacityProvider ?? 'FARGATE')
-      : undefined,
+    availabilityZone: zone ?? `${ctx.regionName}a`,
+    capacityProviderName: providerName,
     clusterArn: `arn:aws:ecs:${ctx.regionName}:${ctx.accountId}:cluster/${spec.clusterName}`,
+    containerInstanceArn: instance?.arn,
     containers: containers.map((container) =>
       compact({
         containerArn: containerArn(ctx, spec.clusterName, id),
@@ -129,6 +159,9 @@ export function launchTask(ctx: OpContext, spec: LaunchSpec): TaskRecord {
     willFail: failingImage !== undefined,
     ...(spec.serviceName ? { serviceName: spec.serviceName } : {}),
     ...(spec.deploymentId ? { deploymentId: spec.deploymentId } : {}),
+    ...(spec.taskSetId ? { taskSetId: spec.taskSetId } : {}),
+    ...(instance ? { containerInstanceId: instance.id } : {}),
+    ...(spec.reservation ? { reservation: structuredClone(spec.reservation) } : {}),
   };
   if (failingImage) record.task.failingImage = failingImage;
   ctx.region.tasks[id] = record;
@@ -244,20 +277,142 @@ export function runTask(ctx: OpContext, body: JsonObject): Json {
   const placement = validatePlacement(ctx, cluster, definition, input);
   const tags = parseTags(input.raw('tags'));
   const family = String(definition.taskDefinition.family);
+  const group = input.string('group') ?? `family:${family}`;
+  const constraints = input.objects('placementConstraints') ?? [];
+  const strategy = input.objects('placementStrategy') ?? [];
+  validatePlacementRules(constraints, strategy);
+  const provider = placement.capacityProviderStrategy
+    ? String(placement.capacityProviderStrategy[0]?.capacityProvider)
+    : undefined;
+  const target = targetOf(ctx, placement, provider);
+  const request = (): PlacementRequest => ({
+    clusterName: cluster.clusterName,
+    needs: taskNeeds(definition.taskDefinition),
+    constraints: [
+      ...constraints,
+      ...((definition.taskDefinition.placementConstraints as JsonObject[] | undefined) ?? []),
+    ],
+    strategy: strategy.length > 0 ? strategy : RUN_TASK_DEFAULT_STRATEGY,
+    group,
+    requiredAttributes: requiredAttributeNames(definition),
+    ...(target.kind === 'ec2' && target.provider ? { capacityProviderName: target.provider.name } : {}),
+  });
   const tasks: JsonObject[] = [];
+  const failures: JsonObject[] = [];
   for (let i = 0; i < count; i++) {
-    const record = launchTask(ctx, {
-      clusterName: cluster.clusterName,
-      taskDefinition: definition,
-      placement,
-      group: input.string('group') ?? `family:${family}`,
-      ...(input.string('startedBy') ? { startedBy: input.string('startedBy')! } : {}),
-      ...(input.object('overrides') ? { overrides: clone(input.object('overrides')!) } : {}),
-    });
-    setTags(ctx, record.taskArn, tags);
-    tasks.push(taskJson(ctx, record, true));
+    let instance: ContainerInstanceRecord | undefined;
+    if (target.kind === 'ec2') {
+      const outcome = placeOnInstance(ctx, request());
+      if (!outcome.placed) {
+        if (outcome.failure === 'MISSING') {
+          throw invalidParameter('No Container Instances were found in your cluster.');
+        }
+        failures.push(compact({ arn: outcome.closest?.arn, reason: outcome.failure }));
+        continue;
+      }
+      instance = outcome.placed;
+    }
+    tasks.push(
+      standalone(ctx, input, {
+        clusterName: cluster.clusterName,
+        definition,
+        placement,
+        group,
+        tags,
+        instance,
+      }),
+    );
   }
-  return { tasks, failures: [] };
+  return { tasks, failures };
+}
+
+interface StandaloneLaunch {
+  readonly clusterName: string;
+  readonly definition: TaskDefinitionRecord;
+  readonly placement: Placement;
+  readonly group: string;
+  readonly tags: readonly Tag[];
+  readonly instance: ContainerInstanceRecord | undefined;
+}
+
+/** One RunTask / StartTask task, tagged, as the response lists it. */
+function standalone(ctx: OpContext, input: Input, launch: StandaloneLaunch): JsonObject {
+  const record = launchTask(ctx, {
+    clusterName: launch.clusterName,
+    taskDefinition: launch.definition,
+    placement: launch.placement,
+    group: launch.group,
+    ...(input.string('startedBy') ? { startedBy: input.string('startedBy')! } : {}),
+    ...(input.object('overrides') ? { overrides: clone(input.object('overrides')!) } : {}),
+    ...(launch.instance
+      ? { containerInstance: launch.instance, reservation: taskNeeds(launch.definition.taskDefinition) }
+      : {}),
+  });
+  setTags(ctx, record.taskArn, launch.tags);
+  return taskJson(ctx, record, true);
+}
+
+/** RunTask without a strategy places at random (ECS's default for standalone tasks). */
+const RUN_TASK_DEFAULT_STRATEGY: readonly JsonObject[] = [{ type: 'random' }];
+
+/** StartTask: one task on each named container instance, if it fits there. */
+export function startTask(ctx: OpContext, body: JsonObject): Json {
+  const input = new Input(body);
+  const cluster = requireCluster(ctx, input);
+  const refs = input.strings('containerInstances') ?? [];
+  if (refs.length === 0) throw invalidParameter('containerInstances can not be empty.');
+  if (refs.length > 10) throw invalidParameter('containerInstances can have at most 10 items.');
+  const ref = input.string('taskDefinition');
+  if (ref === undefined || ref === '') throw invalidParameter('TaskDefinition can not be blank.');
+  const definition = resolveTaskDefinition(ctx, ref);
+  if (!definition) throw clientException('TaskDefinition not found.');
+  if (definition.status !== 'ACTIVE') throw clientException('TaskDefinition is inactive');
+  const placement = validatePlacement(
+    ctx,
+    cluster,
+    definition,
+    new Input({
+      launchType: 'EC2',
+      ...(input.object('networkConfiguration')
+        ? { networkConfiguration: input.object('networkConfiguration')! }
+        : {}),
+    }),
+  );
+  const tags = parseTags(input.raw('tags'));
+  const group = input.string('group') ?? `family:${String(definition.taskDefinition.family)}`;
+  const needs = taskNeeds(definition.taskDefinition);
+  const tasks: JsonObject[] = [];
+  const failures: JsonObject[] = [];
+  for (const instanceRef of refs) {
+    const instance = findInstance(ctx, cluster.clusterName, instanceRef);
+    if (!instance || instance.status === 'INACTIVE') {
+      failures.push({ arn: instanceRef, reason: 'MISSING' });
+      continue;
+    }
+    const problem = instanceProblem(ctx, instance, {
+      clusterName: cluster.clusterName,
+      needs,
+      constraints: (definition.taskDefinition.placementConstraints as JsonObject[] | undefined) ?? [],
+      strategy: [],
+      group,
+      requiredAttributes: requiredAttributeNames(definition),
+    });
+    if (problem) {
+      failures.push({ arn: instance.arn, reason: problem });
+      continue;
+    }
+    tasks.push(
+      standalone(ctx, input, {
+        clusterName: cluster.clusterName,
+        definition,
+        placement,
+        group,
+        tags,
+        instance,
+      }),
+    );
+  }
+  return { tasks, failures };
 }
 
 function requireTask(ctx: OpContext, clusterName: string, ref: string): TaskRecord {
@@ -305,6 +460,8 @@ export function listTasks(ctx: OpContext, body: JsonObject): Json {
   const family = input.string('family');
   const startedBy = input.string('startedBy');
   const launchType = input.string('launchType');
+  const instanceRef = input.string('containerInstance');
+  const instanceId = instanceRef?.slice(instanceRef.lastIndexOf('/') + 1);
   const desiredStatus = input.string('desiredStatus') ?? 'RUNNING';
   if (!['RUNNING', 'PENDING', 'STOPPED'].includes(desiredStatus)) {
     throw invalidParameter(`Invalid desiredStatus: ${desiredStatus}.`);
@@ -332,6 +489,7 @@ export function listTasks(ctx: OpContext, body: JsonObject): Json {
     )
     .filter((record) => startedBy === undefined || record.task.startedBy === startedBy)
     .filter((record) => launchType === undefined || record.task.launchType === launchType)
+    .filter((record) => instanceId === undefined || record.containerInstanceId === instanceId)
     .map((record) => record.taskArn);
   const page = paginate(arns, input, { defaultMax: 100, max: 100 }, invalidParameter);
   return compact({ taskArns: page.items, nextToken: page.nextToken });

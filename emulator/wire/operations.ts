@@ -3,10 +3,15 @@ import * as aasPolicies from '../autoscaling/policies.js';
 import * as aasTags from '../autoscaling/tags.js';
 import * as aasTargets from '../autoscaling/targets.js';
 import type { Handler } from '../context.js';
+import * as accountSettings from '../ecs/account-settings.js';
+import * as attributes from '../ecs/attributes.js';
+import * as capacityProviders from '../ecs/capacity-providers.js';
 import * as clusters from '../ecs/clusters.js';
+import * as instances from '../ecs/container-instances.js';
 import * as services from '../ecs/services.js';
 import * as tags from '../ecs/tags.js';
 import * as taskDefinitions from '../ecs/task-definitions.js';
+import * as taskSets from '../ecs/task-sets.js';
 import * as tasks from '../ecs/tasks.js';
 import * as eventBuses from '../events/event-buses.js';
 
@@ -51,6 +56,28 @@ const ecs: Record<string, [Handler, boolean]> = {
   DescribeTasks: [tasks.describeTasks, false],
   RunTask: [tasks.runTask, true],
   StopTask: [tasks.stopTask, true],
+  StartTask: [tasks.startTask, true],
+  RegisterContainerInstance: [instances.registerContainerInstance, true],
+  DeregisterContainerInstance: [instances.makeDeregisterContainerInstance(tasks.requestStop), true],
+  ListContainerInstances: [instances.listContainerInstances, false],
+  DescribeContainerInstances: [instances.describeContainerInstances, false],
+  UpdateContainerInstancesState: [instances.updateContainerInstancesState, true],
+  PutAttributes: [attributes.putAttributes, true],
+  ListAttributes: [attributes.listAttributes, false],
+  DeleteAttributes: [attributes.deleteAttributes, true],
+  CreateCapacityProvider: [capacityProviders.createCapacityProvider, true],
+  DescribeCapacityProviders: [capacityProviders.describeCapacityProviders, false],
+  UpdateCapacityProvider: [capacityProviders.updateCapacityProvider, true],
+  DeleteCapacityProvider: [capacityProviders.deleteCapacityProvider, true],
+  PutAccountSetting: [accountSettings.putAccountSetting, true],
+  PutAccountSettingDefault: [accountSettings.putAccountSettingDefault, true],
+  ListAccountSettings: [accountSettings.listAccountSettings, false],
+  DeleteAccountSetting: [accountSettings.deleteAccountSetting, true],
+  CreateTaskSet: [taskSets.createTaskSet, true],
+  DescribeTaskSets: [taskSets.describeTaskSets, false],
+  UpdateTaskSet: [taskSets.updateTaskSet, true],
+  DeleteTaskSet: [taskSets.deleteTaskSet, true],
+  UpdateServicePrimaryTaskSet: [taskSets.updateServicePrimaryTaskSet, true],
   TagResource: [tags.tagResource, true],
   UntagResource: [tags.untagResource, true],
   ListTagsForResource: [tags.listTagsForResource, false],

@@ -1,35 +1,15 @@
 // An independent client proves the wire format: the Debian `aws` CLI (botocore) against the emulator.
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { awsCli, hasAwsCli } from '../helpers/aws-cli.js';
 import { useTestEmulator } from '../helpers/emulator.js';
 
-const run = promisify(execFile);
-const hasAws = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
+const hasAws = hasAwsCli;
 if (!hasAws) {
   console.warn('aws-cli.test.ts: skipped — the `aws` CLI is not installed (apt-get install awscli)');
 }
 
 const env = useTestEmulator();
-
-async function aws(...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(
-    'aws',
-    [...args, '--endpoint-url', env().url, '--region', 'eu-west-1', '--output', 'json'],
-    {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        AWS_ACCESS_KEY_ID: 'AKIAEMULATOR',
-        AWS_SECRET_ACCESS_KEY: 'emulator-secret',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_PAGER: '',
-      },
-    },
-  );
-  return stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>);
-}
+const aws = (...args: string[]) => awsCli(env().url, 'eu-west-1', ...args);
 
 describe.skipIf(!hasAws)('the aws CLI against the emulator', () => {
   it('creates, updates, describes and deletes a service and a scalable target', async () => {

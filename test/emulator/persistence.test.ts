@@ -1,11 +1,15 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListClustersCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeContainerInstancesCommand,
+  ListClustersCommand,
+  ListContainerInstancesCommand,
+} from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StateFileError } from '../../emulator/index.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { describeService, givenCluster, givenService, givenTaskDefinition } from './world.js';
+import { addInstances, describeService, givenCluster, givenService, givenTaskDefinition } from './world.js';
 
 const dirs: string[] = [];
 const running: TestEmulator[] = [];
@@ -28,6 +32,41 @@ afterEach(async () => {
 });
 
 describe('state file', () => {
+  it('keeps container instances across a restart and reads files written before EC2 capacity existed', async () => {
+    // given a state file of the previous format: a region without container instances or providers
+    const file = join(tempDir(), 'state.json');
+    const first = await start(file);
+    await givenCluster(first.ecs);
+    await first.close();
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+      regions: Record<string, Record<string, unknown>>;
+    };
+    for (const region of Object.values(saved.regions)) {
+      delete region.containerInstances;
+      delete region.capacityProviders;
+      delete region.accountSettings;
+    }
+    writeFileSync(file, JSON.stringify(saved));
+    // when it is loaded, instances are added and the emulator restarts again
+    const second = await start(file);
+    expect(
+      (await second.ecs.send(new ListContainerInstancesCommand({ cluster: 'prod' }))).containerInstanceArns,
+    ).toEqual([]);
+    const [instance] = await addInstances(second.admin, { cluster: 'prod', memory: 4096 });
+    await second.close();
+    const third = await start(file);
+    // then the instance is still registered with its resources
+    const described = await third.ecs.send(
+      new DescribeContainerInstancesCommand({
+        cluster: 'prod',
+        containerInstances: [instance?.containerInstanceArn ?? ''],
+      }),
+    );
+    expect(
+      described.containerInstances?.[0]?.registeredResources?.find((r) => r.name === 'MEMORY')?.integerValue,
+    ).toBe(4096);
+  });
+
   it('survives a restart: services, deployments, tasks and the clock continue', async () => {
     // given an emulator with a running service, stopped cleanly
     const file = join(tempDir(), 'state.json');

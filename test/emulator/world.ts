@@ -77,3 +77,42 @@ export async function errorOf(
   }
   throw new Error('expected the call to fail');
 }
+
+/** A bridge-mode EC2 task definition reserving `memory` MiB and `cpu` units (container-level). */
+export function ec2TaskDefinition(
+  family = 'api',
+  extra: Partial<RegisterTaskDefinitionCommandInput> = {},
+  container: { cpu?: number; memory?: number; hostPort?: number } = {},
+): RegisterTaskDefinitionCommandInput {
+  return {
+    family,
+    requiresCompatibilities: ['EC2'],
+    networkMode: 'bridge',
+    containerDefinitions: [
+      {
+        name: 'api',
+        image: 'public.ecr.aws/nginx/nginx:1.27',
+        cpu: container.cpu ?? 256,
+        memory: container.memory ?? 1024,
+        portMappings: [{ containerPort: 80, hostPort: container.hostPort ?? 0 }],
+      },
+    ],
+    ...extra,
+  };
+}
+
+export interface AddedInstance {
+  readonly containerInstanceArn: string;
+  readonly ec2InstanceId: string;
+}
+
+/** Registers instances through the admin API (no agent): `{cpu, memory, availabilityZone, …}`. */
+export async function addInstances(
+  admin: (method: 'POST', path: string, body: unknown) => Promise<unknown>,
+  body: Record<string, unknown>,
+): Promise<AddedInstance[]> {
+  const out = (await admin('POST', '/_emulator/container-instances', body)) as {
+    containerInstances: AddedInstance[];
+  };
+  return out.containerInstances;
+}
