@@ -74,7 +74,7 @@ function scaleOut(
   if (!scalesOut(provider)) return false;
   if (cpu > DEFAULT_INSTANCE.cpu || memory > DEFAULT_INSTANCE.memory) return false;
   const cluster = ctx.region.clusters[service.clusterName];
-  if (!cluster || !cluster.capacityProviders.includes(provider.name)) return false;
+  if (!cluster?.capacityProviders.includes(provider.name)) return false;
   const owned = Object.values(ctx.region.containerInstances).filter(
     (instance) => instance.capacityProviderName === provider.name && instance.status !== 'INACTIVE',
   ).length;
