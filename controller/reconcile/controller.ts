@@ -401,6 +401,7 @@ export class Reconciler {
     }
     this.store.retain(seen);
     for (const key of this.stalled.keys()) if (!seen.has(key)) this.stalled.delete(key);
+    this.forgetLeftGit(desired);
     const outstanding = this.store
       .snapshot()
       .resources.filter((s) => s.sync === 'OutOfSync' || s.sync === 'Failed').length;
@@ -457,6 +458,16 @@ export class Reconciler {
     // The failure belongs to the content that deployment carried, not to whatever Git says now.
     this.failedRollouts.set(key, { fingerprint: own.fingerprint, revision: own.revision });
     this.log().warn({ resource: key, revision: own.revision }, `rollout failed: ${health.message}`);
+  }
+
+  /**
+   * A manifest that left Git has no "last applied" content any more: when it returns, that is a Git
+   * change to apply, not drift. (A pruned Cluster is tracked under its clusterName, so deleting it
+   * never cleared the record kept under its manifest name.)
+   */
+  private forgetLeftGit(desired: DesiredState): void {
+    const inGit = new Set(desired.resources.map((r) => keyString(r.key)));
+    for (const key of [...this.applied.keys()]) if (!inGit.has(key)) this.applied.delete(key);
   }
 
   /** After a restart the in-memory record is empty: the spec-hash tag on the live object tells. */

@@ -1,0 +1,72 @@
+// Defect 5 of issue 11: a pruned Cluster whose metadata.name differs from its clusterName (the
+// bundled `batch` → `batch-prod`) must be created again when its manifest returns: an INACTIVE cluster
+// is absent, the return of a manifest is a Git change (not drift), and the services in it recover in
+// the same running controller, without a restart.
+import { DescribeClustersCommand } from '@aws-sdk/client-ecs';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  allSyncedAndHealthy,
+  exampleFiles,
+  type Harness,
+  startHarness,
+  waitForStatus,
+} from '../e2e/harness.js';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+describe('a pruned cluster comes back with its manifest', () => {
+  it('given the batch cluster (clusterName batch-prod) and its worker pruned, when both manifests return, then the cluster is recreated, the worker is Healthy again and no drift is reported', async () => {
+    harness = await startHarness({ prune: true, pruneMax: '100%' });
+    const h = harness;
+    const files = await exampleFiles();
+    const clusters = (files['manifests/clusters.yaml'] ?? '').replace(
+      /\n {2}annotations:\n {4}ecs-gitops\/prune: disabled.*\n/,
+      '\n',
+    );
+    const [prodOnly] = clusters.split('\n---\n');
+    const unprotected = await h.repo.commit({ 'manifests/clusters.yaml': clusters }, 'batch may be pruned');
+    h.app.reconciler.requestSync('test');
+    await waitForStatus(
+      h.app,
+      (s) => s.overall.lastAppliedRevision === unprotected && allSyncedAndHealthy(s),
+      30_000,
+    );
+
+    // given the batch tier leaves Git and is pruned
+    const removed = await h.repo.commit({ 'manifests/clusters.yaml': `${prodOnly}\n` }, 'retire batch', {
+      remove: ['manifests/worker.yaml'],
+    });
+    h.app.reconciler.requestSync('test');
+    await waitForStatus(
+      h.app,
+      (s) => s.overall.lastAppliedRevision === removed && s.resources.length === 4,
+      30_000,
+    );
+    const gone = await h.emulator.ecs.send(new DescribeClustersCommand({ clusters: ['batch-prod'] }));
+    expect(gone.clusters?.[0]?.status).toBe('INACTIVE');
+    const eventsBefore = h.app.events.recent({ limit: 1000 }).length;
+
+    // when the manifests return
+    const restored = await h.repo.commit(
+      { 'manifests/clusters.yaml': clusters, 'manifests/worker.yaml': files['manifests/worker.yaml'] ?? '' },
+      'batch is back',
+    );
+    h.app.reconciler.requestSync('test');
+    // then everything converges in this same process
+    await waitForStatus(
+      h.app,
+      (s) => s.overall.lastAppliedRevision === restored && allSyncedAndHealthy(s),
+      30_000,
+    );
+    const back = await h.emulator.ecs.send(new DescribeClustersCommand({ clusters: ['batch-prod'] }));
+    expect(back.clusters?.[0]?.status).toBe('ACTIVE');
+    const events = h.app.events.recent({ limit: 1000 });
+    const since = events.slice(eventsBefore);
+    expect(events.length).toBeGreaterThan(eventsBefore);
+    expect(since.filter((e) => e.type === 'DriftDetected' || e.type === 'SyncFailed')).toEqual([]);
+  }, 90_000);
+});
