@@ -47,6 +47,10 @@ export class EpisodeFilter {
       }
       case 'RevisionAccepted':
         return this.end('rejected|*');
+      case 'PruneBlocked':
+        return this.start('prune|*', '');
+      case 'PruneAllowed':
+        return this.end('prune|*');
     }
     return true;
   }

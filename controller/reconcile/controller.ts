@@ -70,6 +70,7 @@ export class Reconciler {
   private lastAppliedRevision: string | undefined;
   private lastAttemptedRevision: string | undefined;
   private lastPass: OverallStatus['lastPass'];
+  private pruneBlocked: OverallStatus['pruneBlocked'];
   private loop: Promise<void> | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private passCount = 0;
@@ -291,6 +292,7 @@ export class Reconciler {
       pruneConfirm: this.options.pruneConfirm,
       blocked,
     });
+    this.notePruneLimit(changeSet, desired.revision);
     const actionable = changeSet.entries.filter((e) => e.action !== 'noop' && !e.blocked);
     let results: readonly AppliedEntry[] = [];
     if (actionable.length > 0) {
@@ -458,6 +460,45 @@ export class Reconciler {
     // The failure belongs to the content that deployment carried, not to whatever Git says now.
     this.failedRollouts.set(key, { fingerprint: own.fingerprint, revision: own.revision });
     this.log().warn({ resource: key, revision: own.revision }, `rollout failed: ${health.message}`);
+  }
+
+  /**
+   * The prune safety rail refused deletions: a person must look (restore the manifests, raise
+   * --prune-max or confirm). Said once per episode — event, alert, warning — and kept in the overall
+   * status (/api/status, /readyz) while it lasts; PruneAllowed when it ends.
+   */
+  private notePruneLimit(changeSet: ChangeSet, revision: string): void {
+    const refused = changeSet.entries.filter((e) => e.blocked?.reason === 'prune-limit');
+    const open = this.pruneBlocked;
+    if (refused.length === 0) {
+      if (!open) return;
+      this.pruneBlocked = undefined;
+      this.store.setOverall({ pruneBlocked: undefined });
+      this.log().info({ revision }, 'prune no longer refused');
+      this.publish({
+        type: 'PruneAllowed',
+        severity: 'info',
+        time: this.now().toISOString(),
+        instance: this.options.instance,
+        revision,
+        message: `revision ${short(revision)}: nothing refused by --prune-max any more`,
+      });
+      return;
+    }
+    const message = refused[0]?.blocked?.message ?? 'prune refused';
+    const resources = refused.map((e) => keyString(e.key));
+    this.pruneBlocked = { message, resources, since: open?.since ?? this.now().toISOString() };
+    this.store.setOverall({ pruneBlocked: this.pruneBlocked });
+    if (open) return;
+    this.log().warn({ revision, resources }, `prune refused: ${message}`);
+    this.publish({
+      type: 'PruneBlocked',
+      severity: 'error',
+      time: this.now().toISOString(),
+      instance: this.options.instance,
+      revision,
+      message: `revision ${short(revision)}: ${message}; restore the manifests, raise --prune-max or pass --prune-confirm`,
+    });
   }
 
   /**

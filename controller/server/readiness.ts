@@ -8,6 +8,11 @@ export interface Readiness {
   /** The first failing condition (Source before Ready: a broken source explains a pending pass). */
   readonly failing?: Pick<Condition, 'type' | 'status' | 'reason' | 'message'>;
   readonly revision?: string;
+  /**
+   * Still ready, but a person must act: a prune refused by --prune-max. Not a 503, because
+   * restarting the controller or taking it out of service would not help.
+   */
+  readonly warnings?: readonly Pick<Condition, 'type' | 'status' | 'reason' | 'message'>[];
 }
 
 export function readiness(snapshot: StatusSnapshot): Readiness {
@@ -30,5 +35,16 @@ export function readiness(snapshot: StatusSnapshot): Readiness {
       ...base,
     };
   }
-  return { ready: true, ...base };
+  const blocked = snapshot.overall.pruneBlocked;
+  const warnings = blocked
+    ? [
+        {
+          type: 'Stalled' as const,
+          status: 'True' as const,
+          reason: 'PruneBlocked',
+          message: blocked.message,
+        },
+      ]
+    : [];
+  return { ready: true, ...base, ...(warnings.length > 0 ? { warnings } : {}) };
 }

@@ -86,6 +86,16 @@ export interface OverallStatus {
     readonly durationMs: number;
     readonly result: 'success' | 'failure' | 'rejected';
   };
+  /**
+   * Set while --prune-max refuses the deletions of the applied revision (nothing is deleted until the
+   * manifests return, the limit is raised or --prune-confirm is given).
+   */
+  readonly pruneBlocked?: {
+    readonly message: string;
+    /** The refused deletes, `Service/web` … */
+    readonly resources: readonly KeyString[];
+    readonly since: string;
+  };
   /** True once the source was fetched and the first pass finished. */
   readonly ready: boolean;
 }
@@ -104,7 +114,10 @@ export type EventType =
   | 'HealthRecovered'
   | 'RolloutFailed'
   | 'RevisionRejected'
-  | 'RevisionAccepted';
+  | 'RevisionAccepted'
+  /** The prune safety rail (--prune-max) refused this revision's deletions; PruneAllowed ends it. */
+  | 'PruneBlocked'
+  | 'PruneAllowed';
 
 /** Something worth telling people about; alerts and the dashboard's event list consume these. */
 export interface ControllerEvent {

@@ -21,6 +21,19 @@ function admitted(events: ControllerEvent[]): string[] {
 }
 
 describe('episode filter', () => {
+  it('given a prune refused on several passes, when filtered, then one PruneBlocked and one PruneAllowed are sent', () => {
+    const revisionWide = { resource: undefined } as Partial<ControllerEvent>;
+    expect(
+      admitted([
+        event('PruneBlocked', revisionWide),
+        event('PruneBlocked', revisionWide),
+        event('PruneBlocked', { ...revisionWide, revision: 'rev2' }),
+        event('PruneAllowed', revisionWide),
+        event('PruneAllowed', revisionWide),
+      ]),
+    ).toEqual(['PruneBlocked', 'PruneAllowed']);
+  });
+
   it('given drift seen on every pass, when filtered, then one DriftDetected and one DriftResolved are sent', () => {
     expect(
       admitted([
