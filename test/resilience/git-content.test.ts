@@ -2,15 +2,9 @@
 // resources". A Git submodule (gitlink) or an LFS pointer under --dir, with prune on, used to make
 // the manifests inside it vanish from desired state — and prune deleted their resources.
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  allSyncedAndHealthy,
-  exampleFiles,
-  type Harness,
-  startHarness,
-  waitForStatus,
-} from '../e2e/harness.js';
+import { describe, expect, it } from 'vitest';
 import { createRepo, git, tempDir } from '../helpers/git.js';
+import { commitAndSync, exampleFiles, type Harness, useConvergedHarness, waitForStatus } from './support.js';
 
 const LFS_POINTER = [
   'version https://git-lfs.github.com/spec/v1',
@@ -19,11 +13,7 @@ const LFS_POINTER = [
   '',
 ].join('\n');
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+const start = useConvergedHarness();
 
 async function workerStatus(h: Harness): Promise<string | undefined> {
   const out = await h.emulator.ecs.send(
@@ -42,8 +32,7 @@ async function rejection(h: Harness, revision: string): Promise<readonly string[
 
 describe('a revision the loader cannot fully read is rejected, with prune on', () => {
   it('given the worker manifests moved into a Git submodule under --dir, then the revision is rejected naming the submodule, and nothing is pruned', async () => {
-    harness = await startHarness({ prune: true, pruneMax: '100%' });
-    await waitForStatus(harness.app, (s) => allSyncedAndHealthy(s), 30_000);
+    const harness = await start({ prune: true, pruneMax: '100%' });
     const applied = harness.app.store.snapshot().overall.lastAppliedRevision;
 
     // given a second repository holding worker.yaml, added as a submodule at manifests/team
@@ -83,11 +72,14 @@ describe('a revision the loader cannot fully read is rejected, with prune on', (
   });
 
   it('given worker.yaml replaced by a Git LFS pointer, then the revision is rejected naming the file as an LFS pointer, and nothing is pruned', async () => {
-    harness = await startHarness({ prune: true, pruneMax: '100%' });
-    await waitForStatus(harness.app, (s) => allSyncedAndHealthy(s), 30_000);
+    const harness = await start({ prune: true, pruneMax: '100%' });
 
     // when worker.yaml is committed through LFS (the checkout holds the pointer, not the YAML)
-    const revision = await harness.repo.commit({ 'manifests/worker.yaml': LFS_POINTER }, 'track yaml in LFS');
+    const revision = await commitAndSync(
+      harness,
+      { 'manifests/worker.yaml': LFS_POINTER },
+      'track yaml in LFS',
+    );
     const problems = await rejection(harness, revision);
 
     // then the problem says what the file is; the worker is not deleted

@@ -2,20 +2,17 @@
 // alert, /readyz plain 200). Now it is a PruneBlocked event and alert once per episode (and
 // PruneAllowed when it ends), a log warning, a Stalled condition on each refused resource, and
 // `pruneBlocked` in /api/status and in the /readyz body (still 200: a restart would not help).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   allSyncedAndHealthy,
+  commitAndSync,
   exampleFiles,
   type Harness,
-  startHarness,
+  useConvergedHarness,
   waitForStatus,
-} from '../e2e/harness.js';
+} from './support.js';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+const start = useConvergedHarness();
 
 function alertsOf(h: Harness, type: string): Record<string, unknown>[] {
   return h.receiver.received
@@ -25,15 +22,12 @@ function alertsOf(h: Harness, type: string): Record<string, unknown>[] {
 
 describe('a prune refused by --prune-max is loud', () => {
   it('given web and worker leave Git (5 of 7 resources, limit 25%), then one PruneBlocked alert, a warning, Stalled resources and pruneBlocked in status; when they return, PruneAllowed', async () => {
-    harness = await startHarness({ prune: true });
-    const h = harness;
-    await waitForStatus(h.app, (s) => allSyncedAndHealthy(s), 30_000);
+    const h = await start({ prune: true });
 
     // when most of the fleet leaves Git in one commit
-    const removed = await h.repo.commit({}, 'oops: deleted the services', {
+    const removed = await commitAndSync(h, {}, 'oops: deleted the services', {
       remove: ['manifests/web.yaml', 'manifests/worker.yaml'],
     });
-    h.app.reconciler.requestSync('test');
     const blocked = await waitForStatus(
       h.app,
       (s) => s.overall.lastAttemptedRevision === removed && s.overall.pruneBlocked !== undefined,
@@ -69,14 +63,14 @@ describe('a prune refused by --prune-max is loud', () => {
 
     // when the manifests return, the episode ends
     const files = await exampleFiles();
-    const restored = await h.repo.commit(
+    const restored = await commitAndSync(
+      h,
       {
         'manifests/web.yaml': files['manifests/web.yaml'] ?? '',
         'manifests/worker.yaml': files['manifests/worker.yaml'] ?? '',
       },
       'restore',
     );
-    h.app.reconciler.requestSync('test');
     const after = await waitForStatus(
       h.app,
       (s) => s.overall.lastAppliedRevision === restored && allSyncedAndHealthy(s),

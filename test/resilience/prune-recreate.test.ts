@@ -3,33 +3,31 @@
 // is absent, the return of a manifest is a Git change (not drift), and the services in it recover in
 // the same running controller, without a restart.
 import { DescribeClustersCommand } from '@aws-sdk/client-ecs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   allSyncedAndHealthy,
+  commitAndSync,
   exampleFiles,
-  type Harness,
-  startHarness,
+  useConvergedHarness,
   waitForStatus,
-} from '../e2e/harness.js';
+} from './support.js';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+const start = useConvergedHarness();
 
 describe('a pruned cluster comes back with its manifest', () => {
   it('given the batch cluster (clusterName batch-prod) and its worker pruned, when both manifests return, then the cluster is recreated, the worker is Healthy again and no drift is reported', async () => {
-    harness = await startHarness({ prune: true, pruneMax: '100%' });
-    const h = harness;
+    const h = await start({ prune: true, pruneMax: '100%' });
     const files = await exampleFiles();
     const clusters = (files['manifests/clusters.yaml'] ?? '').replace(
       /\n {2}annotations:\n {4}ecs-gitops\/prune: disabled.*\n/,
       '\n',
     );
     const [prodOnly] = clusters.split('\n---\n');
-    const unprotected = await h.repo.commit({ 'manifests/clusters.yaml': clusters }, 'batch may be pruned');
-    h.app.reconciler.requestSync('test');
+    const unprotected = await commitAndSync(
+      h,
+      { 'manifests/clusters.yaml': clusters },
+      'batch may be pruned',
+    );
     await waitForStatus(
       h.app,
       (s) => s.overall.lastAppliedRevision === unprotected && allSyncedAndHealthy(s),
@@ -37,10 +35,9 @@ describe('a pruned cluster comes back with its manifest', () => {
     );
 
     // given the batch tier leaves Git and is pruned
-    const removed = await h.repo.commit({ 'manifests/clusters.yaml': `${prodOnly}\n` }, 'retire batch', {
+    const removed = await commitAndSync(h, { 'manifests/clusters.yaml': `${prodOnly}\n` }, 'retire batch', {
       remove: ['manifests/worker.yaml'],
     });
-    h.app.reconciler.requestSync('test');
     await waitForStatus(
       h.app,
       (s) => s.overall.lastAppliedRevision === removed && s.resources.length === 4,
@@ -51,11 +48,11 @@ describe('a pruned cluster comes back with its manifest', () => {
     const eventsBefore = h.app.events.recent({ limit: 1000 }).length;
 
     // when the manifests return
-    const restored = await h.repo.commit(
+    const restored = await commitAndSync(
+      h,
       { 'manifests/clusters.yaml': clusters, 'manifests/worker.yaml': files['manifests/worker.yaml'] ?? '' },
       'batch is back',
     );
-    h.app.reconciler.requestSync('test');
     // then everything converges in this same process
     await waitForStatus(
       h.app,
