@@ -481,7 +481,7 @@ export class Reconciler {
         time: this.now().toISOString(),
         instance: this.options.instance,
         revision,
-        message: `revision ${short(revision)}: nothing refused by --prune-max any more`,
+        message: `revision ${shortRevision(revision)}: nothing refused by --prune-max any more`,
       });
       return;
     }
@@ -497,7 +497,7 @@ export class Reconciler {
       time: this.now().toISOString(),
       instance: this.options.instance,
       revision,
-      message: `revision ${short(revision)}: ${message}; restore the manifests, raise --prune-max or pass --prune-confirm`,
+      message: `revision ${shortRevision(revision)}: ${message}; restore the manifests, raise --prune-max or pass --prune-confirm`,
     });
   }
 
