@@ -17,9 +17,11 @@ import {
 } from './health/index.js';
 import { readLive, TaskDefinitionCache } from './live/index.js';
 import { type LiveState, serviceKey } from './live/model.js';
+import { createPreflightReader } from './live/preflight-reads.js';
 import { readStoppedReasons } from './live/rollout.js';
 import type { Logger } from './log.js';
 import { planChanges } from './plan/index.js';
+import { gateChangeSet, PREFLIGHT_FAILED } from './preflight/gate.js';
 import { Reconciler } from './reconcile/controller.js';
 import { specHashTags } from './reconcile/fingerprint.js';
 import type { LeasePort, ReconcilerPorts } from './reconcile/ports.js';
@@ -127,6 +129,7 @@ export async function startController(config: Config, options: AppOptions): Prom
       : '';
   const inRepo = (file: string) => (prefix ? `${prefix}/${file}` : file);
   const statusWriter = statusWriterFromConfig(config, logger, options.cwd ?? process.cwd());
+  const preflight = config.preflight ? createPreflightReader(config.aws) : undefined;
 
   const ports: ReconcilerPorts = {
     source,
@@ -146,7 +149,12 @@ export async function startController(config: Config, options: AppOptions): Prom
     diff: (desired, live) =>
       diffResources(desired, live, { instance: config.instance, pruneCandidates: config.prune }),
     plan: (diffs, planOptions) => planChanges(diffs, planOptions),
-    async apply(changeSet, applyOptions) {
+    async apply(planned, applyOptions) {
+      // Preflight blocks a task definition whose image, secrets or log group are missing (and its services).
+      const { changeSet, failures } = preflight
+        ? await gateChangeSet(planned, preflight, config.aws.region)
+        : { changeSet: planned, failures: new Map<string, string>() };
+      for (const [key, message] of failures) logger.warn({ resource: key }, message);
       const desired = changeSet.entries.flatMap((e) => (e.diff.desired ? [e.diff.desired] : []));
       const sources = new Map(desired.map((r) => [`${r.kind}/${r.name}`, r.source.file]));
       const result = await applyChangeSet(clients, changeSet, {
@@ -169,20 +177,31 @@ export async function startController(config: Config, options: AppOptions): Prom
           }
         },
       });
-      return result.entries.map((entry) => ({
-        key: entry.key,
-        outcome: entry.outcome,
-        ...(entry.error
-          ? {
-              error: {
-                code: entry.error.code,
-                message: entry.error.message,
-                retryable: entry.error.retryable,
-              },
-            }
-          : {}),
-        ...(entry.deploymentId ? { deploymentId: entry.deploymentId } : {}),
-      }));
+      return result.entries.map((entry) => {
+        const preflightFailure = failures.get(`${entry.key.kind}/${entry.key.name}`);
+        // Retryable: pushing the image or creating the secret fixes it without a new commit.
+        if (preflightFailure) {
+          return {
+            key: entry.key,
+            outcome: 'failed' as const,
+            error: { code: PREFLIGHT_FAILED, message: preflightFailure, retryable: true },
+          };
+        }
+        return {
+          key: entry.key,
+          outcome: entry.outcome,
+          ...(entry.error
+            ? {
+                error: {
+                  code: entry.error.code,
+                  message: entry.error.message,
+                  retryable: entry.error.retryable,
+                },
+              }
+            : {}),
+          ...(entry.deploymentId ? { deploymentId: entry.deploymentId } : {}),
+        };
+      });
     },
     health: { of: healthOf },
     publish: (event) => events.publish(event),
@@ -258,6 +277,7 @@ export async function startController(config: Config, options: AppOptions): Prom
         await alerts.close().catch(() => undefined);
         await source.close();
         clients.destroy();
+        preflight?.destroy();
       })();
       return stopped;
     },

@@ -61,6 +61,8 @@ export interface Config {
   readonly pagerdutyRoutingKey?: string;
   /** Events API endpoint (default PagerDuty's global one; EU accounts use events.eu.pagerduty.com). */
   readonly pagerdutyUrl?: string;
+  /** Run preflight checks before registering a changed task definition (`--no-preflight` turns them off). */
+  readonly preflight: boolean;
   /** EventBridge bus (name or ARN) that receives every alert as an event. */
   readonly eventBus?: string;
   /** Which alert types each sink receives (`all` = the default for sinks without their own list). */
@@ -235,6 +237,13 @@ export function addRunOptions(command: Command): Command {
     .addOption(option('--webhook-url <url>', 'JSON alert webhook (HMAC-signed)', 'webhook-url'))
     .addOption(option('--slack-webhook-url <url>', 'Slack incoming webhook', 'slack-webhook-url'))
     .addOption(option('--teams-webhook-url <url>', 'Microsoft Teams Workflows webhook', 'teams-webhook-url'))
+    .addOption(
+      option(
+        '--no-preflight',
+        'skip the image / secret / log group checks before registering a task definition',
+        'preflight',
+      ),
+    )
     .addOption(option('--event-bus <name|arn>', 'EventBridge bus to put alerts on (PutEvents)', 'event-bus'))
     .addOption(
       option('--eventbridge-events <list>', 'alert types put on the event bus', 'eventbridge-events'),
@@ -359,6 +368,7 @@ export function resolveConfig(raw: Raw, env: NodeJS.ProcessEnv = process.env): C
     ...optional('teamsWebhookUrl', url(raw, 'teamsWebhookUrl', '--teams-webhook-url')),
     ...optional('pagerdutyRoutingKey', env.ECS_GITOPS_PAGERDUTY_ROUTING_KEY || undefined),
     ...optional('pagerdutyUrl', url(raw, 'pagerdutyUrl', '--pagerduty-url')),
+    preflight: raw.preflight === undefined ? true : raw.preflight !== false && raw.preflight !== 'false',
     ...optional('eventBus', str(raw, 'eventBus')),
     alertEvents: alertEventFilters(raw),
     ...optional('externalUrl', url(raw, 'externalUrl', '--external-url')),

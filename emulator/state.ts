@@ -225,6 +225,12 @@ export interface RegionState {
   containerInstances: Record<string, ContainerInstanceRecord>;
   capacityProviders: Record<string, CapacityProviderRecord>;
   accountSettings: AccountSettingsState;
+  /** What preflight checks read (created on first use): ECR repositories by name, Secrets Manager
+   * secrets by name, SSM parameters by name, CloudWatch Logs groups by name. */
+  ecrRepositories?: Record<string, JsonObject>;
+  secrets?: Record<string, JsonObject>;
+  ssmParameters?: Record<string, JsonObject>;
+  logGroups?: Record<string, JsonObject>;
 }
 
 export interface EmulatorState {

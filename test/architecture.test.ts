@@ -17,8 +17,8 @@ const controller = sources('controller').map((file) => ({
   file,
   text: readFileSync(join(ROOT, file), 'utf8'),
 }));
-const READ = /new (Describe|List)[A-Za-z]*Command\(/;
-const WRITE = /new (?!Describe|List)[A-Z][A-Za-z]*Command\(/;
+const READ = /new (Describe|List|Get)[A-Za-z]*Command\(/;
+const WRITE = /new (?!Describe|List|Get)[A-Z][A-Za-z]*Command\(/;
 
 describe('dependency rule', () => {
   it('given the pure core (manifest, diff, plan, health, import), then it imports no AWS SDK and no I/O module', () => {

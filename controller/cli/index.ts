@@ -11,6 +11,7 @@ const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./validate.js'),
   () => import('./render.js'),
   () => import('./diff.js'),
+  () => import('./verify.js'),
   () => import('./apply.js'),
   () => import('./emulator.js'),
   () => import('./status.js'),

@@ -120,7 +120,9 @@ export function register(program: Command, ctx: CliContext): void {
       // The emulator accepts any SigV4 signature; the SDK still wants some credentials to sign with.
       process.env.AWS_ACCESS_KEY_ID ??= 'ecs-gitops-emulator';
       process.env.AWS_SECRET_ACCESS_KEY ??= 'ecs-gitops-emulator';
-      config = { ...config, aws: { ...config.aws, endpointUrl: emulator.url } };
+      // The demo account has none of the examples' secrets, parameters and log groups: preflight
+      // would (rightly) block them, so the embedded demo runs without it (docs/preflight.md).
+      config = { ...config, aws: { ...config.aws, endpointUrl: emulator.url }, preflight: false };
       logger.info({ endpoint: emulator.url }, 'embedded ECS emulator started (state in .ecs-gitops/)');
     }
 

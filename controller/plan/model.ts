@@ -19,7 +19,9 @@ export type BlockReason =
   /** The circuit breaker rolled this content back: not re-deployed until Git changes or Sync now. */
   | 'rollout-failed'
   /** AWS refused this content for good (a terminal error): not retried until it or the revision changes, or Sync now. */
-  | 'stalled';
+  | 'stalled'
+  /** A preflight check failed (image, secret or log group missing): not registered, not deployed. */
+  | 'preflight-failed';
 
 export interface ChangeSetEntry {
   readonly key: ResourceKey;

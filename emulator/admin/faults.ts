@@ -46,7 +46,10 @@ export class Faults {
     const kind = spec.kind;
     const operation =
       typeof spec.operation === 'string' && spec.operation !== '*' ? spec.operation : undefined;
-    if (operation !== undefined && !/^(ecs|application-autoscaling|events):[A-Za-z]+$/.test(operation)) {
+    if (
+      operation !== undefined &&
+      !/^(ecs|application-autoscaling|events|ecr|secretsmanager|ssm|logs):[A-Za-z]+$/.test(operation)
+    ) {
       throw new FaultError(
         'operation must look like "ecs:UpdateService", "application-autoscaling:PutScalingPolicy" or "events:PutEvents"',
       );

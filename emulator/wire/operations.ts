@@ -3,6 +3,7 @@ import * as aasPolicies from '../autoscaling/policies.js';
 import * as aasTags from '../autoscaling/tags.js';
 import * as aasTargets from '../autoscaling/targets.js';
 import type { Handler } from '../context.js';
+import * as ecr from '../ecr/repositories.js';
 import * as accountSettings from '../ecs/account-settings.js';
 import * as attributes from '../ecs/attributes.js';
 import * as capacityProviders from '../ecs/capacity-providers.js';
@@ -14,8 +15,18 @@ import * as taskDefinitions from '../ecs/task-definitions.js';
 import * as taskSets from '../ecs/task-sets.js';
 import * as tasks from '../ecs/tasks.js';
 import * as eventBuses from '../events/event-buses.js';
+import * as logs from '../logs/log-groups.js';
+import * as secrets from '../secretsmanager/secrets.js';
+import * as ssm from '../ssm/parameters.js';
 
-export type ServiceName = 'ecs' | 'application-autoscaling' | 'events';
+export type ServiceName =
+  | 'ecs'
+  | 'application-autoscaling'
+  | 'events'
+  | 'ecr'
+  | 'secretsmanager'
+  | 'ssm'
+  | 'logs';
 
 export interface Operation {
   readonly service: ServiceName;
@@ -31,6 +42,10 @@ export const TARGET_PREFIX: Readonly<Record<string, ServiceName>> = {
   AmazonEC2ContainerServiceV20141113: 'ecs',
   AnyScaleFrontendService: 'application-autoscaling',
   AWSEvents: 'events',
+  AmazonEC2ContainerRegistry_V20150921: 'ecr',
+  secretsmanager: 'secretsmanager',
+  AmazonSSM: 'ssm',
+  Logs_20140328: 'logs',
 };
 
 const ecs: Record<string, [Handler, boolean]> = {
@@ -105,6 +120,30 @@ const events: Record<string, [Handler, boolean]> = {
   DeleteEventBus: [eventBuses.deleteEventBus, true],
 };
 
+// The read calls of preflight checks, and the create calls that set up what they read.
+const preflight: Record<ServiceName, Record<string, [Handler, boolean]>> = {
+  ecs: {},
+  'application-autoscaling': {},
+  events: {},
+  ecr: {
+    CreateRepository: [ecr.createRepository, true],
+    PutImage: [ecr.putImage, true],
+    DescribeImages: [ecr.describeImages, false],
+  },
+  secretsmanager: {
+    CreateSecret: [secrets.createSecret, true],
+    DescribeSecret: [secrets.describeSecret, false],
+  },
+  ssm: {
+    PutParameter: [ssm.putParameter, true],
+    GetParameters: [ssm.getParameters, false],
+  },
+  logs: {
+    CreateLogGroup: [logs.createLogGroup, true],
+    DescribeLogGroups: [logs.describeLogGroups, false],
+  },
+};
+
 function table(service: ServiceName, entries: Record<string, [Handler, boolean]>): Map<string, Operation> {
   return new Map(
     Object.entries(entries).map(([name, [handler, mutating]]) => [
@@ -118,6 +157,10 @@ export const OPERATIONS: Readonly<Record<ServiceName, ReadonlyMap<string, Operat
   ecs: table('ecs', ecs),
   'application-autoscaling': table('application-autoscaling', autoscaling),
   events: table('events', events),
+  ecr: table('ecr', preflight.ecr),
+  secretsmanager: table('secretsmanager', preflight.secretsmanager),
+  ssm: table('ssm', preflight.ssm),
+  logs: table('logs', preflight.logs),
 };
 
 export function allOperationKeys(): string[] {

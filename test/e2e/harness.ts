@@ -70,6 +70,8 @@ export async function startHarness(flags: Record<string, unknown> = {}): Promise
         endpointUrl: emulator.url,
         region: 'us-east-1',
         webhookUrl: receiver.url,
+        // The example fleet's secrets and log groups do not exist on a fresh emulator.
+        preflight: false,
         ...flags,
         ...extra,
       };

@@ -78,6 +78,7 @@ async function controller(
       endpointUrl: f.emulator.url,
       region: 'us-east-1',
       statusWrite: false,
+      preflight: false,
     },
     {},
   );

@@ -1,0 +1,119 @@
+// The read calls of preflight checks (ecs-gitops verify, and before registering a changed task
+// definition): ECR images, Secrets Manager secrets, SSM parameters and CloudWatch Logs groups. Reads
+// only; one SDK client per service and region (images and log groups may live in other regions).
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { AwsConfig } from '../config.js';
+
+/** What a read found: present, missing (with the AWS answer), or the read itself failed. */
+export type Lookup = { readonly found: true } | { readonly found: false; readonly reason: string };
+
+export interface PreflightReader {
+  image(
+    registryId: string,
+    region: string,
+    repository: string,
+    ref: { tag?: string; digest?: string },
+  ): Promise<Lookup>;
+  secret(region: string, secretId: string): Promise<Lookup>;
+  parameters(region: string, names: readonly string[]): Promise<ReadonlyMap<string, Lookup>>;
+  logGroup(region: string, name: string): Promise<Lookup>;
+  destroy(): void;
+}
+
+/** A read that could not answer (access denied, unreachable) is not a finding: it propagates. */
+const MISSING = new Set([
+  'ImageNotFoundException',
+  'RepositoryNotFoundException',
+  'ResourceNotFoundException',
+]);
+
+function missing(error: unknown): Lookup {
+  const e = error as { name?: string; message?: string };
+  if (e.name && MISSING.has(e.name)) return { found: false, reason: `${e.name}: ${e.message ?? ''}`.trim() };
+  throw error;
+}
+
+export function createPreflightReader(aws: AwsConfig): PreflightReader {
+  const clients = new Map<string, { destroy(): void }>();
+  function client<T extends { destroy(): void }>(
+    kind: string,
+    region: string,
+    make: (config: object) => T,
+  ): T {
+    const key = `${kind}:${region}`;
+    let found = clients.get(key) as T | undefined;
+    if (!found) {
+      found = make({
+        region,
+        maxAttempts: aws.maxAttempts,
+        ...(aws.endpointUrl ? { endpoint: aws.endpointUrl } : {}),
+      });
+      clients.set(key, found);
+    }
+    return found;
+  }
+  return {
+    async image(registryId, region, repository, ref) {
+      const ecr = client('ecr', region, (c) => new ECRClient(c));
+      try {
+        const out = await ecr.send(
+          new DescribeImagesCommand({
+            registryId,
+            repositoryName: repository,
+            imageIds: [ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag ?? 'latest' }],
+          }),
+        );
+        return (out.imageDetails?.length ?? 0) > 0
+          ? { found: true }
+          : { found: false, reason: 'no image details' };
+      } catch (error) {
+        return missing(error);
+      }
+    },
+    async secret(region, secretId) {
+      const sm = client('secretsmanager', region, (c) => new SecretsManagerClient(c));
+      try {
+        await sm.send(new DescribeSecretCommand({ SecretId: secretId }));
+        return { found: true };
+      } catch (error) {
+        return missing(error);
+      }
+    },
+    async parameters(region, names) {
+      const ssm = client('ssm', region, (c) => new SSMClient(c));
+      const result = new Map<string, Lookup>();
+      for (let i = 0; i < names.length; i += 10) {
+        const batch = names.slice(i, i + 10);
+        // Existence only: values are never decrypted nor read into the controller.
+        const out = await ssm.send(new GetParametersCommand({ Names: [...batch], WithDecryption: false }));
+        const invalid = new Set(out.InvalidParameters ?? []);
+        for (const name of batch) {
+          result.set(
+            name,
+            invalid.has(name) ? { found: false, reason: 'InvalidParameters: not found' } : { found: true },
+          );
+        }
+      }
+      return result;
+    },
+    async logGroup(region, name) {
+      const logs = client('logs', region, (c) => new CloudWatchLogsClient(c));
+      let nextToken: string | undefined;
+      do {
+        const out = await logs.send(
+          new DescribeLogGroupsCommand({ logGroupNamePrefix: name, ...(nextToken ? { nextToken } : {}) }),
+        );
+        if (out.logGroups?.some((g) => g.logGroupName === name)) return { found: true };
+        nextToken = out.nextToken;
+      } while (nextToken);
+      return { found: false, reason: 'DescribeLogGroups: no such group' };
+    },
+    destroy() {
+      for (const c of clients.values()) c.destroy();
+      clients.clear();
+    },
+  };
+}
