@@ -79,9 +79,32 @@ function placementFields(placement: Placement): JsonObject {
   });
 }
 
+/**
+ * Service members ECS reports on the deployment that uses them (Deployment.serviceConnectConfiguration,
+ * volumeConfigurations, vpcLatticeConfigurations), never on the Service itself; changing one starts a
+ * new deployment (UpdateService: "This parameter triggers a new service deployment").
+ */
+const DEPLOYMENT_LEVEL = [
+  'serviceConnectConfiguration',
+  'volumeConfigurations',
+  'vpcLatticeConfigurations',
+] as const;
+
+/** Records the service's deployment-level configuration on its newest (PRIMARY) deployment. */
+function recordOnDeployment(service: ServiceRecord): void {
+  const primary = service.deployments[0] as unknown as JsonObject | undefined;
+  if (!primary) return;
+  for (const key of DEPLOYMENT_LEVEL) {
+    const value = service.service[key];
+    if (value !== undefined) primary[key] = clone(value);
+  }
+}
+
 export function serviceJson(ctx: OpContext, service: ServiceRecord, includeTags: boolean): JsonObject {
+  const visible: JsonObject = { ...service.service };
+  for (const key of DEPLOYMENT_LEVEL) delete visible[key];
   const out: JsonObject = compact({
-    ...service.service,
+    ...visible,
     status: service.status,
     desiredCount: service.desiredCount,
     taskDefinition: service.taskDefinition === '' ? undefined : service.taskDefinition,
@@ -197,7 +220,10 @@ export function createService(ctx: OpContext, body: JsonObject): Json {
     ...(clientToken !== undefined ? { clientToken } : {}),
   };
   if (external) service.service.taskSets = [];
-  else startDeployment(service, newDeployment(ctx, service, service.taskDefinition));
+  else {
+    startDeployment(service, newDeployment(ctx, service, service.taskDefinition));
+    recordOnDeployment(service);
+  }
   // An INACTIVE service of the same name is replaced by the new one.
   const list = servicesOf(ctx, cluster.clusterName).filter((s) => s.serviceName !== name);
   list.push(service);
@@ -275,7 +301,8 @@ export function updateService(ctx: OpContext, body: JsonObject): Json {
     changed(fields.capacityProviderStrategy, s.capacityProviderStrategy) ||
     changed(fields.launchType, s.launchType) ||
     (input.has('loadBalancers') && changed(input.raw('loadBalancers'), s.loadBalancers)) ||
-    (input.has('serviceRegistries') && changed(input.raw('serviceRegistries'), s.serviceRegistries));
+    (input.has('serviceRegistries') && changed(input.raw('serviceRegistries'), s.serviceRegistries)) ||
+    DEPLOYMENT_LEVEL.some((key) => input.has(key) && changed(input.raw(key), s[key]));
 
   for (const key of [
     'launchType',
@@ -309,11 +336,14 @@ export function updateService(ctx: OpContext, body: JsonObject): Json {
     'serviceConnectConfiguration',
     'availabilityZoneRebalancing',
     'volumeConfigurations',
+    'vpcLatticeConfigurations',
   ] as const) {
     if (input.has(key)) s[key] = clone(input.raw(key)!);
   }
-  if (needsDeployment) startDeployment(service, newDeployment(ctx, service, newArn));
-  else if (desiredCount !== undefined)
+  if (needsDeployment) {
+    startDeployment(service, newDeployment(ctx, service, newArn));
+    recordOnDeployment(service);
+  } else if (desiredCount !== undefined)
     service.steady = service.steady && desiredCount === Number(s.runningCount);
   return { service: serviceJson(ctx, service, false) };
 }

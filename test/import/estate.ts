@@ -7,6 +7,7 @@
 // a pinned older revision, one task definition shared by two services with the same name in two
 // clusters, and services owned by CloudFormation, Copilot and another ecs-gitops instance.
 import { execFile, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   PutScalingPolicyCommand,
@@ -38,6 +39,10 @@ export const ESTATE_SERVICES = {
   batch: ['copilot-job', 'metrics', 'reports', 'worker'],
   mesh: ['cart', 'checkout', 'metrics', 'other-team'],
 } as const;
+
+/** The representative services of the golden test: Fargate web with ALB and autoscaling, EC2 worker with placement and volumes, Service Connect with secrets. */
+export const GOLDEN_SERVICES = ['web', 'worker', 'cart'] as const;
+export const GOLDEN_ESTATE = join(import.meta.dirname, '..', 'fixtures', 'import', 'estate.json');
 
 /** The services import must not adopt without --adopt-owned, and who owns them. */
 export const FOREIGN_SERVICES = {

@@ -1,14 +1,23 @@
 // The whole handover on a varied estate built without ecs-gitops (AWS SDK + aws CLI): import every
 // cluster, validate, diff (exit 0: adoptions only), apply (tag writes only, counted by operation
 // from the emulator), diff again (exit 0, nothing left).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readEstate } from '../../controller/live/estate.js';
 import { useTestEmulator } from '../helpers/emulator.js';
 import { runCliCaptured } from '../helpers/run-cli.js';
-import { buildEstate, ESTATE_SERVICES, FOREIGN_SERVICES, HAS_AWS_CLI } from './estate.js';
+import { controllerClients } from '../live/support.js';
+import {
+  buildEstate,
+  ESTATE_SERVICES,
+  FOREIGN_SERVICES,
+  GOLDEN_ESTATE,
+  GOLDEN_SERVICES,
+  HAS_AWS_CLI,
+} from './estate.js';
 
 const env = useTestEmulator();
 const dirs: string[] = [];
@@ -22,6 +31,20 @@ function outDir(): string {
   return dir;
 }
 
+/** The three representative services' estate, read from the emulator, as the golden test's input. */
+async function captureGoldenEstate(url: string): Promise<void> {
+  const clients = controllerClients(url);
+  try {
+    const estate = await readEstate(clients, {
+      clusters: ['web-prod', 'batch', 'mesh'],
+      services: [...GOLDEN_SERVICES],
+    });
+    writeFileSync(GOLDEN_ESTATE, `${JSON.stringify(estate, null, 2)}\n`);
+  } finally {
+    clients.destroy();
+  }
+}
+
 const WRITES = /^(ecs|application-autoscaling):(?!Describe|List)/;
 
 if (!HAS_AWS_CLI)
@@ -32,6 +55,8 @@ describe.skipIf(!HAS_AWS_CLI)('importing an estate made with the SDK and the aws
     await buildEstate(env());
     const out = outDir();
     const endpoint = ['--endpoint-url', env().url];
+
+    if (process.env.UPDATE_GOLDEN) await captureGoldenEstate(env().url);
 
     const imported = await runCliCaptured(['import', '--all-clusters', '--out', out, ...endpoint]);
     expect(imported.stderr).not.toContain('error:');
