@@ -82,4 +82,10 @@ export const OWNERSHIP_TAGS = {
   source: 'ecs-gitops/source',
   /** Fingerprint of the desired spec last applied: tells drift (live changed) from a Git change after a restart. */
   specHash: 'ecs-gitops/spec-hash',
+  /**
+   * On a Service: `<revision>@<trust fingerprint>` of the task definition revision the controller
+   * set it to. Revisions are immutable, so a restarted controller that finds the service still on
+   * that revision, with the same fingerprint as Git, need not describe the revision again.
+   */
+  taskDefinition: 'ecs-gitops/task-definition',
 } as const;

@@ -1,6 +1,10 @@
 // Runs a ChangeSet: each entry after the entries it depends on, independent entries in parallel
 // (bounded; every call also waits on the client-side rate limiter), a failure skipping only what
 // depends on it. Every entry gets a result, whatever happened.
+//
+// Pipelined, not in waves by kind: a free slot goes to the ready entry deepest in its dependency
+// chain, so a service starts as soon as its own task definition is registered instead of after
+// every registration (RegisterTaskDefinition's 1/s quota would otherwise hold back every service).
 import type { AwsClients } from '../aws/clients.js';
 import { AwsError, EcsGitopsError, errorMessage, isRetryable } from '../errors.js';
 import type { ChangeSet, ChangeSetEntry } from '../plan/model.js';
@@ -99,6 +103,9 @@ export async function applyChangeSet(
   // Dependencies outside the ChangeSet already exist (or are external): nothing to wait for.
   const dependencies = (entry: ChangeSetEntry) =>
     entry.dependsOn.map(keyString).filter((key) => present.has(key) && key !== keyString(entry.key));
+  const depth = chainDepths(changeSet.entries, dependencies);
+  // Stable: plan order among entries of equal depth.
+  pending.sort((a, b) => (depth.get(keyString(b.key)) ?? 0) - (depth.get(keyString(a.key)) ?? 0));
 
   while (pending.length > 0 || running.size > 0) {
     let started = false;
@@ -135,6 +142,30 @@ export async function applyChangeSet(
   // Report in the ChangeSet's order, not completion order.
   const entries = changeSet.entries.map((entry) => results.get(keyString(entry.key)) as ApplyEntryResult);
   return { revision: changeSet.revision, dryRun: options.dryRun === true, entries };
+}
+
+/** How many dependencies deep each entry sits (0: depends on nothing in the ChangeSet). */
+function chainDepths(
+  entries: readonly ChangeSetEntry[],
+  dependencies: (entry: ChangeSetEntry) => KeyString[],
+): Map<KeyString, number> {
+  const byKey = new Map(entries.map((entry) => [keyString(entry.key), entry]));
+  const depths = new Map<KeyString, number>();
+  const visiting = new Set<KeyString>();
+  const depthOf = (key: KeyString): number => {
+    const known = depths.get(key);
+    if (known !== undefined) return known;
+    const entry = byKey.get(key);
+    // A cycle (the plan never makes one) counts as no dependency here; the loop below copes.
+    if (!entry || visiting.has(key)) return 0;
+    visiting.add(key);
+    const depth = Math.max(-1, ...dependencies(entry).map(depthOf)) + 1;
+    visiting.delete(key);
+    depths.set(key, depth);
+    return depth;
+  };
+  for (const key of byKey.keys()) depthOf(key);
+  return depths;
 }
 
 async function runEntry(

@@ -12,9 +12,11 @@ import {
   type UpdateServiceCommandInput,
   type UpdateServiceCommandOutput,
 } from '@aws-sdk/client-ecs';
+import { taskDefinitionTrustTag } from '../diff/fingerprint.js';
 import { serviceStatus } from '../live/lookups.js';
 import type { DesiredScalingPolicy, DesiredService } from '../manifest/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
+import { OWNERSHIP_TAGS } from '../types.js';
 import { serviceClientToken } from './client-token.js';
 import { syncTags } from './cluster.js';
 import { type ApplyContext, type EntryRecorder, ownershipTags, toEcsTags } from './context.js';
@@ -77,6 +79,24 @@ function resolveTaskDefinition(
   return context.taskDefinitionArns.get(ref.name) ?? entry.diff.taskDefinition?.arn ?? ref.family;
 }
 
+/**
+ * The tag that lets a restarted controller trust the revision this service runs without describing
+ * it (see diff/fingerprint.ts): only for a TaskDefinition manifest this controller owns or adopts.
+ */
+function taskDefinitionTag(
+  context: ApplyContext,
+  desired: DesiredService,
+  arn: string | undefined,
+): Record<string, string> {
+  const ref = desired.taskDefinition;
+  if (ref.type !== 'manifest' || !arn) return {};
+  const entry = context.entries.get(`TaskDefinition/${ref.name}`);
+  const td = entry?.diff.desired;
+  if (td?.kind !== 'TaskDefinition' || (entry?.diff.owned === false && !td.policy.adopt)) return {};
+  const value = taskDefinitionTrustTag(arn, td);
+  return value ? { [OWNERSHIP_TAGS.taskDefinition]: value } : {};
+}
+
 /** ECS fills unspecified deployment settings with these; UpdateService must send the whole structure. */
 function deploymentConfiguration(spec: Spec): Spec {
   const given = (spec.deploymentConfiguration ?? {}) as Spec;
@@ -103,12 +123,17 @@ function createInput(
   desired: DesiredService,
 ): CreateServiceCommandInput {
   const spec = specOf(desired);
-  const tags = { ...desired.tags, ...ownershipTags(context, entry.key, desired) };
+  const taskDefinition = resolveTaskDefinition(context, entry, desired);
+  const tags = {
+    ...desired.tags,
+    ...ownershipTags(context, entry.key, desired),
+    ...taskDefinitionTag(context, desired, taskDefinition),
+  };
   const input: Spec = {
     ...spec,
     serviceName: desired.serviceName,
     cluster: desired.cluster.clusterName,
-    taskDefinition: resolveTaskDefinition(context, entry, desired),
+    taskDefinition,
     tags: toEcsTags(tags),
   };
   if (spec.schedulingStrategy === 'DAEMON') delete input.desiredCount;
@@ -193,11 +218,17 @@ async function update(
   const adopting = entry.diff.owned === false;
   const retag = entry.action === 'update' || adopting;
   if (arn && retag) {
+    // The revision the service runs after this update: the one just set, or the one it kept.
+    const running = (input.taskDefinition as string | undefined) ?? entry.diff.taskDefinition?.arn;
     await syncTags(
       context,
       recorder,
       arn,
-      { ...desired.tags, ...ownershipTags(context, entry.key, desired) },
+      {
+        ...desired.tags,
+        ...ownershipTags(context, entry.key, desired),
+        ...taskDefinitionTag(context, desired, running),
+      },
       entry,
     );
   }

@@ -1,10 +1,43 @@
 // A stable content hash of a task definition: same content (after normalization) → same hash,
 // whatever key order, unit spelling or default-filling the manifest used.
 import { createHash } from 'node:crypto';
+import type { DesiredTaskDefinition } from '../manifest/model.js';
+import { comparableTags } from './normalize/tags.js';
 import { normalizeTaskDefinition } from './normalize/task-definition.js';
+import { parseTaskDefinitionRef } from './normalize/task-definition-ref.js';
 import { type PlainObject, stableStringify } from './normalize/values.js';
 
 export function taskDefinitionFingerprint(family: string, spec: PlainObject): string {
   const content = { family, ...normalizeTaskDefinition(spec) };
   return createHash('sha256').update(stableStringify(content)).digest('hex');
+}
+
+/**
+ * What a revision registered (or matched) for this manifest is trusted to hold: its content and its
+ * tags. A Git change to either gives another value, so a trusted revision is described again.
+ */
+export function taskDefinitionTrust(desired: DesiredTaskDefinition): string {
+  const content = taskDefinitionFingerprint(desired.family, desired.spec as unknown as PlainObject);
+  const tags = stableStringify(comparableTags(desired.tags));
+  return createHash('sha256').update(`${content}:${tags}`).digest('hex').slice(0, 32);
+}
+
+/** The `ecs-gitops/task-definition` tag value of a service set to `arn` for this manifest. */
+export function taskDefinitionTrustTag(arn: string, desired: DesiredTaskDefinition): string | undefined {
+  const { family, revision } = parseTaskDefinitionRef(arn);
+  if (revision === undefined || family !== desired.family) return undefined;
+  return `${revision}@${taskDefinitionTrust(desired)}`;
+}
+
+/**
+ * True when a service's tag vouches that `arn` (the revision it runs) holds what the manifest asks:
+ * the tag names exactly that revision and the fingerprint equals Git's. A person pointing the
+ * service at another revision leaves the tag behind, so that revision is described and compared.
+ */
+export function trustsTaskDefinition(
+  tag: string | undefined,
+  arn: string,
+  desired: DesiredTaskDefinition,
+): boolean {
+  return tag !== undefined && tag === taskDefinitionTrustTag(arn, desired);
 }

@@ -13,7 +13,7 @@ import {
   tagChanges,
 } from './common.js';
 import { compareCreate, compareObjects } from './compare.js';
-import { taskDefinitionFingerprint } from './fingerprint.js';
+import { taskDefinitionFingerprint, taskDefinitionTrust } from './fingerprint.js';
 import type { ResourceDiff, TaskDefinitionTarget } from './model.js';
 import { isOwnedBy } from './normalize/tags.js';
 import { normalizeTaskDefinition } from './normalize/task-definition.js';
@@ -28,6 +28,7 @@ export function taskDefinitionMatches(
   if (!live) return false;
   const liveTd = asObject(live.taskDefinition);
   if (liveTd.family !== desired.family) return false;
+  if (live.trusted !== undefined) return live.trusted === taskDefinitionTrust(desired);
   return deepEqual(
     normalizeTaskDefinition(desired.spec as unknown as PlainObject),
     normalizeTaskDefinition(liveTd),

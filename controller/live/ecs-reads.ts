@@ -7,9 +7,11 @@ import {
   DescribeTaskDefinitionCommand,
   ListClustersCommand,
   ListServicesCommand,
+  ListTaskDefinitionsCommand,
   type Service,
 } from '@aws-sdk/client-ecs';
 import { type AwsClients, toAwsError } from '../aws/clients.js';
+import { parseTaskDefinitionRef } from '../diff/normalize/task-definition-ref.js';
 import { chunk, mapLimit, plain } from './batch.js';
 import type { AwsObject, LiveTaskDefinition } from './model.js';
 import type { TaskDefinitionCache } from './task-definition-cache.js';
@@ -174,5 +176,64 @@ export async function describeLatestRevisions(
     cache.set(arn, td);
     out.set(family, { arn, td });
   });
+  return out;
+}
+
+/** Families looked up at once beyond which one account-wide listing is cheaper than a describe each. */
+export const LATEST_BY_LISTING = 10;
+
+/**
+ * Every ACTIVE revision ARN of the account (ListTaskDefinitions, 100 per page), or undefined once it
+ * would take more than `maxPages` calls (an account with many revisions: describing is cheaper).
+ */
+async function listActiveRevisionArns(clients: AwsClients, maxPages: number): Promise<string[] | undefined> {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  let pages = 0;
+  do {
+    if (pages >= maxPages) return undefined;
+    const response = await callAws('ListTaskDefinitions', () =>
+      clients.ecs.send(new ListTaskDefinitionsCommand({ status: 'ACTIVE', maxResults: 100, nextToken })),
+    );
+    pages += 1;
+    arns.push(...(response.taskDefinitionArns ?? []));
+    nextToken = response.nextToken;
+  } while (nextToken);
+  return arns;
+}
+
+/**
+ * The latest ACTIVE revision of many families: one listing tells which families exist (none, on an
+ * empty account) and their newest ARN, which the cache usually holds already (the revision the
+ * service runs). Only revisions neither cached nor seen are described. Falls back to a describe per
+ * family when the account holds too many revisions to list cheaply.
+ */
+export async function latestActiveRevisions(
+  clients: AwsClients,
+  families: readonly string[],
+  cache: TaskDefinitionCache,
+): Promise<Map<string, { arn: string; td: LiveTaskDefinition }>> {
+  if (families.length <= LATEST_BY_LISTING) return describeLatestRevisions(clients, families, cache);
+  const listed = await listActiveRevisionArns(clients, Math.ceil(families.length / 4));
+  if (!listed) return describeLatestRevisions(clients, families, cache);
+  const wanted = new Set(families);
+  const newest = new Map<string, { arn: string; revision: number }>();
+  for (const arn of listed) {
+    const { family, revision = 0 } = parseTaskDefinitionRef(arn);
+    if (!wanted.has(family)) continue;
+    const seen = newest.get(family);
+    if (!seen || revision > seen.revision) newest.set(family, { arn, revision });
+  }
+  const described = await describeRevisions(
+    clients,
+    [...newest.values()].map((n) => n.arn),
+    cache,
+  );
+  const out = new Map<string, { arn: string; td: LiveTaskDefinition }>();
+  for (const family of families) {
+    const arn = newest.get(family)?.arn;
+    const td = arn ? described.get(arn) : undefined;
+    if (arn && td && td.taskDefinition.status === 'ACTIVE') out.set(family, { arn, td });
+  }
   return out;
 }

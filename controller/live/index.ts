@@ -1,5 +1,6 @@
 // live/: the only AWS reader. Reads exactly what the diff of one desired state needs, batched.
 import type { AwsClients } from '../aws/clients.js';
+import { taskDefinitionTrust, trustsTaskDefinition } from '../diff/fingerprint.js';
 import { isOwnedBy, tagsToMap } from '../diff/normalize/tags.js';
 import { parseTaskDefinitionRef } from '../diff/normalize/task-definition-ref.js';
 import { taskDefinitionMatches } from '../diff/task-definition.js';
@@ -9,6 +10,7 @@ import type {
   DesiredState,
   DesiredTaskDefinition,
 } from '../manifest/model.js';
+import { OWNERSHIP_TAGS } from '../types.js';
 import {
   describeScalableTargets,
   describeScalingPolicies,
@@ -18,9 +20,9 @@ import {
 import { mapLimit } from './batch.js';
 import {
   describeClusters,
-  describeLatestRevisions,
   describeRevisions,
   describeServices,
+  latestActiveRevisions,
   listClusterArns,
   listServiceArns,
   nameFromArn,
@@ -97,13 +99,13 @@ export async function readLive(
     for (const [name, service] of found) services.set(serviceKey(cluster, name), service);
   });
 
-  // 3. The revisions desired services run now (cache: 0 calls when warm).
+  // 3. The revisions desired services run now: from the cache (warm), trusted by the service's tag
+  // (cold, in sync), or described (cold, out of sync or tag missing).
+  const taskDefinitions = trustedRevisions(servicesWanted, taskDefinitionsWanted, services, cache, options);
   const runningArns = servicesWanted
     .map((s) => services.get(serviceKey(s.cluster.clusterName, s.serviceName))?.taskDefinition)
-    .filter((arn): arn is string => typeof arn === 'string');
-  const taskDefinitions = new Map<string, LiveTaskDefinition>(
-    await describeRevisions(clients, runningArns, cache),
-  );
+    .filter((arn): arn is string => typeof arn === 'string' && !taskDefinitions.has(arn));
+  for (const [arn, td] of await describeRevisions(clients, runningArns, cache)) taskDefinitions.set(arn, td);
 
   // 4. Latest ACTIVE revision, only for families where the diff needs it.
   const families = new Set<string>();
@@ -116,7 +118,7 @@ export async function readLive(
     if (parsed.revision === undefined) families.add(parsed.family);
   }
   const latestRevisions: Record<string, string> = {};
-  for (const [family, { arn, td }] of await describeLatestRevisions(clients, [...families].sort(), cache)) {
+  for (const [family, { arn, td }] of await latestActiveRevisions(clients, [...families].sort(), cache)) {
     latestRevisions[family] = arn;
     taskDefinitions.set(arn, td);
   }
@@ -154,6 +156,46 @@ export async function readLive(
 }
 
 type Mutable<T> = { -readonly [P in keyof T]: T[P] };
+
+/**
+ * Revisions a restarted controller need not describe: the service runs exactly the revision its
+ * `ecs-gitops/task-definition` tag names, with the fingerprint of Git's manifest (revisions are
+ * immutable). A described revision in the cache always wins.
+ */
+function trustedRevisions(
+  servicesWanted: readonly DesiredService[],
+  taskDefinitionsWanted: readonly DesiredTaskDefinition[],
+  services: ReadonlyMap<string, AwsObject>,
+  cache: TaskDefinitionCache,
+  options: ReadLiveOptions,
+): Map<string, LiveTaskDefinition> {
+  const out = new Map<string, LiveTaskDefinition>();
+  const byName = new Map(taskDefinitionsWanted.map((td) => [td.name, td]));
+  for (const service of servicesWanted) {
+    if (service.taskDefinition.type !== 'manifest') continue;
+    const desired = byName.get(service.taskDefinition.name);
+    const live = services.get(serviceKey(service.cluster.clusterName, service.serviceName));
+    const arn = live?.taskDefinition;
+    if (!desired || typeof arn !== 'string' || out.has(arn) || cache.has(arn)) continue;
+    const tag = tagsToMap(live?.tags)[OWNERSHIP_TAGS.taskDefinition];
+    if (!trustsTaskDefinition(tag, arn, desired)) continue;
+    out.set(arn, {
+      taskDefinition: {
+        taskDefinitionArn: arn,
+        family: desired.family,
+        revision: parseTaskDefinitionRef(arn).revision,
+        // Assumed: the service runs it. A deregistered revision shows on the next description.
+        status: 'ACTIVE',
+      },
+      tags: [
+        ...Object.entries(desired.tags).map(([key, value]) => ({ key, value })),
+        { key: OWNERSHIP_TAGS.managedBy, value: options.instance },
+      ],
+      trusted: taskDefinitionTrust(desired),
+    });
+  }
+  return out;
+}
 
 /** The diff needs a family's latest revision unless every service using it already runs the desired content. */
 function needsLatestRevision(

@@ -8,6 +8,13 @@ export type AwsObject = Readonly<Record<string, unknown>>;
 export interface LiveTaskDefinition {
   readonly taskDefinition: AwsObject;
   readonly tags: readonly { readonly key: string; readonly value: string }[];
+  /**
+   * Not described: the service running this revision carries the controller's tag vouching that it
+   * holds the manifest's content and tags (this trust fingerprint, see diff/fingerprint.ts). Then
+   * `taskDefinition` has the identity fields only (ARN, family, revision, status) and `tags` the
+   * ones the controller wrote.
+   */
+  readonly trusted?: string;
 }
 
 /** An owned resource that no manifest of the revision mentions: a prune candidate. */

@@ -27,6 +27,10 @@ export class TaskDefinitionCache {
     }
   }
 
+  has(arn: string): boolean {
+    return this.entries.has(arn);
+  }
+
   get size(): number {
     return this.entries.size;
   }

@@ -10,6 +10,7 @@ export const CONTROLLER_TAG_KEYS: ReadonlySet<string> = new Set([
   OWNERSHIP_TAGS.source,
   'ecs-gitops/fingerprint',
   OWNERSHIP_TAGS.specHash,
+  OWNERSHIP_TAGS.taskDefinition,
 ]);
 
 type TagList = readonly { readonly key?: string; readonly value?: string }[];

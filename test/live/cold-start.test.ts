@@ -1,0 +1,194 @@
+// Cold starts at the API lower bound: a restarted controller trusts the revision a service's
+// `ecs-gitops/task-definition` tag vouches for (revisions are immutable) instead of describing it,
+// and still finds a service pointed at another revision behind Git's back.
+import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { describe, expect, it } from 'vitest';
+import { applyChangeSet } from '../../controller/apply/index.js';
+import type { AwsClients } from '../../controller/aws/clients.js';
+import { diffResources } from '../../controller/diff/index.js';
+import { tagsToMap } from '../../controller/diff/normalize/tags.js';
+import { readLive, TaskDefinitionCache } from '../../controller/live/index.js';
+import { serviceKey } from '../../controller/live/model.js';
+import type { DesiredState } from '../../controller/manifest/model.js';
+import { planChanges } from '../../controller/plan/index.js';
+import { classifyChange } from '../../controller/reconcile/drift.js';
+import { fingerprintAll, specHashTags } from '../../controller/reconcile/fingerprint.js';
+import { OWNERSHIP_TAGS } from '../../controller/types.js';
+import { useTestEmulator } from '../helpers/emulator.js';
+import { controllerClients, desiredFrom } from './support.js';
+
+const env = useTestEmulator();
+const INSTANCE = 'ecs-gitops';
+const SERVICES = 12;
+
+function manifests(image = 'public.ecr.aws/nginx/nginx:1.27'): Record<string, string> {
+  const files: Record<string, string> = {
+    'cluster.yaml': 'apiVersion: ecs-gitops/v1\nkind: Cluster\nmetadata: {name: prod}\nspec: {}\n',
+  };
+  for (let i = 0; i < SERVICES; i += 1) {
+    files[`svc-${i}.yaml`] = `apiVersion: ecs-gitops/v1
+kind: TaskDefinition
+metadata: {name: svc-${i}}
+spec:
+  requiresCompatibilities: [FARGATE]
+  networkMode: awsvpc
+  cpu: "256"
+  memory: "512"
+  containerDefinitions:
+    - {name: app, image: "${image}", portMappings: [{containerPort: 80}], environment: [{name: SLOT, value: "${i}"}]}
+  tags: {team: web}
+---
+apiVersion: ecs-gitops/v1
+kind: Service
+metadata: {name: svc-${i}}
+spec:
+  cluster: prod
+  taskDefinition: svc-${i}
+  desiredCount: 1
+  launchType: FARGATE
+  networkConfiguration: {awsvpcConfiguration: {subnets: [subnet-0a1], securityGroups: [sg-0a1]}}
+`;
+  }
+  return files;
+}
+
+/** One controller pass that writes: read, diff, plan, apply with the tags `run` writes. */
+async function applyPass(clients: AwsClients, desired: DesiredState, cache: TaskDefinitionCache) {
+  const live = await readLive(clients, desired, { instance: INSTANCE, cache });
+  const diffs = diffResources(desired, live, { instance: INSTANCE });
+  const changeSet = planChanges(diffs, {
+    revision: desired.revision,
+    prune: false,
+    pruneLimit: 1,
+    pruneConfirm: false,
+  });
+  const result = await applyChangeSet(clients, changeSet, {
+    instance: INSTANCE,
+    revision: desired.revision,
+    live,
+    extraTags: specHashTags(desired.resources),
+  });
+  expect(result.entries.filter((e) => e.outcome === 'failed')).toEqual([]);
+}
+
+describe('cold start', () => {
+  it('a restarted controller describes no task definition of in-sync services and still finds a service pointed at another revision', async () => {
+    // given an estate applied by a controller, every service tagged with the revision it was set to
+    const desired = desiredFrom(manifests(), 'r1');
+    const clients = controllerClients(env().url);
+    try {
+      await applyPass(clients, desired, new TaskDefinitionCache());
+      const applied = await readLive(clients, desired, {
+        instance: INSTANCE,
+        cache: new TaskDefinitionCache(),
+      });
+      const tag = tagsToMap(applied.services[serviceKey('prod', 'svc-0')]?.tags)[
+        OWNERSHIP_TAGS.taskDefinition
+      ];
+      expect(tag).toMatch(/^1@[0-9a-f]{32}$/);
+
+      // when the controller restarts (empty cache) and reads the in-sync estate
+      env().resetCalls();
+      clients.counter.reset();
+      const restarted = await readLive(clients, desired, {
+        instance: INSTANCE,
+        cache: new TaskDefinitionCache(),
+      });
+
+      // then no DescribeTaskDefinition is made and nothing differs
+      expect(clients.counter.snapshot()['ecs:DescribeTaskDefinition'] ?? 0).toBe(0);
+      expect(env().calls()['ecs:DescribeTaskDefinition'] ?? 0).toBe(0);
+      expect(
+        diffResources(desired, restarted, { instance: INSTANCE }).filter((d) => d.action !== 'noop'),
+      ).toEqual([]);
+
+      // when a person registers another revision and points svc-3 at it behind Git's back
+      const other = await env().ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'svc-3',
+          requiresCompatibilities: ['FARGATE'],
+          networkMode: 'awsvpc',
+          cpu: '256',
+          memory: '512',
+          containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/nginx/nginx:hotfix' }],
+        }),
+      );
+      await env().ecs.send(
+        new UpdateServiceCommand({
+          cluster: 'prod',
+          service: 'svc-3',
+          taskDefinition: other.taskDefinition?.taskDefinitionArn,
+        }),
+      );
+      clients.counter.reset();
+      const again = await readLive(clients, desired, {
+        instance: INSTANCE,
+        cache: new TaskDefinitionCache(),
+      });
+
+      // then only that revision is described (and the family's latest, which it is), the service shows the revision change, and the
+      // recorded spec-hash tells it is drift (Git did not change), not a deploy
+      expect(clients.counter.snapshot()['ecs:DescribeTaskDefinition']).toBe(2);
+      const diffs = diffResources(desired, again, { instance: INSTANCE });
+      const changed = diffs.filter((d) => d.action !== 'noop');
+      // (the family's latest revision is the person's too, so the task definition differs as well)
+      expect(changed.map((d) => `${d.key.kind}/${d.key.name}`).sort()).toEqual([
+        'Service/svc-3',
+        'TaskDefinition/svc-3',
+      ]);
+      const service = changed.find((d) => d.key.kind === 'Service');
+      expect(service?.changes.find((c) => c.path === 'taskDefinition')).toMatchObject({ live: 'svc-3:2' });
+      const recorded = tagsToMap(again.services[serviceKey('prod', 'svc-3')]?.tags)[OWNERSHIP_TAGS.specHash];
+      const fingerprint = fingerprintAll(desired.resources).get('Service/svc-3');
+      expect(
+        classifyChange(
+          changed[0] as (typeof changed)[number],
+          fingerprint,
+          recorded ? { fingerprint: recorded, revision: 'r1' } : undefined,
+        ),
+      ).toBe('drift');
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  it('describes the running revision again once Git changes the task definition (the trust is for Git’s content only)', async () => {
+    // given an applied estate
+    const clients = controllerClients(env().url);
+    try {
+      await applyPass(clients, desiredFrom(manifests(), 'r1'), new TaskDefinitionCache());
+
+      // when Git changes every image and a restarted controller reads live state
+      const changed = desiredFrom(manifests('public.ecr.aws/nginx/nginx:1.28'), 'r2');
+      clients.counter.reset();
+      const live = await readLive(clients, changed, { instance: INSTANCE, cache: new TaskDefinitionCache() });
+
+      // then every running revision is described (the diff shows what changes) and every family
+      // is looked up with one account-wide listing instead of a describe per family
+      const calls = clients.counter.snapshot();
+      expect(calls['ecs:DescribeTaskDefinition']).toBe(SERVICES);
+      expect(calls['ecs:ListTaskDefinitions']).toBe(1);
+      const diffs = diffResources(changed, live, { instance: INSTANCE });
+      expect(diffs.filter((d) => d.key.kind === 'TaskDefinition' && d.action === 'update')).toHaveLength(
+        SERVICES,
+      );
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  it('looks up the families of an empty account with one listing, not a failing describe each', async () => {
+    // given an empty account
+    const clients = controllerClients(env().url);
+    try {
+      // when the estate is read for the first time
+      await readLive(clients, desiredFrom(manifests(), 'r1'), { instance: INSTANCE });
+
+      // then one ListTaskDefinitions page answers for all families
+      expect(clients.counter.snapshot()).toMatchObject({ 'ecs:ListTaskDefinitions': 1 });
+      expect(clients.counter.snapshot()['ecs:DescribeTaskDefinition'] ?? 0).toBe(0);
+    } finally {
+      clients.destroy();
+    }
+  });
+});
