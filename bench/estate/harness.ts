@@ -7,15 +7,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { applyChangeSet } from '../../controller/apply/index.js';
 import { createAwsClients } from '../../controller/aws/clients.js';
-import { diffResources } from '../../controller/diff/index.js';
 import { PER_TARGET_LIMIT } from '../../controller/live/autoscaling-reads.js';
-import { readLive } from '../../controller/live/index.js';
 import { parseManifests } from '../../controller/manifest/index.js';
 import type { DesiredState } from '../../controller/manifest/model.js';
-import { planChanges } from '../../controller/plan/index.js';
-import { specHashTags } from '../../controller/reconcile/fingerprint.js';
+import { applyPass } from '../../test/helpers/service-fleet.js';
 import type { Estate } from './generate.js';
 
 const exec = promisify(execFile);
@@ -196,23 +192,7 @@ export async function seed(emulator: EmulatorHandle, desired: DesiredState): Pro
     { rateLimiter: false },
   );
   try {
-    const live = await readLive(clients, desired, { instance: INSTANCE });
-    const diffs = diffResources(desired, live, { instance: INSTANCE });
-    const changeSet = planChanges(diffs, {
-      revision: desired.revision,
-      prune: false,
-      pruneLimit: 1,
-      pruneConfirm: false,
-    });
-    const sources = new Map(desired.resources.map((r) => [`${r.kind}/${r.name}`, r.source.file]));
-    const result = await applyChangeSet(clients, changeSet, {
-      instance: INSTANCE,
-      revision: desired.revision,
-      live,
-      concurrency: 16,
-      sourcePath: (key) => sources.get(`${key.kind}/${key.name}`),
-      extraTags: specHashTags(desired.resources),
-    });
+    const result = await applyPass(clients, desired, { instance: INSTANCE, concurrency: 16 });
     const failed = result.entries.filter((e) => e.outcome === 'failed');
     if (failed.length > 0) throw new Error(`seeding failed: ${failed[0]?.message}`);
   } finally {

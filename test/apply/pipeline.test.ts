@@ -8,39 +8,11 @@ import { diffResources } from '../../controller/diff/index.js';
 import { readLive } from '../../controller/live/index.js';
 import { planChanges } from '../../controller/plan/index.js';
 import { useTestEmulator } from '../helpers/emulator.js';
+import { serviceFleet } from '../helpers/service-fleet.js';
 import { desiredFrom } from '../live/support.js';
 
 const env = useTestEmulator();
 const SERVICES = 30;
-
-function manifests(): Record<string, string> {
-  const files: Record<string, string> = {
-    'cluster.yaml': 'apiVersion: ecs-gitops/v1\nkind: Cluster\nmetadata: {name: prod}\nspec: {}\n',
-  };
-  for (let i = 0; i < SERVICES; i += 1) {
-    files[`svc-${i}.yaml`] = `apiVersion: ecs-gitops/v1
-kind: TaskDefinition
-metadata: {name: svc-${i}}
-spec:
-  requiresCompatibilities: [FARGATE]
-  networkMode: awsvpc
-  cpu: "256"
-  memory: "512"
-  containerDefinitions: [{name: app, image: "public.ecr.aws/nginx/nginx:1.27"}]
----
-apiVersion: ecs-gitops/v1
-kind: Service
-metadata: {name: svc-${i}}
-spec:
-  cluster: prod
-  taskDefinition: svc-${i}
-  desiredCount: 1
-  launchType: FARGATE
-  networkConfiguration: {awsvpcConfiguration: {subnets: [subnet-0a1], securityGroups: [sg-0a1]}}
-`;
-  }
-  return files;
-}
 
 describe('pipelined apply', () => {
   it('creates services while task definitions are still being registered', async () => {
@@ -60,7 +32,7 @@ describe('pipelined apply', () => {
     const order: string[] = [];
     clients.counter.onCall((record) => order.push(record.operation));
     try {
-      const desired = desiredFrom(manifests(), 'r1');
+      const desired = desiredFrom(serviceFleet(SERVICES), 'r1');
       const live = await readLive(clients, desired, { instance: 'ecs-gitops' });
       const changeSet = planChanges(diffResources(desired, live, { instance: 'ecs-gitops' }), {
         revision: 'r1',

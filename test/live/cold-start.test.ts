@@ -3,81 +3,35 @@
 // and still finds a service pointed at another revision behind Git's back.
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { applyChangeSet } from '../../controller/apply/index.js';
 import type { AwsClients } from '../../controller/aws/clients.js';
 import { diffResources } from '../../controller/diff/index.js';
 import { tagsToMap } from '../../controller/diff/normalize/tags.js';
 import { readLive, TaskDefinitionCache } from '../../controller/live/index.js';
 import { serviceKey } from '../../controller/live/model.js';
 import type { DesiredState } from '../../controller/manifest/model.js';
-import { planChanges } from '../../controller/plan/index.js';
 import { classifyChange } from '../../controller/reconcile/drift.js';
-import { fingerprintAll, specHashTags } from '../../controller/reconcile/fingerprint.js';
+import { fingerprintAll } from '../../controller/reconcile/fingerprint.js';
 import { OWNERSHIP_TAGS } from '../../controller/types.js';
 import { useTestEmulator } from '../helpers/emulator.js';
+import { applyPass, serviceFleet } from '../helpers/service-fleet.js';
 import { controllerClients, desiredFrom } from './support.js';
 
 const env = useTestEmulator();
 const INSTANCE = 'ecs-gitops';
 const SERVICES = 12;
 
-function manifests(image = 'public.ecr.aws/nginx/nginx:1.27'): Record<string, string> {
-  const files: Record<string, string> = {
-    'cluster.yaml': 'apiVersion: ecs-gitops/v1\nkind: Cluster\nmetadata: {name: prod}\nspec: {}\n',
-  };
-  for (let i = 0; i < SERVICES; i += 1) {
-    files[`svc-${i}.yaml`] = `apiVersion: ecs-gitops/v1
-kind: TaskDefinition
-metadata: {name: svc-${i}}
-spec:
-  requiresCompatibilities: [FARGATE]
-  networkMode: awsvpc
-  cpu: "256"
-  memory: "512"
-  containerDefinitions:
-    - {name: app, image: "${image}", portMappings: [{containerPort: 80}], environment: [{name: SLOT, value: "${i}"}]}
-  tags: {team: web}
----
-apiVersion: ecs-gitops/v1
-kind: Service
-metadata: {name: svc-${i}}
-spec:
-  cluster: prod
-  taskDefinition: svc-${i}
-  desiredCount: 1
-  launchType: FARGATE
-  networkConfiguration: {awsvpcConfiguration: {subnets: [subnet-0a1], securityGroups: [sg-0a1]}}
-`;
-  }
-  return files;
-}
-
-/** One controller pass that writes: read, diff, plan, apply with the tags `run` writes. */
-async function applyPass(clients: AwsClients, desired: DesiredState, cache: TaskDefinitionCache) {
-  const live = await readLive(clients, desired, { instance: INSTANCE, cache });
-  const diffs = diffResources(desired, live, { instance: INSTANCE });
-  const changeSet = planChanges(diffs, {
-    revision: desired.revision,
-    prune: false,
-    pruneLimit: 1,
-    pruneConfirm: false,
-  });
-  const result = await applyChangeSet(clients, changeSet, {
-    instance: INSTANCE,
-    revision: desired.revision,
-    live,
-    extraTags: specHashTags(desired.resources),
-  });
+async function applyAll(clients: AwsClients, desired: DesiredState): Promise<void> {
+  const result = await applyPass(clients, desired, { instance: INSTANCE });
   expect(result.entries.filter((e) => e.outcome === 'failed')).toEqual([]);
 }
 
 describe('cold start', () => {
   it('a restarted controller describes no task definition of in-sync services and still finds a service pointed at another revision', async () => {
     // given an estate applied by a controller, every service tagged with the revision it was set to
-    const desired = desiredFrom(manifests(), 'r1');
+    const desired = desiredFrom(serviceFleet(SERVICES), 'r1');
     const clients = controllerClients(env().url);
     try {
-      await applyPass(clients, desired, new TaskDefinitionCache());
+      await applyAll(clients, desired);
       const applied = await readLive(clients, desired, {
         instance: INSTANCE,
         cache: new TaskDefinitionCache(),
@@ -156,10 +110,10 @@ describe('cold start', () => {
     // given an applied estate
     const clients = controllerClients(env().url);
     try {
-      await applyPass(clients, desiredFrom(manifests(), 'r1'), new TaskDefinitionCache());
+      await applyAll(clients, desiredFrom(serviceFleet(SERVICES), 'r1'));
 
       // when Git changes every image and a restarted controller reads live state
-      const changed = desiredFrom(manifests('public.ecr.aws/nginx/nginx:1.28'), 'r2');
+      const changed = desiredFrom(serviceFleet(SERVICES, 'public.ecr.aws/nginx/nginx:1.28'), 'r2');
       clients.counter.reset();
       const live = await readLive(clients, changed, { instance: INSTANCE, cache: new TaskDefinitionCache() });
 
@@ -182,7 +136,7 @@ describe('cold start', () => {
     const clients = controllerClients(env().url);
     try {
       // when the estate is read for the first time
-      await readLive(clients, desiredFrom(manifests(), 'r1'), { instance: INSTANCE });
+      await readLive(clients, desiredFrom(serviceFleet(SERVICES), 'r1'), { instance: INSTANCE });
 
       // then one ListTaskDefinitions page answers for all families
       expect(clients.counter.snapshot()).toMatchObject({ 'ecs:ListTaskDefinitions': 1 });
