@@ -7,6 +7,7 @@ import { generateEstate, serviceFile } from './estate/generate.js';
 import {
   estateRepo,
   machine,
+  Rows,
   seconds,
   sizeArg,
   sleep,
@@ -21,7 +22,7 @@ const size = sizeArg(100);
 const estate = generateEstate({ services: size });
 const emulator = await startEmulatorProcess();
 const repo = await estateRepo(estate);
-const rows: string[][] = [];
+const rows = new Rows();
 // RegisterTaskDefinition: 20 burst, 1/s sustained; one registration per service.
 const bound = Math.max(0, size - 20) * 1000;
 

@@ -14,6 +14,7 @@ import {
   inSyncLowerBound,
   isRead,
   machine,
+  Rows,
   runCli,
   seconds,
   seed,
@@ -30,7 +31,7 @@ const size = sizeArg(100);
 const estate = generateEstate({ services: size });
 const emulator = await startEmulatorProcess();
 const repo = await estateRepo(estate);
-const rows: string[][] = [];
+const rows = new Rows();
 const bound = inSyncLowerBound(estate);
 try {
   const desired = await desiredOf(repo, estate);

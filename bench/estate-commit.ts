@@ -8,6 +8,7 @@ import {
   estateRepo,
   machine,
   percentile,
+  Rows,
   seconds,
   seed,
   sizeArg,
@@ -24,7 +25,7 @@ const commits = Number(commitsIndex >= 0 ? process.argv[commitsIndex + 1] : 20);
 const estate = generateEstate({ services: size });
 const emulator = await startEmulatorProcess();
 const repo = await estateRepo(estate);
-const rows: string[][] = [];
+const rows = new Rows();
 let deploy = 0;
 
 async function measure(mode: 'webhook' | 'poll 2s'): Promise<void> {

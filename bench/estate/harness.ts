@@ -325,7 +325,19 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.max(0, index)] as number;
 }
 
-export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Rows of a result table, each also printed to stderr as soon as it is measured. */
+export class Rows {
+  readonly rows: string[][] = [];
+  push(...rows: string[][]): void {
+    for (const row of rows) {
+      this.rows.push(row);
+      process.stderr.write(`measured: ${row.filter(Boolean).join(' | ')}\n`);
+    }
+  }
+}
+
+export function table(headers: readonly string[], input: Rows | readonly (readonly string[])[]): string {
+  const rows = input instanceof Rows ? input.rows : input;
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
