@@ -20,6 +20,7 @@ import { type LiveState, serviceKey } from './live/model.js';
 import { createPreflightReader } from './live/preflight-reads.js';
 import { readStoppedReasons } from './live/rollout.js';
 import type { Logger } from './log.js';
+import { ManifestParseCache } from './manifest/index.js';
 import { planChanges } from './plan/index.js';
 import { gateChangeSet, PREFLIGHT_FAILED } from './preflight/gate.js';
 import { Reconciler } from './reconcile/controller.js';
@@ -117,6 +118,7 @@ export async function startController(config: Config, options: AppOptions): Prom
   const clients = createAwsClients(config.aws);
   clients.counter.onCall((record) => metrics.recordAwsCall(record));
   const cache = new TaskDefinitionCache();
+  const parseCache = new ManifestParseCache();
   const store = new StatusStore(config.instance, () => source.status());
   const events = new EventLog();
   const alerts = createAlerts({ notifiers: notifiersFromConfig(config, logger), logger });
@@ -137,7 +139,7 @@ export async function startController(config: Config, options: AppOptions): Prom
       // Paths are reported relative to the repository (`manifests/web.yaml:14:7`), as people see them
       // in their checkout; the same path becomes the ecs-gitops/source tag.
       // An overlay folder (ecs-gitops.yaml) is rendered first; its paths are repository-relative already.
-      const { result } = loadSnapshot(snapshot, { inRepo, env: process.env });
+      const { result } = loadSnapshot(snapshot, { inRepo, env: process.env, cache: parseCache });
       return result.ok ? { ok: true, desired: result.desired } : { ok: false, problems: result.problems };
     },
     readLive: (desired, readOptions) =>

@@ -2,14 +2,21 @@
 // whatever key order, unit spelling or default-filling the manifest used.
 import { createHash } from 'node:crypto';
 import type { DesiredTaskDefinition } from '../manifest/model.js';
+import { desiredTags } from './common.js';
 import { comparableTags } from './normalize/tags.js';
 import { normalizeTaskDefinition } from './normalize/task-definition.js';
 import { parseTaskDefinitionRef } from './normalize/task-definition-ref.js';
 import { type PlainObject, stableStringify } from './normalize/values.js';
 
+const fingerprints = new WeakMap<PlainObject, { family: string; hash: string }>();
+
 export function taskDefinitionFingerprint(family: string, spec: PlainObject): string {
+  const known = fingerprints.get(spec);
+  if (known?.family === family) return known.hash;
   const content = { family, ...normalizeTaskDefinition(spec) };
-  return createHash('sha256').update(stableStringify(content)).digest('hex');
+  const hash = createHash('sha256').update(stableStringify(content)).digest('hex');
+  fingerprints.set(spec, { family, hash });
+  return hash;
 }
 
 /**
@@ -18,7 +25,7 @@ export function taskDefinitionFingerprint(family: string, spec: PlainObject): st
  */
 export function taskDefinitionTrust(desired: DesiredTaskDefinition): string {
   const content = taskDefinitionFingerprint(desired.family, desired.spec as unknown as PlainObject);
-  const tags = stableStringify(comparableTags(desired.tags));
+  const tags = stableStringify(comparableTags(desiredTags(desired)));
   return createHash('sha256').update(`${content}:${tags}`).digest('hex').slice(0, 32);
 }
 

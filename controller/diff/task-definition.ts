@@ -2,6 +2,7 @@
 // revision when no service uses the family). Content that equals an existing revision never
 // registers a new one; only tags can change in place.
 
+import { createHash } from 'node:crypto';
 import { type LiveState, type LiveTaskDefinition, serviceKey } from '../live/model.js';
 import type { DesiredService, DesiredState, DesiredTaskDefinition } from '../manifest/model.js';
 import {
@@ -18,7 +19,7 @@ import type { ResourceDiff, TaskDefinitionTarget } from './model.js';
 import { isOwnedBy } from './normalize/tags.js';
 import { normalizeTaskDefinition } from './normalize/task-definition.js';
 import { parseTaskDefinitionRef } from './normalize/task-definition-ref.js';
-import { asObject, deepEqual, type PlainObject } from './normalize/values.js';
+import { asObject, type PlainObject, stableStringify } from './normalize/values.js';
 
 /** Desired content equals a described revision (same family, same normalized content). */
 export function taskDefinitionMatches(
@@ -29,10 +30,23 @@ export function taskDefinitionMatches(
   const liveTd = asObject(live.taskDefinition);
   if (liveTd.family !== desired.family) return false;
   if (live.trusted !== undefined) return live.trusted === taskDefinitionTrust(desired);
-  return deepEqual(
-    normalizeTaskDefinition(desired.spec as unknown as PlainObject),
-    normalizeTaskDefinition(liveTd),
-  );
+  return contentKey(desired.spec as unknown as PlainObject) === contentKey(liveTd);
+}
+
+// Normalizing a task definition is the diff's most expensive step and each one is compared several
+// times per pass (live/ and every consumer ask), so its normalized form is hashed once per object:
+// described revisions are the same objects pass after pass (the cache), desired ones per revision.
+const contentKeys = new WeakMap<object, string>();
+
+function contentKey(content: PlainObject): string {
+  let key = contentKeys.get(content);
+  if (key === undefined) {
+    key = createHash('sha256')
+      .update(stableStringify(normalizeTaskDefinition(content)))
+      .digest('base64');
+    contentKeys.set(content, key);
+  }
+  return key;
 }
 
 /** Services of this revision that run the TaskDefinition manifest `name`. */
@@ -68,7 +82,6 @@ export function diffTaskDefinition(
 ): ResourceDiff {
   const spec = desired.spec as unknown as PlainObject;
   const fingerprint = taskDefinitionFingerprint(desired.family, spec);
-  const desiredForm = normalizeTaskDefinition(spec);
   const running = runningRevisions(state, desired, live);
   const latest = live.latestRevisions[desired.family];
   const candidates = [...running, ...(latest && !running.includes(latest) ? [latest] : [])].sort(
@@ -102,6 +115,7 @@ export function diffTaskDefinition(
     });
   }
   const target: TaskDefinitionTarget = { family: desired.family, register: true, fingerprint };
+  const desiredForm = normalizeTaskDefinition(spec);
   if (!baseline) {
     return makeDiff({
       key: desired.key,

@@ -53,6 +53,9 @@ export async function describeClusters(
   return out;
 }
 
+/** Newest service events kept per service: health looks for a failed deployment's message there. */
+export const SERVICE_EVENTS_KEPT = 20;
+
 /** ACTIVE services of one cluster by name (DRAINING/INACTIVE and failures = missing). */
 export async function describeServices(
   clients: AwsClients,
@@ -68,7 +71,9 @@ export async function describeServices(
   for (const response of batches) {
     for (const service of (response.services ?? []) as Service[]) {
       if (!service.serviceName || service.status !== 'ACTIVE') continue;
-      out.set(service.serviceName, plain<AwsObject>(service));
+      // ECS returns up to 100 events per service; a resync of 1,000 services would hold 100,000.
+      const events = service.events?.slice(0, SERVICE_EVENTS_KEPT);
+      out.set(service.serviceName, plain<AwsObject>({ ...service, ...(events ? { events } : {}) }));
     }
   }
   return out;

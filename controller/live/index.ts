@@ -1,5 +1,6 @@
 // live/: the only AWS reader. Reads exactly what the diff of one desired state needs, batched.
 import type { AwsClients } from '../aws/clients.js';
+import { desiredTags } from '../diff/common.js';
 import { taskDefinitionTrust, trustsTaskDefinition } from '../diff/fingerprint.js';
 import { isOwnedBy, tagsToMap } from '../diff/normalize/tags.js';
 import { parseTaskDefinitionRef } from '../diff/normalize/task-definition-ref.js';
@@ -188,7 +189,7 @@ function trustedRevisions(
         status: 'ACTIVE',
       },
       tags: [
-        ...Object.entries(desired.tags).map(([key, value]) => ({ key, value })),
+        ...Object.entries(desiredTags(desired)).map(([key, value]) => ({ key, value })),
         { key: OWNERSHIP_TAGS.managedBy, value: options.instance },
       ],
       trusted: taskDefinitionTrust(desired),

@@ -16,6 +16,7 @@ import type {
   Metadata,
 } from './model.js';
 import { OVERLAY_FILE, OVERLAY_KIND } from './overlay/model.js';
+import type { ManifestParseCache } from './parse-cache.js';
 import { clusterNameOf, familyOf, type Manifests, resolveReferences, serviceNameOf } from './references.js';
 import { checkCluster, checkScalingPolicy, checkService } from './resource-rules.js';
 import { validateSchema } from './schema-validate.js';
@@ -26,6 +27,7 @@ import { parseCpu, parseMemory } from './units.js';
 import { parseYamlFile, type YamlDocument } from './yaml-documents.js';
 
 export type { ManifestFile, ManifestResult } from './model.js';
+export { ManifestParseCache } from './parse-cache.js';
 export { LIMITS } from './yaml-documents.js';
 
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -143,17 +145,21 @@ function expandTargetTracking(policy: TargetTrackingPolicy): TargetTrackingPolic
  */
 export function parseManifests(
   files: readonly ManifestFile[],
-  options: { revision: string },
+  options: { revision: string; cache?: ManifestParseCache },
 ): ManifestResult {
   const problems: ManifestProblem[] = [];
   const documents: YamlDocument[] = [];
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const cache = options.cache;
+  cache?.begin();
   for (const file of sorted) {
-    const parsed = parseYamlFile(file.path, file.content);
+    const parse = () => parseYamlFile(file.path, file.content);
+    const parsed = cache ? cache.get(file.path, file.content, parse) : parse();
     problems.push(...parsed.problems);
     documents.push(...parsed.documents);
   }
-  return loadDocuments(documents, problems, options);
+  cache?.commit();
+  return loadDocuments(documents, problems, { revision: options.revision });
 }
 
 /**

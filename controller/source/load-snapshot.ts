@@ -1,7 +1,7 @@
 // One snapshot → its validated desired state (or every problem): a plain folder's manifests, or the
 // rendering of the overlay it holds. Shared by the controller and the CLI commands.
 import type { ManifestProblem } from '../errors.js';
-import { parseManifests } from '../manifest/index.js';
+import { type ManifestParseCache, parseManifests } from '../manifest/index.js';
 import type { ManifestResult } from '../manifest/model.js';
 import { loadOverlay } from '../manifest/overlay/index.js';
 import type { Snapshot } from './types.js';
@@ -13,6 +13,8 @@ export interface LoadSnapshotOptions {
   readonly inRepo?: (file: string) => string;
   /** The environment `{env: NAME}` overlay vars read. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Files unchanged since the last revision are not parsed again (the controller keeps one). */
+  readonly cache?: ManifestParseCache;
 }
 
 export interface LoadedSnapshot {
@@ -33,7 +35,10 @@ export function loadSnapshot(snapshot: Loadable, options: LoadSnapshotOptions): 
   }
   const inRepo = options.inRepo ?? ((file: string) => file);
   const files = snapshot.files.map((file) => ({ ...file, path: inRepo(file.path) }));
-  const result = parseManifests(files, { revision: snapshot.revision });
+  const result = parseManifests(files, {
+    revision: snapshot.revision,
+    ...(options.cache ? { cache: options.cache } : {}),
+  });
   // Unreadable files (symlinks out of the folder, oversized, binary) reject the revision too.
   if (snapshot.problems.length === 0) return { result };
   const unreadable: ManifestProblem[] = snapshot.problems.map((p) => ({

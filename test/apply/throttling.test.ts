@@ -48,7 +48,9 @@ describe('rate-aware apply', () => {
     expect(result.entries.every((e) => e.outcome === 'created')).toBe(true);
     expect(throttled).toBeLessThanOrEqual(1);
     expect(world.emulator.calls()['ecs:RegisterTaskDefinition']).toBe(FAMILIES + throttled);
-    expect(world.clients.rateLimiter?.stats()['ecs.taskDefinitionRegister']).toMatchObject({ delayed: 2 });
+    expect(world.clients.rateLimiter?.stats()['ecs.taskDefinitionRegister']?.delayed).toBeGreaterThanOrEqual(
+      2,
+    );
     expect(performance.now() - started).toBeGreaterThanOrEqual(1500);
   }, 15_000);
 
