@@ -3,6 +3,7 @@
 import { createAlerts, notifiersFromConfig } from './alerts/index.js';
 import { applyChangeSet } from './apply/index.js';
 import { type AwsClients, createAwsClients } from './aws/clients.js';
+import { commitStatusFromConfig } from './commit-status/index.js';
 import type { Config } from './config.js';
 import { diffResources } from './diff/index.js';
 import type { ResourceDiff } from './diff/model.js';
@@ -255,6 +256,8 @@ export async function startController(config: Config, options: AppOptions): Prom
     subscribeStatus: (listener) => store.subscribe(() => listener()),
   });
 
+  const commitStatus = commitStatusFromConfig(config, logger);
+  if (commitStatus) reconciler.onPass((snapshot) => commitStatus.update(snapshot));
   const stopWatching = source.watch(() => reconciler.requestSync('new revision'));
   reconciler.start();
   logger.info({ url: server.url, source: described.url, instance: config.instance }, 'controller started');
@@ -277,6 +280,7 @@ export async function startController(config: Config, options: AppOptions): Prom
         await server.close();
         await alerts.flush().catch(() => undefined);
         await alerts.close().catch(() => undefined);
+        await commitStatus?.close().catch(() => undefined);
         await source.close();
         clients.destroy();
         preflight?.destroy();

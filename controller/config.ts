@@ -61,6 +61,13 @@ export interface Config {
   readonly pagerdutyRoutingKey?: string;
   /** Events API endpoint (default PagerDuty's global one; EU accounts use events.eu.pagerduty.com). */
   readonly pagerdutyUrl?: string;
+  /** Commit statuses: `auto` (from the remote URL when a token is set), a host, or `off`. */
+  readonly commitStatus: 'auto' | 'github' | 'gitlab' | 'off';
+  readonly commitStatusApiUrl?: string;
+  /** `owner/repo` / `group/project` when the remote URL does not say (mirrors, local clones). */
+  readonly commitStatusRepo?: string;
+  /** Token for statuses when it is not ECS_GITOPS_GIT_TOKEN (environment only). */
+  readonly commitStatusToken?: string;
   /** Run preflight checks before registering a changed task definition (`--no-preflight` turns them off). */
   readonly preflight: boolean;
   /** EventBridge bus (name or ARN) that receives every alert as an event. */
@@ -368,6 +375,10 @@ export function resolveConfig(raw: Raw, env: NodeJS.ProcessEnv = process.env): C
     ...optional('teamsWebhookUrl', url(raw, 'teamsWebhookUrl', '--teams-webhook-url')),
     ...optional('pagerdutyRoutingKey', env.ECS_GITOPS_PAGERDUTY_ROUTING_KEY || undefined),
     ...optional('pagerdutyUrl', url(raw, 'pagerdutyUrl', '--pagerduty-url')),
+    commitStatus: (str(raw, 'commitStatus') ?? 'auto') as Config['commitStatus'],
+    ...optional('commitStatusApiUrl', url(raw, 'commitStatusApiUrl', '--commit-status-api-url')),
+    ...optional('commitStatusRepo', str(raw, 'commitStatusRepo')),
+    ...optional('commitStatusToken', env.ECS_GITOPS_COMMIT_STATUS_TOKEN || undefined),
     preflight: raw.preflight === undefined ? true : raw.preflight !== false && raw.preflight !== 'false',
     ...optional('eventBus', str(raw, 'eventBus')),
     alertEvents: alertEventFilters(raw),

@@ -9,6 +9,8 @@ import type { Alert, Notifier } from './types.js';
 export interface HttpRequestSpec {
   readonly body: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** Where this one request goes, when not the sink's URL (a commit status names its commit). */
+  readonly url?: string;
 }
 
 export interface DeliveryOptions {
@@ -31,13 +33,26 @@ export interface DeliveryOptions {
 }
 
 interface Pending {
-  readonly alert: Alert;
+  /** What the log lines of this delivery name (alert id, event, resource). */
+  readonly log: Readonly<Record<string, unknown>>;
   readonly request: HttpRequestSpec;
 }
 
 /** Retry on network errors, timeouts, 408, 429 and 5xx; other 4xx mean the request itself is wrong. */
 function retryable(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * GitHub's primary rate limit answers 403 (or 429) with `x-ratelimit-remaining: 0` and the reset
+ * time; its secondary limit answers 403 with `retry-after`. Both say when to try again.
+ */
+function rateLimitedMs(response: Response): number | undefined {
+  const retryAfter = retryAfterMs(response.headers.get('retry-after'));
+  if (retryAfter !== undefined) return retryAfter;
+  if (response.headers.get('x-ratelimit-remaining') !== '0') return undefined;
+  const reset = Number(response.headers.get('x-ratelimit-reset'));
+  return Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - Date.now()) : undefined;
 }
 
 function retryAfterMs(header: string | null): number | undefined {
@@ -71,21 +86,22 @@ export class HttpDelivery implements Notifier {
       return;
     }
     if (!request) return;
+    this.send(request, { id: alert.id, event: alert.event.type, resource: alert.event.resource });
+  }
+
+  /** Queues one request that is not an alert (a commit status), with what its log lines name. */
+  send(request: HttpRequestSpec, log: Readonly<Record<string, unknown>>): void {
+    if (this.closed) return;
     const max = this.options.maxQueue ?? 100;
     while (this.queue.length >= max) {
       const dropped = this.queue.shift();
       this.stats.dropped += 1;
       this.options.logger.warn(
-        {
-          notifier: this.name,
-          dropped: dropped?.alert.event.type,
-          resource: dropped?.alert.event.resource,
-          id: dropped?.alert.id,
-        },
+        { notifier: this.name, ...dropped?.log },
         `alert: ${this.name} queue full (${max}); dropped the oldest alert`,
       );
     }
-    this.queue.push({ alert, request });
+    this.queue.push({ log, request });
     this.running ??= this.drain().finally(() => {
       this.running = undefined;
     });
@@ -112,24 +128,19 @@ export class HttpDelivery implements Notifier {
     for (let next = this.queue.shift(); next; next = this.queue.shift()) await this.deliver(next);
   }
 
-  private async deliver({ alert, request }: Pending): Promise<void> {
+  private async deliver({ log: label, request }: Pending): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     const backoff = new Backoff({
       baseMs: this.options.initialDelayMs ?? 500,
       maxMs: this.options.maxDelayMs ?? 30_000,
     });
-    const log = {
-      notifier: this.name,
-      id: alert.id,
-      event: alert.event.type,
-      resource: alert.event.resource,
-    };
+    const log = { notifier: this.name, ...label };
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       this.stats.attempts += 1;
       let problem: string;
       let wait: number | undefined;
       try {
-        const response = await fetch(this.options.url, {
+        const response = await fetch(request.url ?? this.options.url, {
           method: 'POST',
           headers: request.headers,
           body: request.body,
@@ -142,7 +153,8 @@ export class HttpDelivery implements Notifier {
           return;
         }
         problem = `HTTP ${response.status}`;
-        if (!retryable(response.status)) {
+        const limited = response.status === 403 ? rateLimitedMs(response) : undefined;
+        if (!retryable(response.status) && limited === undefined) {
           this.stats.failed += 1;
           this.options.logger.error(
             { ...log, status: response.status },
@@ -150,7 +162,7 @@ export class HttpDelivery implements Notifier {
           );
           return;
         }
-        wait = retryAfterMs(response.headers.get('retry-after'));
+        wait = limited ?? rateLimitedMs(response);
       } catch (error) {
         if (this.abort.signal.aborted) return;
         problem =
