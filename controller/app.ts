@@ -6,20 +6,11 @@ import { type AwsClients, createAwsClients } from './aws/clients.js';
 import { commitStatusFromConfig } from './commit-status/index.js';
 import type { Config } from './config.js';
 import { diffResources } from './diff/index.js';
-import type { ResourceDiff } from './diff/model.js';
-import { tagsToMap } from './diff/normalize/tags.js';
-import {
-  clusterHealth,
-  type HealthResult,
-  health,
-  scalingPolicyHealth,
-  serviceHealth,
-  taskDefinitionHealth,
-} from './health/index.js';
+import { healthOf } from './health/index.js';
 import { readLive, TaskDefinitionCache } from './live/index.js';
-import { type LiveState, serviceKey } from './live/model.js';
 import { createPreflightReader } from './live/preflight-reads.js';
 import { readStoppedReasons } from './live/rollout.js';
+import { liveTagsOf } from './live/tags.js';
 import type { Logger } from './log.js';
 import { ManifestParseCache } from './manifest/index.js';
 import { planChanges } from './plan/index.js';
@@ -57,56 +48,6 @@ export interface AppOptions {
   readonly lease?: LeasePort;
   /** How soon to look again while a rollout progresses (default 3 s). */
   readonly progressPollMs?: number;
-}
-
-function liveTags(diff: ResourceDiff, live: LiveState): Record<string, string> | undefined {
-  const desired = diff.desired;
-  if (!desired) return undefined;
-  switch (desired.kind) {
-    case 'Cluster':
-      return tagsToMap(live.clusters[desired.clusterName]?.tags);
-    case 'Service':
-      return tagsToMap(live.services[serviceKey(desired.cluster.clusterName, desired.serviceName)]?.tags);
-    case 'TaskDefinition': {
-      const arn = diff.taskDefinition?.arn ?? diff.liveArn ?? live.latestRevisions[desired.family];
-      return arn ? tagsToMap(live.taskDefinitions[arn]?.tags) : undefined;
-    }
-    case 'ScalingPolicy':
-      return { ...(live.scalableTargetTags[desired.resourceId] ?? {}) };
-  }
-}
-
-export function healthOf(
-  diff: ResourceDiff,
-  live: LiveState,
-  expectedDeploymentId?: string,
-  stoppedReasons?: readonly string[],
-): HealthResult {
-  const desired = diff.desired;
-  if (!desired) return health('Unknown', 'NotInGit', 'not in Git');
-  switch (desired.kind) {
-    case 'Cluster':
-      return clusterHealth(live.clusters[desired.clusterName]);
-    case 'TaskDefinition': {
-      const arn = diff.taskDefinition?.arn ?? diff.liveArn ?? live.latestRevisions[desired.family];
-      return taskDefinitionHealth(arn ? live.taskDefinitions[arn]?.taskDefinition : undefined);
-    }
-    case 'Service':
-      return serviceHealth(live.services[serviceKey(desired.cluster.clusterName, desired.serviceName)], {
-        ...(expectedDeploymentId ? { expectedDeploymentId } : {}),
-        ...(stoppedReasons ? { stoppedReasons } : {}),
-      });
-    case 'ScalingPolicy': {
-      const names = [...(desired.spec.targetTracking ?? []), ...(desired.spec.stepScaling ?? [])].map((p) =>
-        String((p as { policyName?: string }).policyName ?? ''),
-      );
-      return scalingPolicyHealth(
-        live.scalableTargets[desired.resourceId],
-        live.scalingPolicies[desired.resourceId] ?? [],
-        names.filter(Boolean),
-      );
-    }
-  }
 }
 
 export async function startController(config: Config, options: AppOptions): Promise<ControllerApp> {
@@ -221,7 +162,7 @@ export async function startController(config: Config, options: AppOptions): Prom
         expectedDeploymentId,
       );
     },
-    recordedFingerprint: (diff, live) => liveTags(diff, live)?.[OWNERSHIP_TAGS.specHash],
+    recordedFingerprint: (diff, live) => liveTagsOf(diff, live)?.[OWNERSHIP_TAGS.specHash],
   };
 
   const reconciler = new Reconciler(

@@ -7,7 +7,7 @@ import {
   type RegisterTaskDefinitionCommandInput,
   type RegisterTaskDefinitionCommandOutput,
 } from '@aws-sdk/client-ecs';
-import { parseTaskDefinitionRef, shortTaskDefinitionRef } from '../diff/normalize/task-definition-ref.js';
+import { parseTaskDefinitionRef, shortTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
 import { errorMessage } from '../errors.js';
 import { listActiveRevisions, taskDefinitionTags } from '../live/lookups.js';
 import type { DesiredTaskDefinition } from '../manifest/model.js';

@@ -1,12 +1,12 @@
 // Cluster: every field is updatable (UpdateCluster, UpdateClusterSettings, PutClusterCapacityProviders, tags).
 
+import { isOwnedBy } from '../aws-model/tags.js';
 import type { LiveState } from '../live/model.js';
 import type { DesiredCluster } from '../manifest/model.js';
 import { adoptingAction, type DiffOptions, desiredTags, makeDiff, tagChanges } from './common.js';
 import { compareCreate, compareObjects } from './compare.js';
 import type { ResourceDiff } from './model.js';
 import { normalizeCluster } from './normalize/cluster.js';
-import { isOwnedBy } from './normalize/tags.js';
 import { asObject, type PlainObject } from './normalize/values.js';
 
 export function diffCluster(desired: DesiredCluster, live: LiveState, options: DiffOptions): ResourceDiff {

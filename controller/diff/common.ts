@@ -1,10 +1,11 @@
 // Pieces every kind's diff uses: tag comparison, ownership, adoption, the action rule.
+
+import { comparableTags, tagsToMap } from '../aws-model/tags.js';
 import { policyTags } from '../manifest/annotations.js';
 import type { DesiredResource } from '../manifest/model.js';
 import { type Action, OWNERSHIP_TAGS } from '../types.js';
 import { compareObjects } from './compare.js';
 import type { FieldChange, ResourceDiff } from './model.js';
-import { comparableTags, tagsToMap } from './normalize/tags.js';
 
 export interface DiffOptions {
   /** This controller's instance name (the managed-by tag value). */

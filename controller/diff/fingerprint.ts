@@ -1,11 +1,11 @@
 // A stable content hash of a task definition: same content (after normalization) → same hash,
 // whatever key order, unit spelling or default-filling the manifest used.
 import { createHash } from 'node:crypto';
+import { comparableTags } from '../aws-model/tags.js';
+import { parseTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
 import type { DesiredTaskDefinition } from '../manifest/model.js';
 import { desiredTags } from './common.js';
-import { comparableTags } from './normalize/tags.js';
 import { normalizeTaskDefinition } from './normalize/task-definition.js';
-import { parseTaskDefinitionRef } from './normalize/task-definition-ref.js';
 import { type PlainObject, stableStringify } from './normalize/values.js';
 
 const fingerprints = new WeakMap<PlainObject, { family: string; hash: string }>();

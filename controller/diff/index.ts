@@ -1,5 +1,6 @@
 // diff/: pure comparison of the desired state with live state, one ResourceDiff per resource.
 
+import { tagsToMap } from '../aws-model/tags.js';
 import type { LiveState } from '../live/model.js';
 import { isPruneProtected } from '../manifest/annotations.js';
 import type { DesiredState, DesiredTaskDefinition } from '../manifest/model.js';
@@ -7,7 +8,6 @@ import { KINDS, keyString } from '../types.js';
 import { diffCluster } from './cluster.js';
 import { type DiffOptions, makeDiff } from './common.js';
 import type { ResourceDiff, TaskDefinitionTarget } from './model.js';
-import { tagsToMap } from './normalize/tags.js';
 import { diffScalingPolicy } from './scaling-policy.js';
 import { diffService } from './service.js';
 import { diffTaskDefinition } from './task-definition.js';

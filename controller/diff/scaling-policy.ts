@@ -1,12 +1,14 @@
 // ScalingPolicy: one scalable target (ecs:service:DesiredCount) plus its policies and scheduled
 // actions. Everything is updatable in place (RegisterScalableTarget and PutScalingPolicy overwrite).
-import { type LiveState, serviceKey } from '../live/model.js';
+
+import { serviceKey } from '../aws-model/ids.js';
+import { isOwnedBy } from '../aws-model/tags.js';
+import type { LiveState } from '../live/model.js';
 import type { DesiredScalingPolicy, DesiredService, DesiredState } from '../manifest/model.js';
 import { actionFor, type DiffOptions, makeDiff } from './common.js';
 import { compareCreate, compareObjects } from './compare.js';
 import type { ResourceDiff } from './model.js';
 import { normalizeDesiredScalingPolicy, normalizeLiveScalingPolicy } from './normalize/scaling-policy.js';
-import { isOwnedBy } from './normalize/tags.js';
 import { asObject, type PlainObject } from './normalize/values.js';
 
 export function diffScalingPolicy(

@@ -1,14 +1,15 @@
 // Service: compared in CreateService/UpdateService input shape. Create-only fields become a
 // `replace` with a reason; the task definition is resolved to the revision the service should run.
 
-import { type LiveState, serviceKey } from '../live/model.js';
+import { serviceKey } from '../aws-model/ids.js';
+import { isOwnedBy } from '../aws-model/tags.js';
+import { parseTaskDefinitionRef, shortTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
+import type { LiveState } from '../live/model.js';
 import type { DesiredService, DesiredTaskDefinition } from '../manifest/model.js';
 import { adoptingAction, type DiffOptions, desiredTags, makeDiff, tagChanges } from './common.js';
 import { compareCreate, compareObjects } from './compare.js';
 import type { FieldChange, ResourceDiff, TaskDefinitionTarget } from './model.js';
 import { liveServiceInput, normalizeService, SERVER_CHOSEN_SERVICE_FIELDS } from './normalize/service.js';
-import { isOwnedBy } from './normalize/tags.js';
-import { parseTaskDefinitionRef, shortTaskDefinitionRef } from './normalize/task-definition-ref.js';
 import { asObject, type PlainObject } from './normalize/values.js';
 import { taskDefinitionMatches } from './task-definition.js';
 

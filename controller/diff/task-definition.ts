@@ -3,7 +3,10 @@
 // registers a new one; only tags can change in place.
 
 import { createHash } from 'node:crypto';
-import { type LiveState, type LiveTaskDefinition, serviceKey } from '../live/model.js';
+import { serviceKey } from '../aws-model/ids.js';
+import { isOwnedBy } from '../aws-model/tags.js';
+import { parseTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
+import type { LiveState, LiveTaskDefinition } from '../live/model.js';
 import type { DesiredService, DesiredState, DesiredTaskDefinition } from '../manifest/model.js';
 import {
   adoptingAction,
@@ -16,10 +19,8 @@ import {
 import { compareCreate, compareObjects } from './compare.js';
 import { taskDefinitionFingerprint, taskDefinitionTrust } from './fingerprint.js';
 import type { ResourceDiff, TaskDefinitionTarget } from './model.js';
-import { isOwnedBy } from './normalize/tags.js';
 import { normalizeTaskDefinition } from './normalize/task-definition.js';
-import { parseTaskDefinitionRef } from './normalize/task-definition-ref.js';
-import { asObject, type PlainObject, stableStringify } from './normalize/values.js';
+import { asObject, deepEqual, type PlainObject, stableStringify } from './normalize/values.js';
 
 /** Desired content equals a described revision (same family, same normalized content). */
 export function taskDefinitionMatches(

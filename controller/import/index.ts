@@ -3,8 +3,8 @@
 // keys in API order, references by manifest name, tags as maps, adoption annotations where the
 // resource is nobody else's. Reading the estate is live/estate.ts; writing files is cli/import.ts.
 import { dump } from 'js-yaml';
-import { comparableTags, tagsToMap } from '../diff/normalize/tags.js';
-import { parseTaskDefinitionRef, shortTaskDefinitionRef } from '../diff/normalize/task-definition-ref.js';
+import { comparableTags, tagsToMap } from '../aws-model/tags.js';
+import { parseTaskDefinitionRef, shortTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
 import { asObject, dropAbsent, type PlainObject } from '../diff/normalize/values.js';
 import type { Estate, EstateService } from '../live/estate.js';
 import { ANNOTATIONS, API_VERSION, type Kind, keyString } from '../types.js';

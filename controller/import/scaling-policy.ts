@@ -1,5 +1,7 @@
 // A scalable target with its policies and scheduled actions (Application Auto Scaling, PascalCase)
 // → the minimal ScalingPolicy spec (camelCase, the manifest's flat policy form).
+
+import { normalizeTimestamp } from '../aws-model/time.js';
 import {
   dropDefaults,
   isAllDefaults,
@@ -9,7 +11,6 @@ import {
   TARGET_TRACKING_DEFAULTS,
 } from '../diff/normalize/defaults.js';
 import { camelCaseKeys } from '../diff/normalize/pascal-case.js';
-import { normalizeTimestamp } from '../diff/normalize/time.js';
 import { asObject, dropAbsent, isPlainObject, type PlainObject } from '../diff/normalize/values.js';
 import type { LiveScaling } from '../live/estate.js';
 

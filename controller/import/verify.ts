@@ -1,10 +1,12 @@
 // The import's own proof: the written manifests are loaded by the real manifest loader and diffed
 // (the pure diff) against the very live objects they came from. Anything but "in sync" is reported,
 // so a field the renderer got wrong is caught before anyone commits the files.
+
+import { serviceKey, serviceResourceId } from '../aws-model/ids.js';
 import { diffResources } from '../diff/index.js';
 import { formatProblem } from '../errors.js';
 import type { Estate } from '../live/estate.js';
-import { emptyLiveState, type LiveState, serviceKey, serviceResourceId } from '../live/model.js';
+import { emptyLiveState, type LiveState } from '../live/model.js';
 import { parseManifests } from '../manifest/index.js';
 import { keyString } from '../types.js';
 import type { ImportedFile } from './model.js';

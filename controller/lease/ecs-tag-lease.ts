@@ -18,9 +18,8 @@
 // maximumPercent 100 already keeps ECS from running two controller tasks at once.
 import { randomUUID } from 'node:crypto';
 import type { Cluster, ECSClient } from '@aws-sdk/client-ecs';
-import { createLeaseAnchor, removeLeaseTags, writeLeaseTags } from '../apply/lease-anchor.js';
 import { EcsGitopsError } from '../errors.js';
-import { describeClusterWithTags } from '../live/lookups.js';
+import { createLeaseAnchor, describeLeaseAnchor, removeLeaseTags, writeLeaseTags } from './anchor.js';
 
 export const LEASE_TAGS = {
   /** Which instance this anchor cluster serves; a cluster without it is never used as an anchor. */
@@ -121,8 +120,7 @@ export function createLease(options: LeaseOptions): Lease {
   let acquiredAt: string | undefined;
 
   // Reads go through live/, writes through apply/ (the dependency rule); this module decides.
-  const describe = (): Promise<Cluster | undefined> =>
-    describeClusterWithTags(options.clients, anchorCluster);
+  const describe = (): Promise<Cluster | undefined> => describeLeaseAnchor(options.clients, anchorCluster);
 
   function tagsOf(cluster: Cluster): Tags {
     return Object.fromEntries((cluster.tags ?? []).map((t) => [t.key ?? '', t.value ?? '']));

@@ -11,7 +11,7 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import { type AwsClients, toAwsError } from '../aws/clients.js';
-import { parseTaskDefinitionRef } from '../diff/normalize/task-definition-ref.js';
+import { parseTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
 import { chunk, mapLimit, plain } from './batch.js';
 import type { AwsObject, LiveTaskDefinition } from './model.js';
 import type { TaskDefinitionCache } from './task-definition-cache.js';

@@ -3,6 +3,7 @@
 // Application Auto Scaling target, policies and scheduled actions. Batched like readLive; what
 // could not be found is returned as data, never thrown.
 import type { AwsClients } from '../aws/clients.js';
+import { serviceResourceId } from '../aws-model/ids.js';
 import {
   describeScalableTargets,
   describeScalingPolicies,
@@ -18,7 +19,7 @@ import {
   nameFromArn,
   READ_CONCURRENCY,
 } from './ecs-reads.js';
-import { type AwsObject, type LiveTaskDefinition, serviceResourceId } from './model.js';
+import type { AwsObject, LiveTaskDefinition } from './model.js';
 import { TaskDefinitionCache } from './task-definition-cache.js';
 
 /** A service's scalable target with what hangs off it (Application Auto Scaling, PascalCase). */

@@ -1,9 +1,10 @@
 // live/: the only AWS reader. Reads exactly what the diff of one desired state needs, batched.
 import type { AwsClients } from '../aws/clients.js';
+import { serviceKey, serviceResourceId } from '../aws-model/ids.js';
+import { isOwnedBy, tagsToMap } from '../aws-model/tags.js';
+import { parseTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
 import { desiredTags } from '../diff/common.js';
 import { taskDefinitionTrust, trustsTaskDefinition } from '../diff/fingerprint.js';
-import { isOwnedBy, tagsToMap } from '../diff/normalize/tags.js';
-import { parseTaskDefinitionRef } from '../diff/normalize/task-definition-ref.js';
 import { taskDefinitionMatches } from '../diff/task-definition.js';
 import type {
   DesiredScalingPolicy,
@@ -29,14 +30,7 @@ import {
   nameFromArn,
   READ_CONCURRENCY,
 } from './ecs-reads.js';
-import {
-  type AwsObject,
-  type LiveState,
-  type LiveTaskDefinition,
-  type OrphanRef,
-  serviceKey,
-  serviceResourceId,
-} from './model.js';
+import type { AwsObject, LiveState, LiveTaskDefinition, OrphanRef } from './model.js';
 import { TaskDefinitionCache } from './task-definition-cache.js';
 
 export { TaskDefinitionCache } from './task-definition-cache.js';

@@ -1,14 +1,12 @@
 // Small reads that a write depends on (compare before write): apply/ asks, live/ reads, so every
 // AWS read of the controller stays in this folder.
 import {
-  type Cluster,
-  DescribeClustersCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ListTaskDefinitionsCommand,
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
-import { parseTaskDefinitionRef } from '../diff/normalize/task-definition-ref.js';
+import { parseTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
 import { callAws } from './ecs-reads.js';
 
 type Ecs = Pick<AwsClients, 'ecs'>;
@@ -68,16 +66,4 @@ export async function serviceStatus(
     ),
   );
   return out.services?.[0]?.status;
-}
-
-/** One cluster with its tags, or undefined when it does not exist (or is INACTIVE). */
-export async function describeClusterWithTags(
-  clients: Ecs,
-  clusterName: string,
-): Promise<Cluster | undefined> {
-  const out = await callAws('DescribeClusters', () =>
-    clients.ecs.send(new DescribeClustersCommand({ clusters: [clusterName], include: ['TAGS'] })),
-  );
-  const cluster = out.clusters?.find((c) => c.clusterName === clusterName);
-  return cluster && cluster.status !== 'INACTIVE' ? cluster : undefined;
 }

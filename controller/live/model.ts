@@ -1,5 +1,6 @@
 // What live/ reads from AWS, as plain data in the exact JSON shapes the APIs return
 // (camelCase for ECS, PascalCase for Application Auto Scaling). diff/ consumes it without any SDK.
+import type { ResourceDiff } from '../diff/model.js';
 
 /** One object as an AWS API returns it (a DescribeServices `service`, a `ScalableTarget`, …). */
 export type AwsObject = Readonly<Record<string, unknown>>;
@@ -69,12 +70,11 @@ export function emptyLiveState(): LiveState {
   };
 }
 
-/** The key of `LiveState.services`: `${clusterName}/${serviceName}`. */
-export function serviceKey(clusterName: string, serviceName: string): string {
-  return `${clusterName}/${serviceName}`;
-}
-
-/** Application Auto Scaling's ResourceId of an ECS service. */
-export function serviceResourceId(clusterName: string, serviceName: string): string {
-  return `service/${clusterName}/${serviceName}`;
+/**
+ * The revision a TaskDefinition's status is judged on: the one the plan targets, else the one the
+ * diff found live, else the family's latest ACTIVE revision.
+ */
+export function liveTaskDefinitionArn(diff: ResourceDiff, live: LiveState): string | undefined {
+  if (diff.desired?.kind !== 'TaskDefinition') return undefined;
+  return diff.taskDefinition?.arn ?? diff.liveArn ?? live.latestRevisions[diff.desired.family];
 }

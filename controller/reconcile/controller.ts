@@ -2,12 +2,13 @@
 // classifies differences (deploy vs drift), plans, applies what policy allows, and publishes status
 // and events. Composes the pure core through ReconcilerPorts; owns no AWS or Git code itself.
 
+import { serviceKey } from '../aws-model/ids.js';
+import { normalizeTimestamp } from '../aws-model/time.js';
 import { Backoff } from '../backoff.js';
 import { type Config, pruneLimit } from '../config.js';
 import type { ResourceDiff } from '../diff/model.js';
-import { normalizeTimestamp } from '../diff/normalize/time.js';
 import { errorMessage, formatProblem } from '../errors.js';
-import { type LiveState, serviceKey } from '../live/model.js';
+import type { LiveState } from '../live/model.js';
 import type { Logger } from '../log.js';
 import type { DesiredState } from '../manifest/model.js';
 import type { BlockReason, ChangeSet } from '../plan/model.js';

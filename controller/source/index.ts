@@ -6,9 +6,9 @@ import { FolderSource } from './folder-source.js';
 import { GitSource } from './git-source.js';
 import type { Source, SourceOptions } from './types.js';
 
+export { type GitAuth, redactUrl, runGit, sshCommandFor } from '../git/command.js';
+export { classifyGitError, type SourceFailureReason } from '../git/errors.js';
 export { FolderSource } from './folder-source.js';
-export { type GitAuth, redactUrl, runGit, sshCommandFor } from './git-command.js';
-export { classifyGitError, type SourceFailureReason } from './git-errors.js';
 export { GitSource } from './git-source.js';
 export { contentRevision, readManifestFolder } from './read-folder.js';
 export { SourceFetchError } from './source-error.js';

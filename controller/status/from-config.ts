@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
+import { fetchUrlFor, redactUrl } from '../git/command.js';
 import type { Logger } from '../log.js';
-import { fetchUrlFor, redactUrl } from '../source/git-command.js';
 import { createStatusBranchWriter, type StatusBranchWriter } from './status-branch.js';
 
 export function statusWriterFromConfig(

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS } from '../config.js';
 import { EcsGitopsError } from '../errors.js';
+import { type GitAuth, gitRemote, redactAuth, redactUrl, runGit } from '../git/command.js';
+import { summarizeGitError } from '../git/errors.js';
 import type { Logger } from '../log.js';
-import { type GitAuth, gitRemote, redactAuth, redactUrl, runGit } from '../source/git-command.js';
-import { summarizeGitError } from '../source/git-errors.js';
 import { shortRevision } from '../types.js';
 import type { StatusSnapshot } from './model.js';
 import {

@@ -3,7 +3,7 @@
 // ("Tag keys beginning with aws: are reserved"). The admin API sets them so tests can build
 // resources "made by a stack" (the emulator has no CloudFormation).
 import type { OpContext } from '../context.js';
-import { mergeTags, setTags, tagsOf } from '../ecs/tags.js';
+import { mergeTags, setTags, tagsOf } from '../ecs/tag-store.js';
 import type { JsonObject } from '../state.js';
 
 export interface SystemTag {

@@ -9,7 +9,7 @@ import { effectiveSetting } from './account-settings.js';
 import { clusterArn, nameFromArnOrName } from './arns.js';
 import { findProvider, isFargateProvider } from './capacity-providers.js';
 import { registeredCount } from './container-instances.js';
-import { parseTags, setTags, tagsJson, tagsOf } from './tags.js';
+import { parseTags, setTags, tagsJson, tagsOf } from './tag-store.js';
 
 const NAME = /^[a-zA-Z0-9_-]{1,255}$/;
 /** CreateCluster answers with the settings and tags it stored (DescribeClusters needs `include`). */

@@ -12,7 +12,7 @@ import { newDeployment, startDeployment } from './deployments.js';
 import { validatePlacementRules } from './instance-placement.js';
 import { normalizeNetworkConfiguration, type Placement, validatePlacement } from './placement.js';
 import { findService, servicesOf } from './services-store.js';
-import { MAX_TAGS, parseTags, setTags, tagsJson, tagsOf } from './tags.js';
+import { MAX_TAGS, parseTags, setTags, tagsJson, tagsOf } from './tag-store.js';
 import { resolveTaskDefinition } from './task-definitions.js';
 
 const NAME = /^[a-zA-Z0-9_-]{1,255}$/;

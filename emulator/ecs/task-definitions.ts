@@ -10,7 +10,7 @@ import { paginate } from '../wire/pagination.js';
 import { nameFromArnOrName, taskDefinitionArn } from './arns.js';
 import { normalizeContainer, requiresAttributes } from './containers.js';
 import { isValidFargateSize, normalizeCpu, normalizeMemory, validateFargateFeatures } from './fargate.js';
-import { MAX_TAGS, parseTags, setTags, tagsJson, tagsOf } from './tags.js';
+import { MAX_TAGS, parseTags, setTags, tagsJson, tagsOf } from './tag-store.js';
 import { normalizeVolumes } from './volumes.js';
 
 const FAMILY = /^[a-zA-Z0-9_-]{1,255}$/;

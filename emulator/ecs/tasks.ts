@@ -28,7 +28,7 @@ import {
 } from './instance-placement.js';
 import { targetOf } from './launch-target.js';
 import { type Placement, validatePlacement } from './placement.js';
-import { parseTags, setTags, tagsJson, tagsOf } from './tags.js';
+import { parseTags, setTags, tagsJson, tagsOf } from './tag-store.js';
 import { resolveTaskDefinition } from './task-definitions.js';
 
 export interface LaunchSpec {

@@ -1,8 +1,9 @@
 // Builds a LiveState from a fixture's live.json: lists of objects exactly as the AWS APIs return them
 // (DescribeClusters' clusters, DescribeServices' services, DescribeTaskDefinition responses,
 // DescribeScalableTargets / DescribeScalingPolicies / DescribeScheduledActions items).
+
+import { serviceKey } from '../../controller/aws-model/ids.js';
 import type { AwsObject, LiveState, LiveTaskDefinition } from '../../controller/live/model.js';
-import { serviceKey } from '../../controller/live/model.js';
 
 export interface LiveFixture {
   readonly clusters?: AwsObject[];

@@ -1,5 +1,10 @@
 // The named normalizers, one behaviour each.
 import { describe, expect, it } from 'vitest';
+import { comparableTags, isOwnedBy } from '../../controller/aws-model/tags.js';
+import {
+  parseTaskDefinitionRef,
+  shortTaskDefinitionRef,
+} from '../../controller/aws-model/task-definition-ref.js';
 import { compareObjects } from '../../controller/diff/compare.js';
 import { taskDefinitionFingerprint } from '../../controller/diff/fingerprint.js';
 import {
@@ -8,11 +13,6 @@ import {
 } from '../../controller/diff/normalize/container-definition.js';
 import { isSecretName, looksLikeSecretValue } from '../../controller/diff/normalize/sensitive.js';
 import { normalizeService } from '../../controller/diff/normalize/service.js';
-import { comparableTags, isOwnedBy } from '../../controller/diff/normalize/tags.js';
-import {
-  parseTaskDefinitionRef,
-  shortTaskDefinitionRef,
-} from '../../controller/diff/normalize/task-definition-ref.js';
 import { normalizeTaskCpu, normalizeTaskMemory } from '../../controller/diff/normalize/units.js';
 import { dropAbsent } from '../../controller/diff/normalize/values.js';
 

@@ -4,10 +4,10 @@
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../controller/aws/clients.js';
+import { serviceKey } from '../../controller/aws-model/ids.js';
+import { tagsToMap } from '../../controller/aws-model/tags.js';
 import { diffResources } from '../../controller/diff/index.js';
-import { tagsToMap } from '../../controller/diff/normalize/tags.js';
 import { readLive, TaskDefinitionCache } from '../../controller/live/index.js';
-import { serviceKey } from '../../controller/live/model.js';
 import type { DesiredState } from '../../controller/manifest/model.js';
 import { classifyChange } from '../../controller/reconcile/drift.js';
 import { fingerprintAll } from '../../controller/reconcile/fingerprint.js';

@@ -1,5 +1,7 @@
 // A ScalingPolicy manifest vs. a scalable target + its policies + scheduled actions
 // (Application Auto Scaling, PascalCase) → one comparable camelCase form.
+
+import { normalizeTimestamp } from '../../aws-model/time.js';
 import {
   dropDefaults,
   isAllDefaults,
@@ -10,7 +12,6 @@ import {
 } from './defaults.js';
 import { camelCaseKeys } from './pascal-case.js';
 import { sortByKey } from './sort.js';
-import { normalizeTimestamp } from './time.js';
 import { asObject, dropAbsent, isPlainObject, type PlainObject } from './values.js';
 
 /** Target tracking: the predefined metric is lifted to the item (manifest form), defaults dropped. */

@@ -1,7 +1,7 @@
 // Tags are compared as maps. AWS-reserved `aws:` tags and the controller's own bookkeeping tags
 // (revision, source, fingerprint) are not part of the desired state; managed-by matters for
 // ownership only and is reported through `owned`, not as a field change.
-import { OWNERSHIP_TAGS } from '../../types.js';
+import { OWNERSHIP_TAGS } from '../types.js';
 
 /** Tag keys written by the controller itself: never diffed. */
 export const CONTROLLER_TAG_KEYS: ReadonlySet<string> = new Set([

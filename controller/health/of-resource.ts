@@ -1,0 +1,42 @@
+// Which live object a desired resource's health is judged on, and by which kind's function.
+import { serviceKey } from '../aws-model/ids.js';
+import type { ResourceDiff } from '../diff/model.js';
+import { type LiveState, liveTaskDefinitionArn } from '../live/model.js';
+import { clusterHealth } from './cluster.js';
+import { type HealthResult, health } from './model.js';
+import { scalingPolicyHealth } from './scaling-policy.js';
+import { serviceHealth } from './service.js';
+import { taskDefinitionHealth } from './task-definition.js';
+
+export function healthOf(
+  diff: ResourceDiff,
+  live: LiveState,
+  expectedDeploymentId?: string,
+  stoppedReasons?: readonly string[],
+): HealthResult {
+  const desired = diff.desired;
+  if (!desired) return health('Unknown', 'NotInGit', 'not in Git');
+  switch (desired.kind) {
+    case 'Cluster':
+      return clusterHealth(live.clusters[desired.clusterName]);
+    case 'TaskDefinition': {
+      const arn = liveTaskDefinitionArn(diff, live);
+      return taskDefinitionHealth(arn ? live.taskDefinitions[arn]?.taskDefinition : undefined);
+    }
+    case 'Service':
+      return serviceHealth(live.services[serviceKey(desired.cluster.clusterName, desired.serviceName)], {
+        ...(expectedDeploymentId ? { expectedDeploymentId } : {}),
+        ...(stoppedReasons ? { stoppedReasons } : {}),
+      });
+    case 'ScalingPolicy': {
+      const names = [...(desired.spec.targetTracking ?? []), ...(desired.spec.stepScaling ?? [])].map((p) =>
+        String((p as { policyName?: string }).policyName ?? ''),
+      );
+      return scalingPolicyHealth(
+        live.scalableTargets[desired.resourceId],
+        live.scalingPolicies[desired.resourceId] ?? [],
+        names.filter(Boolean),
+      );
+    }
+  }
+}
