@@ -9,14 +9,23 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-ecs';
-import type { AwsClients } from '../aws/clients.js';
+import { type AwsClients, toAwsError } from '../aws/clients.js';
 
 type Ecs = Pick<AwsClients, 'ecs'>;
 
+// The lease may be handed a bare ECSClient (tests, a second account): name the operation either way.
+async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw toAwsError(operation, error);
+  }
+}
+
 /** The anchor cluster with its tags, or undefined when it does not exist (or is INACTIVE). */
 export async function describeLeaseAnchor(clients: Ecs, clusterName: string): Promise<Cluster | undefined> {
-  const out = await clients.ecs.send(
-    new DescribeClustersCommand({ clusters: [clusterName], include: ['TAGS'] }),
+  const out = await call('DescribeClusters', () =>
+    clients.ecs.send(new DescribeClustersCommand({ clusters: [clusterName], include: ['TAGS'] })),
   );
   const cluster = out.clusters?.find((c) => c.clusterName === clusterName);
   return cluster && cluster.status !== 'INACTIVE' ? cluster : undefined;
@@ -27,11 +36,13 @@ export async function createLeaseAnchor(
   clusterName: string,
   tags: Readonly<Record<string, string>>,
 ): Promise<Cluster | undefined> {
-  const out = await clients.ecs.send(
-    new CreateClusterCommand({
-      clusterName,
-      tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
-    }),
+  const out = await call('CreateCluster', () =>
+    clients.ecs.send(
+      new CreateClusterCommand({
+        clusterName,
+        tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+      }),
+    ),
   );
   return out.cluster;
 }
@@ -41,14 +52,18 @@ export async function writeLeaseTags(
   arn: string,
   tags: Readonly<Record<string, string>>,
 ): Promise<void> {
-  await clients.ecs.send(
-    new TagResourceCommand({
-      resourceArn: arn,
-      tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
-    }),
+  await call('TagResource', () =>
+    clients.ecs.send(
+      new TagResourceCommand({
+        resourceArn: arn,
+        tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+      }),
+    ),
   );
 }
 
 export async function removeLeaseTags(clients: Ecs, arn: string, keys: readonly string[]): Promise<void> {
-  await clients.ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [...keys] }));
+  await call('UntagResource', () =>
+    clients.ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [...keys] })),
+  );
 }
