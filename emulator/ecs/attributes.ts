@@ -6,7 +6,7 @@ import type { ContainerInstanceRecord, Json, JsonObject } from '../state.js';
 import { ApiError, invalidParameter } from '../wire/errors.js';
 import { compact, Input } from '../wire/input.js';
 import { paginate } from '../wire/pagination.js';
-import { requireCluster } from './clusters.js';
+import { requireCluster } from './cluster-lookup.js';
 import { clusterInstances, findInstance, mergeAttributes, parseAttributes } from './container-instances.js';
 
 const TARGET_TYPE = 'container-instance';

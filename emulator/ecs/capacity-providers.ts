@@ -9,7 +9,7 @@ import { ApiError, clientException, clusterNotFound, invalidParameter } from '..
 import { clone, compact, Input } from '../wire/input.js';
 import { paginate } from '../wire/pagination.js';
 import { nameFromArnOrName } from './arns.js';
-import { MAX_TAGS, parseTags, setTags, tagsJson, tagsOf } from './tags.js';
+import { MAX_TAGS, parseTags, setTags, tagsJson, tagsOf } from './tag-store.js';
 
 export const FARGATE_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'] as const;
 const NAME = /^[a-zA-Z0-9_-]{1,255}$/;

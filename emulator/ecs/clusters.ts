@@ -2,30 +2,19 @@
 // PutClusterCapacityProviders, DeleteCluster.
 import type { OpContext } from '../context.js';
 import type { ClusterRecord, Json, JsonObject } from '../state.js';
-import { ApiError, clusterNotFound, invalidParameter } from '../wire/errors.js';
+import { ApiError, invalidParameter } from '../wire/errors.js';
 import { clone, compact, Input } from '../wire/input.js';
 import { paginate } from '../wire/pagination.js';
 import { effectiveSetting } from './account-settings.js';
 import { clusterArn, nameFromArnOrName } from './arns.js';
 import { findProvider, isFargateProvider } from './capacity-providers.js';
+import { requireCluster } from './cluster-lookup.js';
 import { registeredCount } from './container-instances.js';
 import { parseTags, setTags, tagsJson, tagsOf } from './tag-store.js';
 
 const NAME = /^[a-zA-Z0-9_-]{1,255}$/;
 /** CreateCluster answers with the settings and tags it stored (DescribeClusters needs `include`). */
 const ECHOED = ['SETTINGS', 'TAGS'] as const;
-
-export function clusterNameOf(input: Input): string {
-  const value = input.string('cluster');
-  return value === undefined || value === '' ? 'default' : nameFromArnOrName(value, 'cluster');
-}
-
-/** The ACTIVE cluster named by the request's `cluster` member (default: `default`). */
-export function requireCluster(ctx: OpContext, input: Input): ClusterRecord {
-  const cluster = ctx.region.clusters[clusterNameOf(input)];
-  if (cluster?.status !== 'ACTIVE') throw clusterNotFound();
-  return cluster;
-}
 
 function parseSettings(input: Input, member: string): { name: string; value: string }[] | undefined {
   const settings = input.objects(member);

@@ -17,9 +17,9 @@ import type {
 import { clientException, invalidParameter } from '../wire/errors.js';
 import { compact, Input } from '../wire/input.js';
 import { paginate } from '../wire/pagination.js';
-import { requireCluster } from './clusters.js';
+import { requireCluster } from './cluster-lookup.js';
 import { compileQuery } from './query-language.js';
-import { MAX_TAGS, parseTags, setTags, tagsJson, tagsOf } from './tags.js';
+import { MAX_TAGS, parseTags, setTags, tagsJson, tagsOf } from './tag-store.js';
 
 /** Ports the ECS agent reserves on every instance (SSH, Docker, the agent's own). */
 export const AGENT_RESERVED_PORTS = ['22', '2375', '2376', '51678', '51679'];

@@ -7,7 +7,7 @@ import { clientException, invalidParameter, serviceNotActive, serviceNotFound } 
 import { clone, compact, Input, stableStringify } from '../wire/input.js';
 import { paginate } from '../wire/pagination.js';
 import { clusterArn, serviceArn, serviceNameFromArnOrName } from './arns.js';
-import { requireCluster } from './clusters.js';
+import { requireCluster } from './cluster-lookup.js';
 import { newDeployment, startDeployment } from './deployments.js';
 import { validatePlacementRules } from './instance-placement.js';
 import { normalizeNetworkConfiguration, type Placement, validatePlacement } from './placement.js';

@@ -1,7 +1,7 @@
 // TagResource / UntagResource / ListTagsForResource on ECS resources (the tag data and its limits
 // are in tag-store.ts).
 import type { OpContext } from '../context.js';
-import type { Json, JsonObject, Tag } from '../state.js';
+import type { Json, JsonObject } from '../state.js';
 import { ApiError, invalidParameter } from '../wire/errors.js';
 import { Input } from '../wire/input.js';
 import { findService } from './services-store.js';

@@ -7,11 +7,11 @@ import type { Json, JsonObject, ServiceRecord, TaskRecord, TaskSetRecord } from 
 import { ApiError, invalidParameter, serviceNotActive, serviceNotFound } from '../wire/errors.js';
 import { clone, compact, Input } from '../wire/input.js';
 import { newDeploymentId, serviceNameFromArnOrName } from './arns.js';
-import { requireCluster } from './clusters.js';
+import { requireCluster } from './cluster-lookup.js';
 import { type Placement, validatePlacement } from './placement.js';
 import { launchForService, type ServiceLaunch } from './service-launch.js';
 import { findService } from './services-store.js';
-import { MAX_TAGS, parseTags, setTags, tagsJson, tagsOf } from './tags.js';
+import { MAX_TAGS, parseTags, setTags, tagsJson, tagsOf } from './tag-store.js';
 import { resolveTaskDefinition } from './task-definitions.js';
 import { requestStop } from './tasks.js';
 

@@ -16,7 +16,7 @@ import { clientException, invalidParameter, serviceNotFound } from '../wire/erro
 import { clone, compact, Input } from '../wire/input.js';
 import { paginate } from '../wire/pagination.js';
 import { containerArn, nameFromArnOrName, newTaskId, taskArn } from './arns.js';
-import { requireCluster } from './clusters.js';
+import { requireCluster } from './cluster-lookup.js';
 import { findInstance } from './container-instances.js';
 import {
   instanceProblem,
