@@ -14,6 +14,7 @@ import {
 } from './options.js';
 import { loadStateFile, StatePersister } from './persistence/state-file.js';
 import { type EmulatorState, emptyState, type JsonObject, regionOf } from './state.js';
+import { StsSessions } from './sts/sessions.js';
 import { ApiError } from './wire/errors.js';
 import { OPERATIONS, type ServiceName } from './wire/operations.js';
 
@@ -34,6 +35,12 @@ function errorResult(error: ApiError): CallResult {
   };
 }
 
+/** The account and principal a call runs as (an assumed role); absent: the emulator's own account. */
+export interface Caller {
+  readonly accountId: string;
+  readonly principal: string;
+}
+
 export class Emulator {
   readonly clock: Clock;
   readonly faults = new Faults();
@@ -41,6 +48,10 @@ export class Emulator {
   readonly accountId: string;
   readonly defaultRegion: string;
   private state: EmulatorState;
+  /** Sessions AssumeRole issued: their access keys sign calls into the role's account. */
+  readonly sts = new StsSessions();
+  /** Accounts other than the emulator's own, reached through assumed roles (in memory only). */
+  private readonly accounts = new Map<string, EmulatorState>();
   private readonly simulator = new Simulator();
   private readonly counts = new Map<string, number>();
   readonly persister: StatePersister | undefined;
@@ -68,16 +79,34 @@ export class Emulator {
       : undefined;
   }
 
-  private context(region: string): OpContext {
+  private stateOf(accountId: string): EmulatorState {
+    if (accountId === this.accountId) return this.state;
+    let state = this.accounts.get(accountId);
+    if (!state) {
+      state = emptyState(accountId, this.clock.now());
+      this.accounts.set(accountId, state);
+    }
+    return state;
+  }
+
+  private context(region: string, caller?: Caller): OpContext {
+    const accountId = caller?.accountId ?? this.accountId;
+    const state = this.stateOf(accountId);
     return {
-      state: this.state,
-      region: regionOf(this.state, region),
+      state,
+      region: regionOf(state, region),
       regionName: region,
-      accountId: this.accountId,
+      accountId,
       nowMs: this.clock.now(),
       config: this.config,
-      principal: `arn:aws:iam::${this.accountId}:root`,
+      principal: caller?.principal ?? `arn:aws:iam::${accountId}:root`,
     };
+  }
+
+  /** Who signed a request: an AssumeRole session's account and role, or the emulator's own account. */
+  callerOf(accessKeyId: string | undefined): Caller | undefined {
+    const session = this.sts.find(accessKeyId);
+    return session ? { accountId: session.accountId, principal: session.arn } : undefined;
   }
 
   count(key: string): void {
@@ -93,13 +122,19 @@ export class Emulator {
   }
 
   /** Runs one API call (already counted and past fault injection). */
-  async call(service: ServiceName, operation: string, region: string, body: JsonObject): Promise<CallResult> {
+  async call(
+    service: ServiceName,
+    operation: string,
+    region: string,
+    body: JsonObject,
+    caller?: Caller,
+  ): Promise<CallResult> {
     const op = OPERATIONS[service].get(operation);
     if (!op) {
       const error = new ApiError('UnknownOperationException', `Unknown operation ${operation}`);
       return errorResult(error);
     }
-    const ctx = this.context(region);
+    const ctx = this.context(region, caller);
     try {
       this.simulator.sync(ctx);
       const result = await op.handler(ctx, body);
@@ -137,6 +172,9 @@ export class Emulator {
   /** Brings every region up to now (after a clock jump, before a dump or a save). */
   syncAll(): void {
     for (const region of Object.keys(this.state.regions)) this.simulator.sync(this.context(region));
+    for (const [accountId, state] of this.accounts)
+      for (const region of Object.keys(state.regions))
+        this.simulator.sync(this.context(region, { accountId, principal: `arn:aws:iam::${accountId}:root` }));
   }
 
   advance(seconds: number): void {
@@ -157,6 +195,7 @@ export class Emulator {
 
   reset(): void {
     this.state = emptyState(this.accountId, this.clock.now());
+    this.accounts.clear();
     this.persister?.schedule();
   }
 

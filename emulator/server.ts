@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { handleAdmin } from './admin/routes.js';
 import type { Emulator } from './emulator.js';
 import type { JsonObject } from './state.js';
+import { handleSts, isStsRequest } from './sts/handler.js';
 import { ApiError } from './wire/errors.js';
 import { credentialScope, parseTarget, sendError, sendText } from './wire/protocol.js';
 
@@ -34,6 +35,19 @@ async function handleApi(
   res: ServerResponse,
   raw: string,
 ): Promise<void> {
+  const scope = credentialScope(req.headers.authorization);
+  if (isStsRequest(req.headers['content-type'], raw)) {
+    emulator.count(`sts:${new URLSearchParams(raw).get('Action') ?? ''}`);
+    const session = emulator.sts.find(scope.accessKey);
+    handleSts(
+      res,
+      raw,
+      { defaultAccountId: emulator.accountId, ...(session ? { session } : {}) },
+      emulator.sts,
+      emulator.clock.now(),
+    );
+    return;
+  }
   const target = parseTarget(req.headers['x-amz-target'] as string | undefined);
   if (!target) {
     sendError(res, new ApiError('UnknownOperationException', 'Missing or unknown X-Amz-Target header.'));
@@ -55,7 +69,7 @@ async function handleApi(
     );
     return;
   }
-  const region = emulator.regionFor(credentialScope(req.headers.authorization).region);
+  const region = emulator.regionFor(scope.region);
   const decision = emulator.faults.empty ? undefined : emulator.faults.decide(region, key, body);
   if (decision && decision.latencyMs > 0) await delay(decision.latencyMs);
   if (decision?.fail === 'throttle') {
@@ -70,7 +84,13 @@ async function handleApi(
     sendError(res, error);
     return;
   }
-  const result = await emulator.call(target.service, target.operation, region, body);
+  const result = await emulator.call(
+    target.service,
+    target.operation,
+    region,
+    body,
+    emulator.callerOf(scope.accessKey),
+  );
   if (decision?.dropAfterCommit) {
     // The write is applied; the client never hears about it.
     req.socket.destroy();
