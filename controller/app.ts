@@ -1,5 +1,7 @@
 // The composition root of the long-running controller: builds every component from one Config and
 // binds the reconciler's ports to the real modules. `ecs-gitops run` and the end-to-end tests use it.
+
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { createAlerts, notifiersFromConfig } from './alerts/index.js';
 import { applyChangeSet } from './apply/index.js';
 import { type AwsClients, createAwsClients } from './aws/clients.js';
@@ -48,16 +50,30 @@ export interface AppOptions {
   readonly lease?: LeasePort;
   /** How soon to look again while a rollout progresses (default 3 s). */
   readonly progressPollMs?: number;
+  /**
+   * One target of several (controller/targets): its name labels every metric (`target="…"`), its
+   * status goes to `status/<name>/` of the shared status branch, its AWS calls use `credentials`, and
+   * no HTTP server of its own is started (the targets share one).
+   */
+  readonly target?: {
+    readonly name: string;
+    readonly credentials?: AwsCredentialIdentityProvider;
+  };
 }
 
 export async function startController(config: Config, options: AppOptions): Promise<ControllerApp> {
   const { logger } = options;
   const metrics = createMetrics();
+  if (options.target) metrics.registry.setDefaultLabels({ target: options.target.name });
   const source = createSource(config.source, logger, {
     ...(options.cwd ? { cwd: options.cwd } : {}),
     onCheck: (result) => metrics.recordGitFetch(result),
   });
-  const clients = createAwsClients(config.aws);
+  const clients = createAwsClients(
+    config.aws,
+    undefined,
+    options.target?.credentials ? { credentials: options.target.credentials } : {},
+  );
   clients.counter.onCall((record) => metrics.recordAwsCall(record));
   const cache = new TaskDefinitionCache();
   const parseCache = new ManifestParseCache();
@@ -72,7 +88,12 @@ export async function startController(config: Config, options: AppOptions): Prom
       ? described.dir.replace(/^\.\/|\/$/g, '')
       : '';
   const inRepo = (file: string) => (prefix ? `${prefix}/${file}` : file);
-  const statusWriter = statusWriterFromConfig(config, logger, options.cwd ?? process.cwd());
+  const statusWriter = statusWriterFromConfig(
+    config,
+    logger,
+    options.cwd ?? process.cwd(),
+    options.target ? { section: options.target.name } : {},
+  );
   const preflight = config.preflight ? createPreflightReader(config.aws) : undefined;
 
   const ports: ReconcilerPorts = {
@@ -180,32 +201,37 @@ export async function startController(config: Config, options: AppOptions): Prom
     store,
   );
 
-  const server = await startServer({
-    listen: config.listen,
-    ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
-    status: () => store.snapshot(),
-    events,
-    metrics,
-    onSync: (reason) => reconciler.requestSync(reason),
-    onGitPush: (push) => {
-      source.trigger();
-      reconciler.requestSync(`push ${push.ref}`);
-    },
-    ...(config.gitWebhookSecret ? { gitWebhookSecret: config.gitWebhookSecret } : {}),
-    ...(config.apiToken ? { apiToken: config.apiToken } : {}),
-    logger,
-    subscribeStatus: (listener) => store.subscribe(() => listener()),
-  });
+  const server = options.target
+    ? undefined
+    : await startServer({
+        listen: config.listen,
+        ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
+        status: () => store.snapshot(),
+        events,
+        metrics,
+        onSync: (reason) => reconciler.requestSync(reason),
+        onGitPush: (push) => {
+          source.trigger();
+          reconciler.requestSync(`push ${push.ref}`);
+        },
+        ...(config.gitWebhookSecret ? { gitWebhookSecret: config.gitWebhookSecret } : {}),
+        ...(config.apiToken ? { apiToken: config.apiToken } : {}),
+        logger,
+        subscribeStatus: (listener) => store.subscribe(() => listener()),
+      });
 
   const commitStatus = commitStatusFromConfig(config, logger);
   if (commitStatus) reconciler.onPass((snapshot) => commitStatus.update(snapshot));
   const stopWatching = source.watch(() => reconciler.requestSync('new revision'));
   reconciler.start();
-  logger.info({ url: server.url, source: described.url, instance: config.instance }, 'controller started');
+  logger.info(
+    { url: server?.url, source: described.url, instance: config.instance, target: options.target?.name },
+    'controller started',
+  );
 
   let stopped: Promise<void> | undefined;
   return {
-    url: server.url,
+    url: server?.url ?? '',
     reconciler,
     store,
     events,
@@ -218,7 +244,7 @@ export async function startController(config: Config, options: AppOptions): Prom
         await reconciler.stop();
         await options.lease?.release().catch(() => undefined);
         if (statusWriter) await statusWriter.write(store.snapshot()).catch(() => undefined);
-        await server.close();
+        await server?.close();
         await alerts.flush().catch(() => undefined);
         await alerts.close().catch(() => undefined);
         await commitStatus?.close().catch(() => undefined);

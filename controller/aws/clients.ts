@@ -4,6 +4,7 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import type {
+  AwsCredentialIdentityProvider,
   FinalizeRequestMiddleware,
   HandlerExecutionContext,
   InitializeMiddleware,
@@ -143,6 +144,8 @@ function classifyErrors(client: Middlewareable): void {
 export interface AwsClientOptions {
   /** The limiter to share (one per process and account); `false` turns client-side limiting off. */
   readonly rateLimiter?: RateLimiter | false;
+  /** Credentials other than the default chain's (a target's assumed role, refreshed by the provider). */
+  readonly credentials?: AwsCredentialIdentityProvider;
 }
 
 export function createAwsClients(
@@ -159,6 +162,7 @@ export function createAwsClients(
     // 0.5 requests/s (measured: 2 s per call after a single throttle). Without it, adaptive.
     retryMode: rateLimiter ? 'standard' : 'adaptive',
     ...(config.endpointUrl ? { endpoint: config.endpointUrl } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
   } as const;
   const ecs = new ECSClient(common);
   const autoscaling = new ApplicationAutoScalingClient(common);

@@ -3,10 +3,11 @@
 // manifests, so a newcomer sees the whole loop with no account and no configuration.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Command, Option } from 'commander';
-import { startController } from '../app.js';
+import { type ControllerApp, startController } from '../app.js';
 import { createAwsClients } from '../aws/clients.js';
 import {
   addAwsOptions,
@@ -21,6 +22,8 @@ import { errorMessage } from '../errors.js';
 import { leaseKeeperFromConfig } from '../lease/index.js';
 import { createLogger } from '../log.js';
 import { describeEnvironment, detectEcsEnvironment } from '../runtime/ecs-environment.js';
+import { startTargets, targetConfig } from '../targets/start-targets.js';
+import { parseTargets } from '../targets/targets-file.js';
 import type { CliContext } from './context.js';
 import { writeLine } from './context.js';
 
@@ -72,6 +75,12 @@ export function register(program: Command, ctx: CliContext): void {
       new Option('--lease <mode>', 'single-writer lease: auto (on inside ECS) | on | off')
         .choices(['auto', 'on', 'off'])
         .env('ECS_GITOPS_LEASE'),
+    )
+    .addOption(
+      new Option(
+        '--targets <file>',
+        'reconcile several targets: a YAML list of {name, dir, region, roleArn?, externalId?}',
+      ).env('ECS_GITOPS_TARGETS'),
     )
     .addOption(
       new Option(
@@ -139,11 +148,36 @@ export function register(program: Command, ctx: CliContext): void {
       leaseMode === 'on' || (leaseMode === 'auto' && environment.inEcs)
         ? createAwsClients(config.aws)
         : undefined;
-    const lease = leaseClients ? leaseKeeperFromConfig(config, leaseClients, environment, logger) : undefined;
+    const many = typeof raw.targets === 'string';
+    const lease =
+      leaseClients && !many ? leaseKeeperFromConfig(config, leaseClients, environment, logger) : undefined;
 
-    let app: Awaited<ReturnType<typeof startController>>;
+    let app: { readonly url: string; stop(): Promise<void>; readonly source?: ControllerApp['source'] };
     try {
-      app = await startController(config, { logger, cwd: ctx.cwd, ...(lease ? { lease } : {}) });
+      if (typeof raw.targets === 'string') {
+        // One whole controller per target, each with its own lease in its own account.
+        const file = path.resolve(ctx.cwd, raw.targets);
+        const targets = parseTargets(raw.targets, await readFile(file));
+        app = await startTargets(config, targets, {
+          logger,
+          cwd: ctx.cwd,
+          ...(lease
+            ? {
+                leaseFor: (target, credentials) =>
+                  leaseKeeperFromConfig(
+                    targetConfig(config, target),
+                    createAwsClients(
+                      targetConfig(config, target).aws,
+                      undefined,
+                      credentials ? { credentials } : {},
+                    ),
+                    environment,
+                    logger.child({ target: target.name }),
+                  ),
+              }
+            : {}),
+        });
+      } else app = await startController(config, { logger, cwd: ctx.cwd, ...(lease ? { lease } : {}) });
     } catch (error) {
       writeLine(ctx.stderr, `error: ${errorMessage(error)}`);
       lease?.stop();
@@ -152,7 +186,11 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.setExitCode(2);
       return;
     }
-    const source = app.source.describe();
+    const source = app.source?.describe() ?? {
+      ...config.source,
+      url: config.source.repo ?? '',
+      dir: '(targets)',
+    };
     const where = `${source.url}${source.branch ? ` (${source.branch})` : ''}${source.dir && source.dir !== '.' ? ` ${source.dir}` : ''}`;
     const ecs = config.aws.endpointUrl ?? `AWS ${config.aws.region}`;
     if (config.logFormat === 'json' || (config.logFormat === 'auto' && !ctx.stdout.isTTY)) {

@@ -10,6 +10,7 @@ export function statusWriterFromConfig(
   config: Pick<Config, 'source' | 'statusWrite' | 'statusBranch' | 'instance'>,
   logger: Logger,
   cwd: string = process.cwd(),
+  options: { readonly section?: string } = {},
 ): StatusBranchWriter | undefined {
   const { source } = config;
   if (!config.statusWrite || !source.repo) return undefined;
@@ -24,7 +25,8 @@ export function statusWriterFromConfig(
     logger,
     cwd,
     // Next to the source's clones, so one cache folder holds everything the controller keeps.
-    workDir: resolve(cwd, source.cacheDir, `status-${key}`),
+    workDir: resolve(cwd, source.cacheDir, `status-${key}${options.section ? `-${options.section}` : ''}`),
+    ...(options.section ? { section: options.section } : {}),
     ...(source.gitToken ? { gitToken: source.gitToken } : {}),
     ...(source.sshKeyFile ? { sshKeyFile: source.sshKeyFile } : {}),
     ...(source.knownHostsFile ? { knownHostsFile: source.knownHostsFile } : {}),

@@ -44,6 +44,11 @@ export interface StatusBranchWriterOptions {
   readonly cwd?: string;
   /** Runs after a commit is built and before it is pushed; tests race another writer here. */
   readonly beforePush?: (attempt: number) => Promise<void>;
+  /**
+   * One target's section of a branch several targets share (`prod-eu` → `status/prod-eu/…`): this
+   * writer replaces only its section and keeps the other targets' files of the head it builds on.
+   */
+  readonly section?: string;
 }
 
 export interface StatusWriteResult {
@@ -181,25 +186,43 @@ export function createStatusBranchWriter(options: StatusBranchWriterOptions): St
     }
   }
 
+  const sectionPrefix = options.section ? `status/${options.section}/` : undefined;
+  /** The files this writer owns: `status/…`, or `status/<section>/…`. */
+  const render = (snapshot: StatusSnapshot): Map<string, string> => {
+    const files = renderStatusFiles(snapshot);
+    if (!sectionPrefix) return files;
+    return new Map(
+      [...files].map(([path, text]) => [`${sectionPrefix}${path.slice('status/'.length)}`, text]),
+    );
+  };
+  const summaryPath = sectionPrefix
+    ? `${sectionPrefix}${SUMMARY_FILE.slice('status/'.length)}`
+    : SUMMARY_FILE;
+  const ours = (path: string) => (sectionPrefix ? path.startsWith(sectionPrefix) : true);
+
   async function writeOnce(snapshot: StatusSnapshot): Promise<StatusWriteResult> {
     await ensureWorkRepo();
     const fingerprint = statusFingerprint(snapshot);
     let files: Map<string, string> | undefined;
     for (let attempt = 1; ; attempt += 1) {
       const parent = await fetchHead();
+      let others = new Map<string, string>();
       if (parent) {
         // Fast path: the previous summary's fingerprint says whether anything but timestamps moved.
-        const summary = await git(['cat-file', 'blob', `${parent}:${SUMMARY_FILE}`]).catch(() => undefined);
+        const summary = await git(['cat-file', 'blob', `${parent}:${summaryPath}`]).catch(() => undefined);
         const previous = summary === undefined ? undefined : summaryFingerprint(summary);
         if (previous === fingerprint) return { committed: false, sha: parent, attempts: attempt };
-        files ??= renderStatusFiles(snapshot);
+        files ??= render(snapshot);
+        const existing = previous === undefined || sectionPrefix ? await readFiles(parent) : undefined;
+        if (existing && sectionPrefix) others = new Map([...existing].filter(([path]) => !ours(path)));
+        const mine = existing ? new Map([...existing].filter(([path]) => ours(path))) : undefined;
         // A branch written without fingerprints (or edited by hand) is compared file by file.
-        if (previous === undefined && !differsBeyondTimestamps(await readFiles(parent), files)) {
+        if (previous === undefined && mine && !differsBeyondTimestamps(mine, files)) {
           return { committed: false, sha: parent, attempts: attempt };
         }
       }
-      files ??= renderStatusFiles(snapshot);
-      const tree = await buildTree(files);
+      files ??= render(snapshot);
+      const tree = await buildTree(new Map([...others, ...files]));
       const commit = (
         await git(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', commitMessage(snapshot)], {
           env: identity,

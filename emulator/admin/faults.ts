@@ -13,7 +13,8 @@ export interface FaultRule {
   /** Matching calls left (undefined = unlimited). */
   remaining?: number;
   readonly latencyMs?: number;
-  readonly match?: { readonly service?: string };
+  /** `service`: calls about that ECS service; `region`: calls signed for that region only. */
+  readonly match?: { readonly service?: string; readonly region?: string };
 }
 
 export interface FaultDecision {
@@ -87,7 +88,14 @@ export class Faults {
       ...(operation ? { operation } : {}),
       ...(typeof count === 'number' ? { remaining: count } : {}),
       ...(typeof latencyMs === 'number' ? { latencyMs } : {}),
-      ...(match && typeof match.service === 'string' ? { match: { service: match.service } } : {}),
+      ...(match && (typeof match.service === 'string' || typeof match.region === 'string')
+        ? {
+            match: {
+              ...(typeof match.service === 'string' ? { service: match.service } : {}),
+              ...(typeof match.region === 'string' ? { region: match.region } : {}),
+            },
+          }
+        : {}),
     };
     this.rules.push(rule);
     return rule;
@@ -122,6 +130,7 @@ export class Faults {
     for (const rule of this.rules) {
       if (rule.remaining === 0) continue;
       if (rule.operation !== undefined && rule.operation !== operationKey) continue;
+      if (rule.match?.region !== undefined && rule.match.region !== region) continue;
       if (rule.match?.service !== undefined) {
         names ??= serviceNamesOf(body);
         if (!names.includes(rule.match.service)) continue;
