@@ -43,7 +43,8 @@ async function aws(credentials: { id: string; secret: string; token?: string }, 
 
 const LONG_TERM = { id: TEST_CREDENTIALS.accessKeyId, secret: TEST_CREDENTIALS.secretAccessKey };
 
-describe.skipIf(!hasAws)('STS with the aws CLI', () => {
+// Each `aws` invocation starts Python: seconds apiece on a loaded 2-core machine.
+describe.skipIf(!hasAws)('STS with the aws CLI', { timeout: 180_000 }, () => {
   it("assumes a role of another account; its calls see that account's state only", async () => {
     // given the emulator's own account with a cluster
     await aws(LONG_TERM, 'ecs', 'create-cluster', '--cluster-name', 'home');
