@@ -41,7 +41,9 @@ async function webImage(emulator: TestEmulator): Promise<string | undefined> {
 }
 
 describe('run with an overlay folder', () => {
-  it('deploys the rendered prod environment, promotes an image by a one-line commit, rejects a broken overlay', async () => {
+  it('deploys the rendered prod environment, promotes an image by a one-line commit, rejects a broken overlay', {
+    timeout: 180_000,
+  }, async () => {
     // given the example repository (base + staging + prod) and a controller watching envs/prod
     process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;

@@ -70,7 +70,10 @@ afterEach(async () => {
 });
 
 describe('run with two targets', () => {
-  it('reconciles both accounts, and throttling one does not delay the other', async () => {
+  // Two controllers, two clones and rollouts: minutes on a loaded 2-core machine, seconds alone.
+  it('reconciles both accounts, and throttling one does not delay the other', {
+    timeout: 240_000,
+  }, async () => {
     // given a repository with staging and prod, and a targets file naming two accounts and regions
     process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
@@ -113,7 +116,7 @@ describe('run with two targets', () => {
     };
 
     // when it runs, then both targets converge, each in its own account and region
-    await waitFor(() => synced('staging') && synced('prod'), 45_000, 100);
+    await waitFor(() => synced('staging') && synced('prod'), 90_000, 100);
     expect(await serviceImageTag(emulator, '111111111111', 'us-east-1', 'staging-apps', 'staging-web')).toBe(
       'arn:aws:ecs:us-east-1:111111111111:task-definition/staging-web:1',
     );
@@ -161,7 +164,7 @@ describe('run with two targets', () => {
         app.targets.get('staging')?.store.snapshot().overall.lastAppliedRevision === sha &&
         (await serviceImageTag(emulator, '111111111111', 'us-east-1', 'staging-apps', 'staging-web')) ===
           'arn:aws:ecs:us-east-1:111111111111:task-definition/staging-web:2',
-      45_000,
+      90_000,
       200,
     );
     expect(app.targets.get('prod')?.store.snapshot().overall.lastAppliedRevision).not.toBe(sha);
@@ -178,7 +181,7 @@ describe('run with two targets', () => {
             tree['status/prod/Service/prod-web.yaml'],
         );
       },
-      30_000,
+      60_000,
       200,
     );
   });
