@@ -1,7 +1,7 @@
 // Leaf vocabulary shared by every module. Imports nothing.
 
 /** The four manifest kinds, in create/update order (deletes run in reverse). */
-export const KINDS = ['Cluster', 'TaskDefinition', 'Service', 'ScalingPolicy'] as const;
+export const KINDS = ['CapacityProvider', 'Cluster', 'TaskDefinition', 'Service', 'ScalingPolicy'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export const API_VERSION = 'ecs-gitops/v1';

@@ -9,6 +9,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { AwsError, EcsGitopsError, errorMessage, isRetryable } from '../errors.js';
 import type { ChangeSet, ChangeSetEntry } from '../plan/model.js';
 import { type KeyString, keyString, type Outcome } from '../types.js';
+import { applyCapacityProvider } from './capacity-provider.js';
 import { applyCluster } from './cluster.js';
 import { type ApplyContext, createApplyContext, type EntryRecorder } from './context.js';
 import type { ApplyEntryResult, ApplyError, ApplyOptions, ApplyResult, SkipReason } from './model.js';
@@ -18,6 +19,7 @@ import { applyService } from './service.js';
 import { applyTaskDefinition } from './task-definition.js';
 
 const APPLIERS = {
+  CapacityProvider: applyCapacityProvider,
   Cluster: applyCluster,
   TaskDefinition: applyTaskDefinition,
   Service: applyService,

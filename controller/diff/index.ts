@@ -5,6 +5,7 @@ import type { LiveState } from '../live/model.js';
 import { isPruneProtected } from '../manifest/annotations.js';
 import type { DesiredState, DesiredTaskDefinition } from '../manifest/model.js';
 import { KINDS, keyString } from '../types.js';
+import { diffCapacityProvider } from './capacity-provider.js';
 import { diffCluster } from './cluster.js';
 import { type DiffOptions, makeDiff } from './common.js';
 import type { ResourceDiff, TaskDefinitionTarget } from './model.js';
@@ -33,7 +34,8 @@ export function diffResources(desired: DesiredState, live: LiveState, options: D
       taskDefinitions.set(resource.name, { desired: resource, target: diff.taskDefinition });
   }
   for (const resource of desired.resources) {
-    if (resource.kind === 'Cluster') diffs.push(diffCluster(resource, live, options));
+    if (resource.kind === 'CapacityProvider') diffs.push(diffCapacityProvider(resource, live, options));
+    else if (resource.kind === 'Cluster') diffs.push(diffCluster(resource, live, options));
     else if (resource.kind === 'Service') diffs.push(diffService(resource, live, options, taskDefinitions));
     else if (resource.kind === 'ScalingPolicy')
       diffs.push(diffScalingPolicy(resource, desired, live, options));

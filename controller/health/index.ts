@@ -1,4 +1,5 @@
 // Health of live objects, one pure function per kind, and healthOf: the dispatch for a resource.
+export { capacityProviderHealth } from './capacity-provider.js';
 export { clusterHealth } from './cluster.js';
 export { type HealthResult, health, MISSING } from './model.js';
 export { healthOf } from './of-resource.js';

@@ -2,6 +2,7 @@
 import { serviceKey } from '../aws-model/ids.js';
 import type { ResourceDiff } from '../diff/model.js';
 import { type LiveState, liveTaskDefinitionArn } from '../live/model.js';
+import { capacityProviderHealth } from './capacity-provider.js';
 import { clusterHealth } from './cluster.js';
 import { type HealthResult, health } from './model.js';
 import { scalingPolicyHealth } from './scaling-policy.js';
@@ -17,6 +18,8 @@ export function healthOf(
   const desired = diff.desired;
   if (!desired) return health('Unknown', 'NotInGit', 'not in Git');
   switch (desired.kind) {
+    case 'CapacityProvider':
+      return capacityProviderHealth(live.capacityProviders[desired.providerName]);
     case 'Cluster':
       return clusterHealth(live.clusters[desired.clusterName]);
     case 'TaskDefinition': {

@@ -1,7 +1,9 @@
 // Batched ECS reads: DescribeClusters (≤ 100), DescribeServices (≤ 10 per cluster), ListServices,
 // ListClusters and DescribeTaskDefinition through the immutable-revision cache.
 import {
+  type CapacityProvider,
   type Cluster,
+  DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -25,6 +27,26 @@ export async function callAws<T>(operation: string, fn: () => Promise<T>): Promi
   } catch (error) {
     throw toAwsError(operation, error);
   }
+}
+
+/** ACTIVE capacity providers by name, with tags (≤ 100 names per call); INACTIVE ones count as missing. */
+export async function describeCapacityProviders(
+  clients: AwsClients,
+  names: readonly string[],
+): Promise<Map<string, AwsObject>> {
+  const out = new Map<string, AwsObject>();
+  const batches = await mapLimit(chunk(names, 100), READ_CONCURRENCY, (batch) =>
+    callAws('DescribeCapacityProviders', () =>
+      clients.ecs.send(new DescribeCapacityProvidersCommand({ capacityProviders: batch, include: ['TAGS'] })),
+    ),
+  );
+  for (const response of batches) {
+    for (const provider of (response.capacityProviders ?? []) as CapacityProvider[]) {
+      if (!provider.name || provider.status !== 'ACTIVE') continue;
+      out.set(provider.name, plain<AwsObject>(provider));
+    }
+  }
+  return out;
 }
 
 /** ACTIVE (and PROVISIONING) clusters by name; INACTIVE ones count as missing. */

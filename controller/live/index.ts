@@ -21,6 +21,7 @@ import {
 } from './autoscaling-reads.js';
 import { mapLimit } from './batch.js';
 import {
+  describeCapacityProviders,
   describeClusters,
   describeRevisions,
   describeServices,
@@ -81,7 +82,15 @@ export async function readLive(
     ]),
   ].sort();
   const withConfiguration = clustersWanted.some((c) => c.spec.configuration !== undefined);
-  const clusters = await describeClusters(clients, clusterNames, withConfiguration);
+  const providerNames = ofKind(desired, 'CapacityProvider')
+    .map((p) => p.providerName)
+    .sort();
+  const [clusters, capacityProviders] = await Promise.all([
+    describeClusters(clients, clusterNames, withConfiguration),
+    providerNames.length > 0
+      ? describeCapacityProviders(clients, providerNames)
+      : new Map<string, AwsObject>(),
+  ]);
 
   // 2. Services, one batch list per existing cluster.
   const services = new Map<string, AwsObject>();
@@ -136,6 +145,7 @@ export async function readLive(
   const scaling = await readScaling(clients, [...targetIds].sort());
 
   const state: Mutable<LiveState> = {
+    capacityProviders: Object.fromEntries(capacityProviders),
     clusters: Object.fromEntries(clusters),
     services: Object.fromEntries(services),
     taskDefinitions: Object.fromEntries(taskDefinitions),

@@ -36,6 +36,8 @@ export interface OrphanRef {
 }
 
 export interface LiveState {
+  /** provider name → DescribeCapacityProviders' capacity provider (with tags). Absent: missing / INACTIVE. */
+  readonly capacityProviders: Readonly<Record<string, AwsObject>>;
   /** clusterName → DescribeClusters' cluster (with tags and settings). Absent: does not exist / INACTIVE. */
   readonly clusters: Readonly<Record<string, AwsObject>>;
   /** `${clusterName}/${serviceName}` → DescribeServices' service (with tags). Absent: missing or INACTIVE. */
@@ -58,6 +60,7 @@ export interface LiveState {
 
 export function emptyLiveState(): LiveState {
   return {
+    capacityProviders: {},
     clusters: {},
     services: {},
     taskDefinitions: {},

@@ -10,6 +10,8 @@ export function liveTagsOf(diff: ResourceDiff, live: LiveState): Record<string, 
   const desired = diff.desired;
   if (!desired) return undefined;
   switch (desired.kind) {
+    case 'CapacityProvider':
+      return tagsToMap(live.capacityProviders[desired.providerName]?.tags);
     case 'Cluster':
       return tagsToMap(live.clusters[desired.clusterName]?.tags);
     case 'Service':

@@ -6,6 +6,7 @@ import { parseAnnotations } from './annotations.js';
 import { problemAt } from './document-problems.js';
 import { type Loaded, type LoadedAny, ProblemSink } from './loaded.js';
 import type {
+  DesiredCapacityProvider,
   DesiredCluster,
   DesiredResource,
   DesiredScalingPolicy,
@@ -17,8 +18,15 @@ import type {
 } from './model.js';
 import { OVERLAY_FILE, OVERLAY_KIND } from './overlay/model.js';
 import type { ManifestParseCache } from './parse-cache.js';
-import { clusterNameOf, familyOf, type Manifests, resolveReferences, serviceNameOf } from './references.js';
-import { checkCluster, checkScalingPolicy, checkService } from './resource-rules.js';
+import {
+  clusterNameOf,
+  familyOf,
+  type Manifests,
+  providerNameOf,
+  resolveReferences,
+  serviceNameOf,
+} from './references.js';
+import { checkCapacityProvider, checkCluster, checkScalingPolicy, checkService } from './resource-rules.js';
 import { validateSchema } from './schema-validate.js';
 import type { ScalingPolicySpec, TargetTrackingPolicy } from './spec-types.js';
 import { didYouMean } from './suggest.js';
@@ -184,6 +192,7 @@ export function loadDocuments(
 
   // kind/name must be unique; later duplicates are reported against the first.
   const byKind = {
+    CapacityProvider: new Map<string, Loaded<'CapacityProvider'>>(),
     Cluster: new Map<string, Loaded<'Cluster'>>(),
     TaskDefinition: new Map<string, Loaded<'TaskDefinition'>>(),
     Service: new Map<string, Loaded<'Service'>>(),
@@ -219,6 +228,9 @@ export function loadDocuments(
     }
     policies.set(`${item.kind}/${item.name}`, policy);
     switch (item.kind) {
+      case 'CapacityProvider':
+        checkCapacityProvider(item, sink);
+        break;
       case 'Cluster':
         checkCluster(item, sink);
         break;
@@ -235,6 +247,7 @@ export function loadDocuments(
   }
 
   const manifests: Manifests = {
+    capacityProviders: byKind.CapacityProvider,
     clusters: byKind.Cluster,
     taskDefinitions: byKind.TaskDefinition,
     services: byKind.Service,
@@ -259,13 +272,44 @@ export function loadDocuments(
       },
     };
     switch (item.kind) {
+      case 'CapacityProvider': {
+        const providerName = providerNameOf(item);
+        const owner = resolved.providerClusters.get(item.name);
+        const provider: DesiredCapacityProvider = {
+          ...base,
+          kind: 'CapacityProvider',
+          providerName,
+          ...(owner ? { clusterName: owner.clusterName } : {}),
+          spec: {
+            ...withoutKeys(item.spec, ['tags', 'cluster']),
+            name: providerName,
+            ...(owner ? { cluster: owner.clusterName } : {}),
+          },
+          tags: item.spec.tags ?? {},
+        };
+        resources.push(provider);
+        break;
+      }
       case 'Cluster': {
         const clusterName = clusterNameOf(item);
+        const spec = { ...withoutKeys(item.spec, ['tags']), clusterName };
+        // Names of CapacityProvider manifests become their provider names in ECS.
+        const awsName = (name: string) => {
+          const manifest = byKind.CapacityProvider.get(name);
+          return manifest ? providerNameOf(manifest) : name;
+        };
+        if (spec.capacityProviders) spec.capacityProviders = spec.capacityProviders.map(awsName);
+        if (spec.defaultCapacityProviderStrategy) {
+          spec.defaultCapacityProviderStrategy = spec.defaultCapacityProviderStrategy.map((entry) => ({
+            ...entry,
+            capacityProvider: awsName(entry.capacityProvider),
+          }));
+        }
         const cluster: DesiredCluster = {
           ...base,
           kind: 'Cluster',
           clusterName,
-          spec: { ...withoutKeys(item.spec, ['tags']), clusterName },
+          spec,
           tags: item.spec.tags ?? {},
         };
         resources.push(cluster);

@@ -3,10 +3,17 @@ import type { ManifestProblem } from '../errors.js';
 import type { Kind } from '../types.js';
 import { problemAt } from './document-problems.js';
 import type { Metadata } from './model.js';
-import type { ClusterSpec, ScalingPolicySpec, ServiceSpec, TaskDefinitionSpec } from './spec-types.js';
+import type {
+  CapacityProviderSpec,
+  ClusterSpec,
+  ScalingPolicySpec,
+  ServiceSpec,
+  TaskDefinitionSpec,
+} from './spec-types.js';
 import type { YamlDocument } from './yaml-documents.js';
 
 export interface SpecOf {
+  CapacityProvider: CapacityProviderSpec;
   Cluster: ClusterSpec;
   TaskDefinition: TaskDefinitionSpec;
   Service: ServiceSpec;

@@ -2,7 +2,13 @@
 // status) consumes. Produced by manifest/ from the documents of one revision; pure data.
 import type { ManifestProblem } from '../errors.js';
 import type { DriftPolicy, Kind, ResourceKey, SourceLocation } from '../types.js';
-import type { ClusterSpec, ScalingPolicySpec, ServiceSpec, TaskDefinitionSpec } from './spec-types.js';
+import type {
+  CapacityProviderSpec,
+  ClusterSpec,
+  ScalingPolicySpec,
+  ServiceSpec,
+  TaskDefinitionSpec,
+} from './spec-types.js';
 
 export interface Metadata {
   readonly name: string;
@@ -37,6 +43,16 @@ interface DesiredBase<K extends Kind> {
   readonly metadata: Metadata;
   readonly policy: ResourcePolicy;
   readonly source: DocumentSource;
+}
+
+export interface DesiredCapacityProvider extends DesiredBase<'CapacityProvider'> {
+  /** `spec.name`, defaulting to metadata.name. */
+  readonly providerName: string;
+  /** Managed Instances providers: the cluster's name in ECS (a Cluster manifest's clusterName, or as written). */
+  readonly clusterName?: string;
+  /** The CreateCapacityProvider input: name filled, cluster resolved, tags removed (they are in `tags`). */
+  readonly spec: CapacityProviderSpec;
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export interface DesiredCluster extends DesiredBase<'Cluster'> {
@@ -99,7 +115,12 @@ export interface DesiredScalingPolicy extends DesiredBase<'ScalingPolicy'> {
   readonly spec: ScalingPolicySpec;
 }
 
-export type DesiredResource = DesiredCluster | DesiredTaskDefinition | DesiredService | DesiredScalingPolicy;
+export type DesiredResource =
+  | DesiredCapacityProvider
+  | DesiredCluster
+  | DesiredTaskDefinition
+  | DesiredService
+  | DesiredScalingPolicy;
 
 export type DesiredOf<K extends Kind> = Extract<DesiredResource, { kind: K }>;
 

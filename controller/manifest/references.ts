@@ -15,6 +15,7 @@ export const TASK_DEFINITION_ARN =
 export const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255}):(\d+)$/;
 
 export interface Manifests {
+  readonly capacityProviders: ReadonlyMap<string, Loaded<'CapacityProvider'>>;
   readonly clusters: ReadonlyMap<string, Loaded<'Cluster'>>;
   readonly taskDefinitions: ReadonlyMap<string, Loaded<'TaskDefinition'>>;
   readonly services: ReadonlyMap<string, Loaded<'Service'>>;
@@ -30,9 +31,16 @@ export interface Resolved {
   readonly policyTargets: ReadonlyMap<string, Loaded<'Service'>>;
   /** Service names that a ScalingPolicy targets. */
   readonly autoscaled: ReadonlySet<string>;
+  /** Managed Instances CapacityProvider name → the cluster it belongs to (a Cluster manifest, or as written). */
+  readonly providerClusters: ReadonlyMap<
+    string,
+    { readonly clusterName: string; readonly manifest?: string }
+  >;
 }
 
 export const clusterNameOf = (cluster: Loaded<'Cluster'>): string => cluster.spec.clusterName ?? cluster.name;
+export const providerNameOf = (provider: Loaded<'CapacityProvider'>): string =>
+  provider.spec.name ?? provider.name;
 export const familyOf = (td: Loaded<'TaskDefinition'>): string => td.spec.family ?? td.name;
 export const serviceNameOf = (service: Loaded<'Service'>): string => service.spec.serviceName ?? service.name;
 
@@ -281,7 +289,7 @@ export function resolveReferences(manifests: Manifests, sink: ProblemSink): Reso
   }
 
   // One AWS identity per manifest: two manifests must not fight over the same cluster or family.
-  const identities = <K extends 'Cluster' | 'TaskDefinition'>(
+  const identities = <K extends 'CapacityProvider' | 'Cluster' | 'TaskDefinition'>(
     items: Iterable<Loaded<K>>,
     nameOf: (item: Loaded<K>) => string,
     field: string,
@@ -304,5 +312,31 @@ export function resolveReferences(manifests: Manifests, sink: ProblemSink): Reso
   identities(manifests.clusters.values(), clusterNameOf, 'clusterName', 'cluster');
   identities(manifests.taskDefinitions.values(), familyOf, 'family', 'task definition family');
 
-  return { clusterRefs, taskDefinitionRefs, policyTargets, autoscaled: new Set(byService.keys()) };
+  identities(manifests.capacityProviders.values(), providerNameOf, 'name', 'capacity provider');
+
+  // A Managed Instances provider belongs to one cluster: created after it, so that cluster cannot list it.
+  const providerClusters = new Map<string, { clusterName: string; manifest?: string }>();
+  for (const provider of manifests.capacityProviders.values()) {
+    const value = provider.spec.cluster;
+    if (value === undefined) continue;
+    const manifest = manifests.clusters.get(value);
+    const arn = CLUSTER_ARN.exec(value);
+    const clusterName = manifest ? clusterNameOf(manifest) : (arn?.[1] ?? value);
+    providerClusters.set(provider.name, { clusterName, ...(manifest ? { manifest: value } : {}) });
+    if (manifest && (manifest.spec.capacityProviders ?? []).includes(provider.name)) {
+      sink.add(
+        manifest,
+        '/spec/capacityProviders',
+        `${provider.label} is a Managed Instances provider created in this cluster after it; a cluster manifest cannot list it yet (use it in a Service's capacityProviderStrategy)`,
+      );
+    }
+  }
+
+  return {
+    clusterRefs,
+    taskDefinitionRefs,
+    policyTargets,
+    autoscaled: new Set(byService.keys()),
+    providerClusters,
+  };
 }

@@ -42,6 +42,54 @@ function checkStrategy(
   }
 }
 
+/** Exactly one kind of provider; Managed Instances providers need their cluster. */
+export function checkCapacityProvider(provider: Loaded<'CapacityProvider'>, sink: ProblemSink): void {
+  const spec = provider.spec;
+  const asg = spec.autoScalingGroupProvider !== undefined;
+  const managed = spec.managedInstancesProvider !== undefined;
+  if (asg === managed) {
+    sink.add(
+      provider,
+      '/spec',
+      'give exactly one of autoScalingGroupProvider or managedInstancesProvider',
+      'key',
+    );
+  }
+  if (managed && spec.cluster === undefined) {
+    sink.add(
+      provider,
+      '/spec',
+      'a Managed Instances provider needs spec.cluster (the cluster it belongs to)',
+      'key',
+    );
+  }
+  if (asg && spec.cluster !== undefined) {
+    sink.add(provider, '/spec/cluster', 'spec.cluster is only for Managed Instances providers', 'key');
+  }
+  const scaling = spec.autoScalingGroupProvider?.managedScaling;
+  if (
+    scaling?.minimumScalingStepSize !== undefined &&
+    scaling.maximumScalingStepSize !== undefined &&
+    scaling.minimumScalingStepSize > scaling.maximumScalingStepSize
+  ) {
+    sink.add(
+      provider,
+      '/spec/autoScalingGroupProvider/managedScaling/minimumScalingStepSize',
+      'must not be greater than maximumScalingStepSize',
+    );
+  }
+  if (
+    spec.autoScalingGroupProvider?.managedTerminationProtection === 'ENABLED' &&
+    scaling?.status !== 'ENABLED'
+  ) {
+    sink.add(
+      provider,
+      '/spec/autoScalingGroupProvider/managedTerminationProtection',
+      'managed termination protection needs managedScaling.status: ENABLED (ECS rejects it otherwise)',
+    );
+  }
+}
+
 export function checkCluster(cluster: Loaded<'Cluster'>, sink: ProblemSink): void {
   const spec = cluster.spec;
   const providers = new Set(spec.capacityProviders ?? []);

@@ -1,6 +1,7 @@
 // JSON Schema validation (ajv, schemas/*.schema.json) with errors turned into plain words.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import capacityProviderSchema from '../../schemas/capacity-provider.schema.json' with { type: 'json' };
 import clusterSchema from '../../schemas/cluster.schema.json' with { type: 'json' };
 import overlaySchema from '../../schemas/overlay.schema.json' with { type: 'json' };
 import scalingPolicySchema from '../../schemas/scaling-policy.schema.json' with { type: 'json' };
@@ -26,6 +27,7 @@ const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTy
 addFormats(ajv);
 
 export const KIND_SCHEMAS: Readonly<Record<Kind, JsonSchema>> = {
+  CapacityProvider: capacityProviderSchema,
   Cluster: clusterSchema,
   TaskDefinition: taskDefinitionSchema,
   Service: serviceSchema,

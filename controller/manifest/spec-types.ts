@@ -4,22 +4,23 @@
 /* biome-ignore-all lint: generated code */
 
 export interface Manifests {
+  CapacityProvider?: CapacityProviderManifest;
   Cluster?: ClusterManifest;
   TaskDefinition?: TaskDefinitionManifest;
   Service?: ServiceManifest;
   ScalingPolicy?: ScalingPolicyManifest;
 }
 /**
- * An ECS cluster (CreateCluster / UpdateCluster input).
+ * An ECS capacity provider: an Auto Scaling group or Amazon ECS Managed Instances (CreateCapacityProvider / UpdateCapacityProvider input).
  *
  * This interface was referenced by `Manifests`'s JSON-Schema
- * via the `definition` "ClusterManifest".
+ * via the `definition` "CapacityProviderManifest".
  */
-export interface ClusterManifest {
+export interface CapacityProviderManifest {
   apiVersion: 'ecs-gitops/v1';
-  kind: 'Cluster';
+  kind: 'CapacityProvider';
   metadata: Metadata;
-  spec: ClusterSpec;
+  spec: CapacityProviderSpec;
 }
 /**
  * Identity of the manifest. metadata.name is unique per kind within the repository.
@@ -44,6 +45,399 @@ export interface Metadata {
   annotations?: {
     [k: string]: string;
   };
+}
+/**
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "CapacityProviderSpec".
+ */
+export interface CapacityProviderSpec {
+  /**
+   * The capacity provider name in ECS (not starting with aws, ecs or fargate). Defaults to metadata.name.
+   */
+  name?: string;
+  /**
+   * Managed Instances providers only: the Cluster manifest (its metadata.name) or an existing cluster the provider belongs to.
+   */
+  cluster?: string;
+  autoScalingGroupProvider?: AutoScalingGroupProvider;
+  managedInstancesProvider?: CreateManagedInstancesProviderConfiguration;
+  tags?: Tags;
+}
+/**
+ * The details of the Auto Scaling group for the capacity provider.
+ */
+export interface AutoScalingGroupProvider {
+  /**
+   * The Amazon Resource Name (ARN) that identifies the Auto Scaling group, or the Auto Scaling group name.
+   */
+  autoScalingGroupArn: string;
+  managedScaling?: ManagedScaling;
+  /**
+   * The managed termination protection setting to use for the Auto Scaling group capacity provider. This determines whether the Auto Scaling group has managed termination protection. The default is off.
+   */
+  managedTerminationProtection?: 'DISABLED' | 'ENABLED';
+  /**
+   * The managed draining option for the Auto Scaling group capacity provider. When you enable this, Amazon ECS manages and gracefully drains the EC2 container instances that are in the Auto Scaling group capacity provider.
+   */
+  managedDraining?: 'DISABLED' | 'ENABLED';
+}
+/**
+ * The managed scaling settings for the Auto Scaling group capacity provider.
+ */
+export interface ManagedScaling {
+  /**
+   * Determines whether to use managed scaling for the capacity provider.
+   */
+  status?: 'DISABLED' | 'ENABLED';
+  /**
+   * The target capacity utilization as a percentage for the capacity provider. The specified value must be greater than 0 and less than or equal to 100. For example, if you want the capacity provider to maintain 10% spare capacity, then that means the utilization is 90%, so use a targetCapacity of 90.
+   */
+  targetCapacity?: number;
+  /**
+   * The minimum number of Amazon EC2 instances that Amazon ECS will scale out at one time. The scale in process is not affected by this parameter If this parameter is omitted, the default value of 1 is used.
+   */
+  minimumScalingStepSize?: number;
+  /**
+   * The maximum number of Amazon EC2 instances that Amazon ECS will scale out at one time. If this parameter is omitted, the default value of 10000 is used.
+   */
+  maximumScalingStepSize?: number;
+  /**
+   * The period of time, in seconds, after a newly launched Amazon EC2 instance can contribute to CloudWatch metrics for Auto Scaling group. If this parameter is omitted, the default value of 300 seconds is used.
+   */
+  instanceWarmupPeriod?: number;
+}
+/**
+ * The configuration for the Amazon ECS Managed Instances provider. This configuration specifies how Amazon ECS manages Amazon EC2 instances on your behalf, including the infrastructure role, instance launch template, and tag propagation settings.
+ */
+export interface CreateManagedInstancesProviderConfiguration {
+  /**
+   * The Amazon Resource Name (ARN) of the infrastructure role that Amazon ECS uses to manage instances on your behalf. This role must have permissions to launch, terminate, and manage Amazon EC2 instances, as well as access to other Amazon Web Services services required for Amazon ECS Managed Instances functionality.
+   */
+  infrastructureRoleArn: string;
+  instanceLaunchTemplate: InstanceLaunchTemplate;
+  /**
+   * Specifies whether to propagate tags from the capacity provider to the Amazon ECS Managed Instances. When enabled, tags applied to the capacity provider are automatically applied to all instances launched by this provider.
+   */
+  propagateTags?: 'CAPACITY_PROVIDER' | 'NONE';
+  infrastructureOptimization?: InfrastructureOptimization;
+  autoRepairConfiguration?: AutoRepairConfiguration;
+}
+/**
+ * The launch template configuration that specifies how Amazon ECS should launch Amazon EC2 instances. This includes the instance profile, network configuration, storage settings, and instance requirements for attribute-based instance type selection.
+ */
+export interface InstanceLaunchTemplate {
+  /**
+   * The Amazon Resource Name (ARN) of the instance profile that Amazon ECS applies to Amazon ECS Managed Instances. This instance profile must include the necessary permissions for your tasks to access Amazon Web Services services and resources.
+   */
+  ec2InstanceProfileArn: string;
+  networkConfiguration: ManagedInstancesNetworkConfiguration;
+  storageConfiguration?: ManagedInstancesStorageConfiguration;
+  localStorageConfiguration?: ManagedInstancesLocalStorageConfiguration;
+  /**
+   * CloudWatch provides two categories of monitoring: basic monitoring and detailed monitoring. By default, your managed instance is configured for basic monitoring. You can optionally enable detailed monitoring to help you more quickly identify and act on operational issues. You can enable or turn off detailed monitoring at launch or when the managed instance is running or stopped.
+   */
+  monitoring?: 'BASIC' | 'DETAILED';
+  /**
+   * The capacity option type. This determines whether Amazon ECS launches On-Demand, Spot or Capacity Reservation Instances for your managed instance capacity provider.
+   */
+  capacityOptionType?: 'ON_DEMAND' | 'RESERVED' | 'SPOT';
+  /**
+   * Determines whether tags are propagated to the instance metadata service (IMDS) for Amazon EC2 instances launched by the Managed Instances capacity provider. When enabled, all tags associated with the instance are available through the instance metadata service. When disabled, tags are not propagated to IMDS.
+   */
+  instanceMetadataTagsPropagation?: boolean;
+  instanceRequirements?: InstanceRequirementsRequest;
+  /**
+   * Determines whether to enable FIPS 140-2 validated cryptographic modules on EC2 instances launched by the capacity provider. If true, instances use FIPS-compliant cryptographic algorithms and modules for enhanced security compliance. If false, instances use standard cryptographic implementations.
+   */
+  fipsEnabled?: boolean;
+  capacityReservations?: CapacityReservationRequest;
+}
+/**
+ * The network configuration for Amazon ECS Managed Instances. This specifies the subnets and security groups that instances use for network connectivity.
+ */
+export interface ManagedInstancesNetworkConfiguration {
+  /**
+   * The list of subnet IDs where Amazon ECS can launch Amazon ECS Managed Instances. Instances are distributed across the specified subnets for high availability. All subnets must be in the same VPC.
+   */
+  subnets?: string[];
+  /**
+   * The list of security group IDs to apply to Amazon ECS Managed Instances. These security groups control the network traffic allowed to and from the instances.
+   */
+  securityGroups?: string[];
+}
+/**
+ * The storage configuration for Amazon ECS Managed Instances. This defines the data volume properties for the instances.
+ */
+export interface ManagedInstancesStorageConfiguration {
+  /**
+   * The size of the data volume.
+   */
+  storageSizeGiB?: number;
+}
+/**
+ * The local storage configuration for Amazon ECS Managed Instances. This defines how ECS uses instance store volumes available on the container instance.
+ */
+export interface ManagedInstancesLocalStorageConfiguration {
+  /**
+   * Use instance store volumes for data storage when available. EBS volumes are not provisioned for data storage. If the container instance has multiple instance store volumes, a single data volume is created. Consider defining instance store requirements using the localStorage, localStorageTypes and totalLocalStorageGB properties.
+   */
+  useLocalStorage?: boolean;
+}
+/**
+ * The instance requirements. You can specify:
+ */
+export interface InstanceRequirementsRequest {
+  vCpuCount: VCpuCountRangeRequest;
+  memoryMiB: MemoryMiBRequest;
+  /**
+   * The CPU manufacturers to include or exclude. You can specify intel, amd, or amazon-web-services to control which CPU types are used for your workloads.
+   */
+  cpuManufacturers?: ('amazon-web-services' | 'amd' | 'intel')[];
+  memoryGiBPerVCpu?: MemoryGiBPerVCpuRequest;
+  /**
+   * The instance types to exclude from selection. Use this to prevent Amazon ECS from selecting specific instance types that may not be suitable for your workloads.
+   */
+  excludedInstanceTypes?: string[];
+  /**
+   * The instance generations to include. You can specify current to use the latest generation instances, or previous to include previous generation instances for cost optimization.
+   */
+  instanceGenerations?: ('current' | 'previous')[];
+  /**
+   * The maximum price for Spot instances as a percentage over the lowest priced On-Demand instance. This helps control Spot instance costs while maintaining access to capacity.
+   */
+  spotMaxPricePercentageOverLowestPrice?: number;
+  /**
+   * The price protection threshold for On-Demand Instances, as a percentage higher than an identified On-Demand price. The identified On-Demand price is the price of the lowest priced current generation C, M, or R instance type with your specified attributes.
+   */
+  onDemandMaxPricePercentageOverLowestPrice?: number;
+  /**
+   * Indicates whether to include bare metal instance types. Set to included to allow bare metal instances, excluded to exclude them, or required to use only bare metal instances.
+   */
+  bareMetal?: 'excluded' | 'included' | 'required';
+  /**
+   * Indicates whether to include burstable performance instance types (T2, T3, T3a, T4g). Set to included to allow burstable instances, excluded to exclude them, or required to use only burstable instances.
+   */
+  burstablePerformance?: 'excluded' | 'included' | 'required';
+  /**
+   * Indicates whether the instance types must support hibernation. When set to true, only instance types that support hibernation are selected.
+   */
+  requireHibernateSupport?: boolean;
+  networkInterfaceCount?: NetworkInterfaceCountRequest;
+  /**
+   * Indicates whether to include instance types with local storage. Set to included to allow local storage, excluded to exclude it, or required to use only instances with local storage.
+   */
+  localStorage?: 'excluded' | 'included' | 'required';
+  /**
+   * The local storage types to include. You can specify hdd for hard disk drives, ssd for solid state drives, or both.
+   */
+  localStorageTypes?: ('hdd' | 'ssd')[];
+  totalLocalStorageGB?: TotalLocalStorageGBRequest;
+  baselineEbsBandwidthMbps?: BaselineEbsBandwidthMbpsRequest;
+  /**
+   * The accelerator types to include. You can specify gpu for graphics processing units, fpga for field programmable gate arrays, or inference for machine learning inference accelerators.
+   */
+  acceleratorTypes?: ('fpga' | 'gpu' | 'inference')[];
+  acceleratorCount?: AcceleratorCountRequest;
+  /**
+   * The accelerator manufacturers to include. You can specify nvidia, amd, amazon-web-services, or xilinx depending on your accelerator requirements.
+   */
+  acceleratorManufacturers?: ('amazon-web-services' | 'amd' | 'habana' | 'nvidia' | 'xilinx')[];
+  /**
+   * The specific accelerator names to include. For example, you can specify a100, v100, k80, or other specific accelerator models.
+   */
+  acceleratorNames?: (
+    | 'a100'
+    | 'a10g'
+    | 'h100'
+    | 'inferentia'
+    | 'k520'
+    | 'k80'
+    | 'm60'
+    | 'radeon-pro-v520'
+    | 't4'
+    | 't4g'
+    | 'v100'
+    | 'vu9p'
+  )[];
+  acceleratorTotalMemoryMiB?: AcceleratorTotalMemoryMiBRequest;
+  networkBandwidthGbps?: NetworkBandwidthGbpsRequest;
+  /**
+   * The instance types to include in the selection. When specified, Amazon ECS only considers these instance types, subject to the other requirements specified.
+   */
+  allowedInstanceTypes?: string[];
+  /**
+   * The maximum price for Spot instances as a percentage of the optimal On-Demand price. This provides more precise cost control for Spot instance selection.
+   */
+  maxSpotPriceAsPercentageOfOptimalOnDemandPrice?: number;
+}
+/**
+ * The minimum and maximum number of vCPUs for the instance types. Amazon ECS selects instance types that have vCPU counts within this range.
+ */
+export interface VCpuCountRangeRequest {
+  /**
+   * The minimum number of vCPUs. Instance types with fewer vCPUs than this value are excluded from selection.
+   */
+  min: number;
+  /**
+   * The maximum number of vCPUs. Instance types with more vCPUs than this value are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum amount of memory in mebibytes (MiB) for the instance types. Amazon ECS selects instance types that have memory within this range.
+ */
+export interface MemoryMiBRequest {
+  /**
+   * The minimum amount of memory in MiB. Instance types with less memory than this value are excluded from selection.
+   */
+  min: number;
+  /**
+   * The maximum amount of memory in MiB. Instance types with more memory than this value are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum amount of memory per vCPU in gibibytes (GiB). This helps ensure that instance types have the appropriate memory-to-CPU ratio for your workloads.
+ */
+export interface MemoryGiBPerVCpuRequest {
+  /**
+   * The minimum amount of memory per vCPU in GiB. Instance types with a lower memory-to-vCPU ratio are excluded from selection.
+   */
+  min?: number;
+  /**
+   * The maximum amount of memory per vCPU in GiB. Instance types with a higher memory-to-vCPU ratio are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum number of network interfaces for the instance types. This is useful for workloads that require multiple network interfaces.
+ */
+export interface NetworkInterfaceCountRequest {
+  /**
+   * The minimum number of network interfaces. Instance types that support fewer network interfaces are excluded from selection.
+   */
+  min?: number;
+  /**
+   * The maximum number of network interfaces. Instance types that support more network interfaces are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum total local storage in gigabytes (GB) for instance types with local storage.
+ */
+export interface TotalLocalStorageGBRequest {
+  /**
+   * The minimum total local storage in GB. Instance types with less local storage are excluded from selection.
+   */
+  min?: number;
+  /**
+   * The maximum total local storage in GB. Instance types with more local storage are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum baseline Amazon EBS bandwidth in megabits per second (Mbps). This is important for workloads with high storage I/O requirements.
+ */
+export interface BaselineEbsBandwidthMbpsRequest {
+  /**
+   * The minimum baseline Amazon EBS bandwidth in Mbps. Instance types with lower Amazon EBS bandwidth are excluded from selection.
+   */
+  min?: number;
+  /**
+   * The maximum baseline Amazon EBS bandwidth in Mbps. Instance types with higher Amazon EBS bandwidth are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum number of accelerators for the instance types. This is used when you need instances with specific numbers of GPUs or other accelerators.
+ */
+export interface AcceleratorCountRequest {
+  /**
+   * The minimum number of accelerators. Instance types with fewer accelerators are excluded from selection.
+   */
+  min?: number;
+  /**
+   * The maximum number of accelerators. Instance types with more accelerators are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum total accelerator memory in mebibytes (MiB). This is important for GPU workloads that require specific amounts of video memory.
+ */
+export interface AcceleratorTotalMemoryMiBRequest {
+  /**
+   * The minimum total accelerator memory in MiB. Instance types with less accelerator memory are excluded from selection.
+   */
+  min?: number;
+  /**
+   * The maximum total accelerator memory in MiB. Instance types with more accelerator memory are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum network bandwidth in gigabits per second (Gbps). This is crucial for network-intensive workloads that require high throughput.
+ */
+export interface NetworkBandwidthGbpsRequest {
+  /**
+   * The minimum network bandwidth in Gbps. Instance types with lower network bandwidth are excluded from selection.
+   */
+  min?: number;
+  /**
+   * The maximum network bandwidth in Gbps. Instance types with higher network bandwidth are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * Capacity reservation specifications. You can specify:
+ */
+export interface CapacityReservationRequest {
+  /**
+   * The ARN of the Capacity Reservation resource group in which to run the instance.
+   */
+  reservationGroupArn?: string;
+  /**
+   * The preference on when capacity reservations should be used.
+   */
+  reservationPreference?: 'RESERVATIONS_EXCLUDED' | 'RESERVATIONS_FIRST' | 'RESERVATIONS_ONLY';
+}
+/**
+ * Defines how Amazon ECS Managed Instances optimizes the infrastastructure in your capacity provider. Provides control over the delay between when EC2 instances become idle or underutilized and when Amazon ECS optimizes them.
+ */
+export interface InfrastructureOptimization {
+  /**
+   * This parameter defines the number of seconds Amazon ECS Managed Instances waits before optimizing EC2 instances that have become idle or underutilized. A longer delay increases the likelihood of placing new tasks on idle or underutilized instances instances, reducing startup time.
+   */
+  scaleInAfter?: number;
+}
+/**
+ * The auto repair configuration for the Amazon ECS Managed Instances capacity provider. Use this to enable or disable automatic replacement of container instances that are detected as unhealthy.
+ */
+export interface AutoRepairConfiguration {
+  /**
+   * The status of auto repair actions for the capacity provider. When set to ENABLED, Amazon ECS automatically replaces container instances with an IMPAIRED health status. When set to DISABLED, Amazon ECS still monitors container instance health but does not automatically replace impaired instances.
+   */
+  actionsStatus?: 'DISABLED' | 'ENABLED';
+}
+/**
+ * Tags as a map of key to value (converted to the API's [{key, value}] list). Up to 50.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "Tags".
+ */
+export interface Tags {
+  [k: string]: string;
+}
+/**
+ * An ECS cluster (CreateCluster / UpdateCluster input).
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "ClusterManifest".
+ */
+export interface ClusterManifest {
+  apiVersion: 'ecs-gitops/v1';
+  kind: 'Cluster';
+  metadata: Metadata;
+  spec: ClusterSpec;
 }
 /**
  * This interface was referenced by `Manifests`'s JSON-Schema
@@ -173,15 +567,6 @@ export interface ClusterServiceConnectDefaultsRequest {
    * The namespace name or full Amazon Resource Name (ARN) of the Cloud Map namespace that's used when you create a service and don't specify a Service Connect configuration. The namespace name can include up to 1024 characters. The name is case-sensitive. The name can't include greater than (>), less than (<), double quotation marks ("), or slash (/).
    */
   namespace: string;
-}
-/**
- * Tags as a map of key to value (converted to the API's [{key, value}] list). Up to 50.
- *
- * This interface was referenced by `Manifests`'s JSON-Schema
- * via the `definition` "Tags".
- */
-export interface Tags {
-  [k: string]: string;
 }
 /**
  * An ECS task definition family (RegisterTaskDefinition input); each change registers a new revision.
@@ -2243,6 +2628,421 @@ export interface ScalableTargetAction {
    * The maximum capacity.
    */
   maxCapacity?: number;
+}
+/**
+ * The details of the Auto Scaling group for the capacity provider.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "AutoScalingGroupProvider".
+ */
+export interface AutoScalingGroupProvider1 {
+  /**
+   * The Amazon Resource Name (ARN) that identifies the Auto Scaling group, or the Auto Scaling group name.
+   */
+  autoScalingGroupArn: string;
+  managedScaling?: ManagedScaling;
+  /**
+   * The managed termination protection setting to use for the Auto Scaling group capacity provider. This determines whether the Auto Scaling group has managed termination protection. The default is off.
+   */
+  managedTerminationProtection?: 'DISABLED' | 'ENABLED';
+  /**
+   * The managed draining option for the Auto Scaling group capacity provider. When you enable this, Amazon ECS manages and gracefully drains the EC2 container instances that are in the Auto Scaling group capacity provider.
+   */
+  managedDraining?: 'DISABLED' | 'ENABLED';
+}
+/**
+ * The managed scaling settings for the Auto Scaling group capacity provider.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "ManagedScaling".
+ */
+export interface ManagedScaling1 {
+  /**
+   * Determines whether to use managed scaling for the capacity provider.
+   */
+  status?: 'DISABLED' | 'ENABLED';
+  /**
+   * The target capacity utilization as a percentage for the capacity provider. The specified value must be greater than 0 and less than or equal to 100. For example, if you want the capacity provider to maintain 10% spare capacity, then that means the utilization is 90%, so use a targetCapacity of 90.
+   */
+  targetCapacity?: number;
+  /**
+   * The minimum number of Amazon EC2 instances that Amazon ECS will scale out at one time. The scale in process is not affected by this parameter If this parameter is omitted, the default value of 1 is used.
+   */
+  minimumScalingStepSize?: number;
+  /**
+   * The maximum number of Amazon EC2 instances that Amazon ECS will scale out at one time. If this parameter is omitted, the default value of 10000 is used.
+   */
+  maximumScalingStepSize?: number;
+  /**
+   * The period of time, in seconds, after a newly launched Amazon EC2 instance can contribute to CloudWatch metrics for Auto Scaling group. If this parameter is omitted, the default value of 300 seconds is used.
+   */
+  instanceWarmupPeriod?: number;
+}
+/**
+ * The configuration for creating a Amazon ECS Managed Instances provider. This specifies how Amazon ECS should manage Amazon EC2 instances, including the infrastructure role, instance launch template, and whether to propagate tags from the capacity provider to the instances.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "CreateManagedInstancesProviderConfiguration".
+ */
+export interface CreateManagedInstancesProviderConfiguration1 {
+  /**
+   * The Amazon Resource Name (ARN) of the infrastructure role that Amazon ECS uses to manage instances on your behalf. This role must have permissions to launch, terminate, and manage Amazon EC2 instances, as well as access to other Amazon Web Services services required for Amazon ECS Managed Instances functionality.
+   */
+  infrastructureRoleArn: string;
+  instanceLaunchTemplate: InstanceLaunchTemplate;
+  /**
+   * Specifies whether to propagate tags from the capacity provider to the Amazon ECS Managed Instances. When enabled, tags applied to the capacity provider are automatically applied to all instances launched by this provider.
+   */
+  propagateTags?: 'CAPACITY_PROVIDER' | 'NONE';
+  infrastructureOptimization?: InfrastructureOptimization;
+  autoRepairConfiguration?: AutoRepairConfiguration;
+}
+/**
+ * The launch template configuration for Amazon ECS Managed Instances. This defines how Amazon ECS launches Amazon EC2 instances, including the instance profile for your tasks, network and storage configuration, capacity options, and instance requirements for flexible instance type selection.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "InstanceLaunchTemplate".
+ */
+export interface InstanceLaunchTemplate1 {
+  /**
+   * The Amazon Resource Name (ARN) of the instance profile that Amazon ECS applies to Amazon ECS Managed Instances. This instance profile must include the necessary permissions for your tasks to access Amazon Web Services services and resources.
+   */
+  ec2InstanceProfileArn: string;
+  networkConfiguration: ManagedInstancesNetworkConfiguration;
+  storageConfiguration?: ManagedInstancesStorageConfiguration;
+  localStorageConfiguration?: ManagedInstancesLocalStorageConfiguration;
+  /**
+   * CloudWatch provides two categories of monitoring: basic monitoring and detailed monitoring. By default, your managed instance is configured for basic monitoring. You can optionally enable detailed monitoring to help you more quickly identify and act on operational issues. You can enable or turn off detailed monitoring at launch or when the managed instance is running or stopped.
+   */
+  monitoring?: 'BASIC' | 'DETAILED';
+  /**
+   * The capacity option type. This determines whether Amazon ECS launches On-Demand, Spot or Capacity Reservation Instances for your managed instance capacity provider.
+   */
+  capacityOptionType?: 'ON_DEMAND' | 'RESERVED' | 'SPOT';
+  /**
+   * Determines whether tags are propagated to the instance metadata service (IMDS) for Amazon EC2 instances launched by the Managed Instances capacity provider. When enabled, all tags associated with the instance are available through the instance metadata service. When disabled, tags are not propagated to IMDS.
+   */
+  instanceMetadataTagsPropagation?: boolean;
+  instanceRequirements?: InstanceRequirementsRequest;
+  /**
+   * Determines whether to enable FIPS 140-2 validated cryptographic modules on EC2 instances launched by the capacity provider. If true, instances use FIPS-compliant cryptographic algorithms and modules for enhanced security compliance. If false, instances use standard cryptographic implementations.
+   */
+  fipsEnabled?: boolean;
+  capacityReservations?: CapacityReservationRequest;
+}
+/**
+ * The network configuration for Amazon ECS Managed Instances. This specifies the VPC subnets and security groups that instances use for network connectivity.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "ManagedInstancesNetworkConfiguration".
+ */
+export interface ManagedInstancesNetworkConfiguration1 {
+  /**
+   * The list of subnet IDs where Amazon ECS can launch Amazon ECS Managed Instances. Instances are distributed across the specified subnets for high availability. All subnets must be in the same VPC.
+   */
+  subnets?: string[];
+  /**
+   * The list of security group IDs to apply to Amazon ECS Managed Instances. These security groups control the network traffic allowed to and from the instances.
+   */
+  securityGroups?: string[];
+}
+/**
+ * The storage configuration for Amazon ECS Managed Instances. This defines the data volume configuration for the instances.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "ManagedInstancesStorageConfiguration".
+ */
+export interface ManagedInstancesStorageConfiguration1 {
+  /**
+   * The size of the data volume.
+   */
+  storageSizeGiB?: number;
+}
+/**
+ * The local storage configuration for Amazon ECS Managed Instances. This defines how ECS uses and configures instance store volumes available on container instance.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "ManagedInstancesLocalStorageConfiguration".
+ */
+export interface ManagedInstancesLocalStorageConfiguration1 {
+  /**
+   * Use instance store volumes for data storage when available. EBS volumes are not provisioned for data storage. If the container instance has multiple instance store volumes, a single data volume is created. Consider defining instance store requirements using the localStorage, localStorageTypes and totalLocalStorageGB properties.
+   */
+  useLocalStorage?: boolean;
+}
+/**
+ * The instance requirements for attribute-based instance type selection. Instead of specifying exact instance types, you define requirements such as vCPU count, memory size, network performance, and accelerator specifications. Amazon ECS automatically selects Amazon EC2 instance types that match these requirements, providing flexibility and helping to mitigate capacity constraints.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "InstanceRequirementsRequest".
+ */
+export interface InstanceRequirementsRequest1 {
+  vCpuCount: VCpuCountRangeRequest;
+  memoryMiB: MemoryMiBRequest;
+  /**
+   * The CPU manufacturers to include or exclude. You can specify intel, amd, or amazon-web-services to control which CPU types are used for your workloads.
+   */
+  cpuManufacturers?: ('amazon-web-services' | 'amd' | 'intel')[];
+  memoryGiBPerVCpu?: MemoryGiBPerVCpuRequest;
+  /**
+   * The instance types to exclude from selection. Use this to prevent Amazon ECS from selecting specific instance types that may not be suitable for your workloads.
+   */
+  excludedInstanceTypes?: string[];
+  /**
+   * The instance generations to include. You can specify current to use the latest generation instances, or previous to include previous generation instances for cost optimization.
+   */
+  instanceGenerations?: ('current' | 'previous')[];
+  /**
+   * The maximum price for Spot instances as a percentage over the lowest priced On-Demand instance. This helps control Spot instance costs while maintaining access to capacity.
+   */
+  spotMaxPricePercentageOverLowestPrice?: number;
+  /**
+   * The price protection threshold for On-Demand Instances, as a percentage higher than an identified On-Demand price. The identified On-Demand price is the price of the lowest priced current generation C, M, or R instance type with your specified attributes.
+   */
+  onDemandMaxPricePercentageOverLowestPrice?: number;
+  /**
+   * Indicates whether to include bare metal instance types. Set to included to allow bare metal instances, excluded to exclude them, or required to use only bare metal instances.
+   */
+  bareMetal?: 'excluded' | 'included' | 'required';
+  /**
+   * Indicates whether to include burstable performance instance types (T2, T3, T3a, T4g). Set to included to allow burstable instances, excluded to exclude them, or required to use only burstable instances.
+   */
+  burstablePerformance?: 'excluded' | 'included' | 'required';
+  /**
+   * Indicates whether the instance types must support hibernation. When set to true, only instance types that support hibernation are selected.
+   */
+  requireHibernateSupport?: boolean;
+  networkInterfaceCount?: NetworkInterfaceCountRequest;
+  /**
+   * Indicates whether to include instance types with local storage. Set to included to allow local storage, excluded to exclude it, or required to use only instances with local storage.
+   */
+  localStorage?: 'excluded' | 'included' | 'required';
+  /**
+   * The local storage types to include. You can specify hdd for hard disk drives, ssd for solid state drives, or both.
+   */
+  localStorageTypes?: ('hdd' | 'ssd')[];
+  totalLocalStorageGB?: TotalLocalStorageGBRequest;
+  baselineEbsBandwidthMbps?: BaselineEbsBandwidthMbpsRequest;
+  /**
+   * The accelerator types to include. You can specify gpu for graphics processing units, fpga for field programmable gate arrays, or inference for machine learning inference accelerators.
+   */
+  acceleratorTypes?: ('fpga' | 'gpu' | 'inference')[];
+  acceleratorCount?: AcceleratorCountRequest;
+  /**
+   * The accelerator manufacturers to include. You can specify nvidia, amd, amazon-web-services, or xilinx depending on your accelerator requirements.
+   */
+  acceleratorManufacturers?: ('amazon-web-services' | 'amd' | 'habana' | 'nvidia' | 'xilinx')[];
+  /**
+   * The specific accelerator names to include. For example, you can specify a100, v100, k80, or other specific accelerator models.
+   */
+  acceleratorNames?: (
+    | 'a100'
+    | 'a10g'
+    | 'h100'
+    | 'inferentia'
+    | 'k520'
+    | 'k80'
+    | 'm60'
+    | 'radeon-pro-v520'
+    | 't4'
+    | 't4g'
+    | 'v100'
+    | 'vu9p'
+  )[];
+  acceleratorTotalMemoryMiB?: AcceleratorTotalMemoryMiBRequest;
+  networkBandwidthGbps?: NetworkBandwidthGbpsRequest;
+  /**
+   * The instance types to include in the selection. When specified, Amazon ECS only considers these instance types, subject to the other requirements specified.
+   */
+  allowedInstanceTypes?: string[];
+  /**
+   * The maximum price for Spot instances as a percentage of the optimal On-Demand price. This provides more precise cost control for Spot instance selection.
+   */
+  maxSpotPriceAsPercentageOfOptimalOnDemandPrice?: number;
+}
+/**
+ * The minimum and maximum number of vCPUs for instance type selection. This allows you to specify a range of vCPU counts that meet your workload requirements.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "VCpuCountRangeRequest".
+ */
+export interface VCpuCountRangeRequest1 {
+  /**
+   * The minimum number of vCPUs. Instance types with fewer vCPUs than this value are excluded from selection.
+   */
+  min: number;
+  /**
+   * The maximum number of vCPUs. Instance types with more vCPUs than this value are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum amount of memory in mebibytes (MiB) for instance type selection. This ensures that selected instance types have adequate memory for your workloads.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "MemoryMiBRequest".
+ */
+export interface MemoryMiBRequest1 {
+  /**
+   * The minimum amount of memory in MiB. Instance types with less memory than this value are excluded from selection.
+   */
+  min: number;
+  /**
+   * The maximum amount of memory in MiB. Instance types with more memory than this value are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum amount of memory per vCPU in gibibytes (GiB). This helps ensure that instance types have the appropriate memory-to-CPU ratio for your workloads.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "MemoryGiBPerVCpuRequest".
+ */
+export interface MemoryGiBPerVCpuRequest1 {
+  /**
+   * The minimum amount of memory per vCPU in GiB. Instance types with a lower memory-to-vCPU ratio are excluded from selection.
+   */
+  min?: number;
+  /**
+   * The maximum amount of memory per vCPU in GiB. Instance types with a higher memory-to-vCPU ratio are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum number of network interfaces for instance type selection. This is useful for workloads that require multiple network interfaces.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "NetworkInterfaceCountRequest".
+ */
+export interface NetworkInterfaceCountRequest1 {
+  /**
+   * The minimum number of network interfaces. Instance types that support fewer network interfaces are excluded from selection.
+   */
+  min?: number;
+  /**
+   * The maximum number of network interfaces. Instance types that support more network interfaces are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum total local storage in gigabytes (GB) for instance types with local storage. This is useful for workloads that require local storage for temporary data or caching.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "TotalLocalStorageGBRequest".
+ */
+export interface TotalLocalStorageGBRequest1 {
+  /**
+   * The minimum total local storage in GB. Instance types with less local storage are excluded from selection.
+   */
+  min?: number;
+  /**
+   * The maximum total local storage in GB. Instance types with more local storage are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum baseline Amazon EBS bandwidth in megabits per second (Mbps) for instance type selection. This is important for workloads with high storage I/O requirements.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "BaselineEbsBandwidthMbpsRequest".
+ */
+export interface BaselineEbsBandwidthMbpsRequest1 {
+  /**
+   * The minimum baseline Amazon EBS bandwidth in Mbps. Instance types with lower Amazon EBS bandwidth are excluded from selection.
+   */
+  min?: number;
+  /**
+   * The maximum baseline Amazon EBS bandwidth in Mbps. Instance types with higher Amazon EBS bandwidth are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum number of accelerators (such as GPUs) for instance type selection. This is used for workloads that require specific numbers of accelerators.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "AcceleratorCountRequest".
+ */
+export interface AcceleratorCountRequest1 {
+  /**
+   * The minimum number of accelerators. Instance types with fewer accelerators are excluded from selection.
+   */
+  min?: number;
+  /**
+   * The maximum number of accelerators. Instance types with more accelerators are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum total accelerator memory in mebibytes (MiB) for instance type selection. This is important for GPU workloads that require specific amounts of video memory.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "AcceleratorTotalMemoryMiBRequest".
+ */
+export interface AcceleratorTotalMemoryMiBRequest1 {
+  /**
+   * The minimum total accelerator memory in MiB. Instance types with less accelerator memory are excluded from selection.
+   */
+  min?: number;
+  /**
+   * The maximum total accelerator memory in MiB. Instance types with more accelerator memory are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The minimum and maximum network bandwidth in gigabits per second (Gbps) for instance type selection. This is important for network-intensive workloads.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "NetworkBandwidthGbpsRequest".
+ */
+export interface NetworkBandwidthGbpsRequest1 {
+  /**
+   * The minimum network bandwidth in Gbps. Instance types with lower network bandwidth are excluded from selection.
+   */
+  min?: number;
+  /**
+   * The maximum network bandwidth in Gbps. Instance types with higher network bandwidth are excluded from selection.
+   */
+  max?: number;
+}
+/**
+ * The Capacity Reservation configurations to be used when using the RESERVED capacity option type.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "CapacityReservationRequest".
+ */
+export interface CapacityReservationRequest1 {
+  /**
+   * The ARN of the Capacity Reservation resource group in which to run the instance.
+   */
+  reservationGroupArn?: string;
+  /**
+   * The preference on when capacity reservations should be used.
+   */
+  reservationPreference?: 'RESERVATIONS_EXCLUDED' | 'RESERVATIONS_FIRST' | 'RESERVATIONS_ONLY';
+}
+/**
+ * The configuration that controls how Amazon ECS optimizes your infrastructure.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "InfrastructureOptimization".
+ */
+export interface InfrastructureOptimization1 {
+  /**
+   * This parameter defines the number of seconds Amazon ECS Managed Instances waits before optimizing EC2 instances that have become idle or underutilized. A longer delay increases the likelihood of placing new tasks on idle or underutilized instances instances, reducing startup time.
+   */
+  scaleInAfter?: number;
+}
+/**
+ * The auto repair configuration for an Amazon ECS Managed Instances capacity provider. When enabled, Amazon ECS automatically replaces container instances that are detected as unhealthy based on container instance health checks, including accelerated compute device and daemon health checks.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "AutoRepairConfiguration".
+ */
+export interface AutoRepairConfiguration1 {
+  /**
+   * The status of auto repair actions for the capacity provider. When set to ENABLED, Amazon ECS automatically replaces container instances with an IMPAIRED health status. When set to DISABLED, Amazon ECS still monitors container instance health but does not automatically replace impaired instances.
+   */
+  actionsStatus?: 'DISABLED' | 'ENABLED';
 }
 /**
  * The execute command and managed storage configuration for the cluster.

@@ -82,7 +82,10 @@ function safetyBlock(diff: ResourceDiff, options: PlanOptions): Blocked | undefi
   return undefined;
 }
 
-/** What each entry must wait for: Service → Cluster + TaskDefinition, ScalingPolicy → Service; deletes reversed. */
+/**
+ * What each entry must wait for: Cluster → its CapacityProviders, Service → Cluster + TaskDefinition +
+ * CapacityProviders, a Managed Instances CapacityProvider → its Cluster, ScalingPolicy → Service; deletes reversed.
+ */
 function dependencies(diff: ResourceDiff, diffs: readonly ResourceDiff[]): ResourceKey[] {
   const changing = (key: ResourceKey) =>
     diffs.some((d) => d.key.kind === key.kind && d.key.name === key.name && d.action !== 'noop');
@@ -93,6 +96,8 @@ function dependencies(diff: ResourceDiff, diffs: readonly ResourceDiff[]): Resou
     for (const other of diffs) {
       if (other.action !== 'delete' || other === diff) continue;
       const before =
+        (diff.key.kind === 'CapacityProvider' &&
+          (other.key.kind === 'Cluster' || other.key.kind === 'Service')) ||
         (diff.key.kind === 'Service' &&
           other.key.kind === 'ScalingPolicy' &&
           other.key.name === diff.key.name) ||
@@ -101,7 +106,31 @@ function dependencies(diff: ResourceDiff, diffs: readonly ResourceDiff[]): Resou
     }
     return out;
   }
+  // Capacity providers named by their ECS name, created before the clusters and services using them.
+  const providers = (names: readonly string[]) =>
+    diffs
+      .filter((d) => d.desired?.kind === 'CapacityProvider' && names.includes(d.desired.providerName))
+      .map((d) => d.key);
+  const strategyNames = (strategy: unknown) =>
+    (Array.isArray(strategy) ? strategy : []).map((item) =>
+      String((item as { capacityProvider?: unknown }).capacityProvider),
+    );
+  if (desired?.kind === 'Cluster') {
+    out.push(
+      ...providers([
+        ...(desired.spec.capacityProviders ?? []),
+        ...strategyNames(desired.spec.defaultCapacityProviderStrategy),
+      ]),
+    );
+  } else if (desired?.kind === 'CapacityProvider' && desired.clusterName !== undefined) {
+    out.push(
+      ...diffs
+        .filter((d) => d.desired?.kind === 'Cluster' && d.desired.clusterName === desired.clusterName)
+        .map((d) => d.key),
+    );
+  }
   if (desired?.kind === 'Service') {
+    out.push(...providers(strategyNames(desired.spec.capacityProviderStrategy)));
     if (desired.cluster.type === 'manifest') out.push({ kind: 'Cluster', name: desired.cluster.name });
     if (desired.taskDefinition.type === 'manifest')
       out.push({ kind: 'TaskDefinition', name: desired.taskDefinition.name });

@@ -102,6 +102,11 @@ const CONSTRAINTS: Record<string, Json> = {
   'RegisterTaskDefinitionRequest.volumes': { maxItems: 100 },
   'RegisterTaskDefinitionRequest.placementConstraints': { maxItems: 10 },
   'CreateClusterRequest.clusterName': { pattern: '^[A-Za-z0-9_-]{1,255}$' },
+  'CreateCapacityProviderRequest.name': { pattern: '^(?![aA][wW][sS]|[eE][cC][sS]|[fF][aA][rR][gG][aA][tT][eE])[A-Za-z0-9_-]{1,255}$' },
+  'ManagedScaling.targetCapacity': { minimum: 1, maximum: 100 },
+  'ManagedScaling.minimumScalingStepSize': { minimum: 1, maximum: 10000 },
+  'ManagedScaling.maximumScalingStepSize': { minimum: 1, maximum: 10000 },
+  'ManagedScaling.instanceWarmupPeriod': { minimum: 0, maximum: 10000 },
   'CreateServiceRequest.serviceName': { pattern: '^[A-Za-z0-9_-]{1,255}$' },
   'TargetTrackingScalingPolicyConfiguration.ScaleInCooldown': { minimum: 0, maximum: 86400 },
   'TargetTrackingScalingPolicyConfiguration.ScaleOutCooldown': { minimum: 0, maximum: 86400 },
@@ -280,6 +285,31 @@ function cluster(): Json {
   props.clusterName = { ...props.clusterName, description: 'The cluster name in ECS. Defaults to metadata.name.' };
   props.tags = TAGS;
   return envelope('Cluster', spec, b.definitions, 'An ECS cluster (CreateCluster / UpdateCluster input).');
+}
+
+function capacityProvider(): Json {
+  const b = new Builder('ecs');
+  const spec = b.object('CreateCapacityProviderRequest', ['tags']);
+  const props = spec.properties as Record<string, Json>;
+  spec.required = ((spec.required as string[] | undefined) ?? []).filter((field) => field !== 'name');
+  props.name = {
+    ...props.name,
+    description:
+      'The capacity provider name in ECS (not starting with aws, ecs or fargate). Defaults to metadata.name.',
+  };
+  props.cluster = {
+    ...props.cluster,
+    description:
+      'Managed Instances providers only: the Cluster manifest (its metadata.name) or an existing cluster the provider belongs to.',
+  };
+  props.tags = TAGS;
+  // Exactly one of autoScalingGroupProvider / managedInstancesProvider: manifest/resource-rules.ts.
+  return envelope(
+    'CapacityProvider',
+    spec,
+    b.definitions,
+    'An ECS capacity provider: an Auto Scaling group or Amazon ECS Managed Instances (CreateCapacityProvider / UpdateCapacityProvider input).',
+  );
 }
 
 function taskDefinition(): Json {
@@ -566,6 +596,7 @@ function overlay(): Json {
 }
 
 const KINDS: Record<string, () => Json> = {
+  'capacity-provider': capacityProvider,
   cluster,
   'task-definition': taskDefinition,
   service,

@@ -13,6 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SPEC_TYPES_FILE = join(root, 'controller', 'manifest', 'spec-types.ts');
 
 const KINDS = [
+  ['CapacityProvider', 'capacity-provider'],
   ['Cluster', 'cluster'],
   ['TaskDefinition', 'task-definition'],
   ['Service', 'service'],

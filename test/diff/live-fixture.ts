@@ -6,6 +6,7 @@ import { serviceKey } from '../../controller/aws-model/ids.js';
 import type { AwsObject, LiveState, LiveTaskDefinition } from '../../controller/live/model.js';
 
 export interface LiveFixture {
+  readonly capacityProviders?: AwsObject[];
   readonly clusters?: AwsObject[];
   readonly services?: AwsObject[];
   readonly taskDefinitions?: LiveTaskDefinition[];
@@ -35,6 +36,7 @@ export function liveStateFromFixture(fixture: LiveFixture): LiveState {
     }
   }
   return {
+    capacityProviders: Object.fromEntries((fixture.capacityProviders ?? []).map((p) => [String(p.name), p])),
     clusters: Object.fromEntries((fixture.clusters ?? []).map((c) => [String(c.clusterName), c])),
     services: Object.fromEntries(
       (fixture.services ?? []).map((s) => {
