@@ -121,3 +121,20 @@ export async function scalableTargetTags(clients: AwsClients, arn: string): Prom
   );
   return { ...(response.Tags ?? {}) };
 }
+
+/** Scalable targets of these services with their policies and scheduled actions (only targets that exist). */
+export async function readScaling(clients: AwsClients, resourceIds: readonly string[]) {
+  const targets =
+    resourceIds.length > 0
+      ? await describeScalableTargets(clients, resourceIds)
+      : new Map<string, AwsObject>();
+  const existing = [...targets.keys()].sort();
+  const [policies, actions] =
+    existing.length > 0
+      ? await Promise.all([
+          describeScalingPolicies(clients, existing),
+          describeScheduledActions(clients, existing),
+        ])
+      : [new Map<string, AwsObject[]>(), new Map<string, AwsObject[]>()];
+  return { targets, policies, actions };
+}

@@ -4,11 +4,7 @@
 // could not be found is returned as data, never thrown.
 import type { AwsClients } from '../aws/clients.js';
 import { serviceResourceId } from '../aws-model/ids.js';
-import {
-  describeScalableTargets,
-  describeScalingPolicies,
-  describeScheduledActions,
-} from './autoscaling-reads.js';
+import { readScaling } from './autoscaling-reads.js';
 import { mapLimit } from './batch.js';
 import {
   describeClusters,
@@ -86,15 +82,7 @@ export async function readEstate(clients: AwsClients, options: ReadEstateOptions
       services.map((s) => serviceResourceId(clusterName, String(s.serviceName))),
     )
     .sort();
-  const targets = resourceIds.length > 0 ? await describeScalableTargets(clients, resourceIds) : new Map();
-  const withTargets = [...targets.keys()].sort();
-  const [policies, actions] =
-    withTargets.length > 0
-      ? await Promise.all([
-          describeScalingPolicies(clients, withTargets),
-          describeScheduledActions(clients, withTargets),
-        ])
-      : [new Map<string, AwsObject[]>(), new Map<string, AwsObject[]>()];
+  const { targets, policies, actions } = await readScaling(clients, resourceIds);
 
   const clusters: EstateCluster[] = perCluster.map(({ clusterName, services }) => ({
     cluster: found.get(clusterName) as AwsObject,

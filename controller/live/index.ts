@@ -13,12 +13,7 @@ import type {
   DesiredTaskDefinition,
 } from '../manifest/model.js';
 import { OWNERSHIP_TAGS } from '../types.js';
-import {
-  describeScalableTargets,
-  describeScalingPolicies,
-  describeScheduledActions,
-  scalableTargetTags,
-} from './autoscaling-reads.js';
+import { describeScalableTargets, readScaling, scalableTargetTags } from './autoscaling-reads.js';
 import { mapLimit } from './batch.js';
 import {
   describeCapacityProviders,
@@ -217,22 +212,6 @@ function needsLatestRevision(
     const arn = services.get(serviceKey(service.cluster.clusterName, service.serviceName))?.taskDefinition;
     return typeof arn !== 'string' || !taskDefinitionMatches(td, taskDefinitions.get(arn));
   });
-}
-
-async function readScaling(clients: AwsClients, resourceIds: readonly string[]) {
-  const targets =
-    resourceIds.length > 0
-      ? await describeScalableTargets(clients, resourceIds)
-      : new Map<string, AwsObject>();
-  const existing = [...targets.keys()].sort();
-  const [policies, actions] =
-    existing.length > 0
-      ? await Promise.all([
-          describeScalingPolicies(clients, existing),
-          describeScheduledActions(clients, existing),
-        ])
-      : [new Map<string, AwsObject[]>(), new Map<string, AwsObject[]>()];
-  return { targets, policies, actions };
 }
 
 /**
