@@ -2,7 +2,7 @@
 // the emulator in real time (sped up, so rollouts take a fraction of a second), the real SDK, the
 // real HTTP server, and a webhook receiver for alerts.
 import { cp, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { type ControllerApp, startController } from '../../controller/app.js';
 import { resolveConfig } from '../../controller/config.js';
 import { startReceiver } from '../alerts/receiver.js';
@@ -127,3 +127,16 @@ export function allSyncedAndHealthy(
 }
 
 export { cp };
+
+export const EXAMPLE_ENVS = join(import.meta.dirname, '..', '..', 'manifests', 'examples-envs');
+
+/** manifests/examples-envs (base + envs/staging + envs/prod) as repository files: path → content. */
+export async function exampleEnvFiles(): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const entry of await readdir(EXAMPLE_ENVS, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    files[relative(EXAMPLE_ENVS, path)] = await readFile(path, 'utf8');
+  }
+  return files;
+}

@@ -1,8 +1,4 @@
-// End-to-end: `run` watching an overlay folder (`--dir envs/prod` holding an ecs-gitops.yaml) of a real
-// Git repository renders it on every commit; promoting an image is a one-line commit, and a broken
-// overlay is rejected with its file:line while the last good revision stays applied.
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ControllerApp, startController } from '../../controller/app.js';
@@ -10,19 +6,7 @@ import { resolveConfig } from '../../controller/config.js';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../helpers/emulator.js';
 import { createRepo, tempDir } from '../helpers/git.js';
 import { captureLogger } from '../helpers/log-capture.js';
-import { allSyncedAndHealthy, waitForStatus } from './harness.js';
-
-const EXAMPLE = join(import.meta.dirname, '..', '..', 'manifests', 'examples-envs');
-
-async function exampleEnvs(folder = EXAMPLE): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of await readdir(folder, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    files[relative(EXAMPLE, path)] = await readFile(path, 'utf8');
-  }
-  return files;
-}
+import { allSyncedAndHealthy, exampleEnvFiles, waitForStatus } from './harness.js';
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -50,7 +34,7 @@ describe('run with an overlay folder', () => {
     const tmp = await tempDir('ecs-gitops-e2e-overlay-');
     const emulator = await startTestEmulator({ clock: { mode: 'real', speed: 20 } });
     const repo = await createRepo(tmp.path);
-    const files = await exampleEnvs();
+    const files = await exampleEnvFiles();
     await repo.commit(files, 'environments');
     const { logger } = captureLogger('info');
     const config = resolveConfig(

@@ -2,8 +2,8 @@
 // account 222222222222 / eu-west-1, each through its own assumed role — against one emulator.
 // Both are reconciled; throttling every call of prod's region does not delay staging's next commit;
 // the status branch has a section per target and /api/status and /metrics show both.
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,18 +13,7 @@ import { parseTargets } from '../../controller/targets/targets-file.js';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../helpers/emulator.js';
 import { createRepo, readTree, tempDir, waitFor } from '../helpers/git.js';
 import { captureLogger } from '../helpers/log-capture.js';
-
-const EXAMPLE = join(import.meta.dirname, '..', '..', 'manifests', 'examples-envs');
-
-async function exampleEnvs(): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of await readdir(EXAMPLE, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    files[relative(EXAMPLE, path)] = await readFile(path, 'utf8');
-  }
-  return files;
-}
+import { exampleEnvFiles } from './harness.js';
 
 const TARGETS = `# two accounts, two regions
 - name: staging
@@ -80,7 +69,7 @@ describe('run with two targets', () => {
     const tmp = await tempDir('ecs-gitops-e2e-targets-');
     const emulator = await startTestEmulator({ clock: { mode: 'real', speed: 20 } });
     const repo = await createRepo(tmp.path);
-    const files = await exampleEnvs();
+    const files = await exampleEnvFiles();
     await repo.commit(files, 'environments');
     await writeFile(join(tmp.path, 'targets.yaml'), TARGETS);
     const targets = parseTargets('targets.yaml', await readFile(join(tmp.path, 'targets.yaml')));
