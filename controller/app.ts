@@ -209,7 +209,7 @@ export async function startController(config: Config, options: AppOptions): Prom
         status: () => store.snapshot(),
         events,
         metrics,
-        onSync: (reason) => reconciler.requestSync(reason),
+        onSync: (reason) => reconciler.requestSync(reason, { fetch: true, manual: true }),
         onGitPush: (push) => {
           source.trigger();
           reconciler.requestSync(`push ${push.ref}`);

@@ -18,9 +18,12 @@ import { type DriftPolicy, type KeyString, keyString, shortRevision } from '../t
 import { type BackoffOptions, DEFAULT_BACKOFF, KeyedBackoff } from './backoff.js';
 import { type AppliedRecord, classifyChange, effectiveDriftPolicy } from './drift.js';
 import { fingerprintAll } from './fingerprint.js';
-import { PassQueue, type PassRequest } from './pass-queue.js';
+import { PassQueue, type PassRequest, type RequestOptions } from './pass-queue.js';
 import type { AppliedEntry, ReconcilerPorts, SourceSnapshot } from './ports.js';
 import { nextResourceStatus } from './resource-status.js';
+
+/** How many applied revisions are remembered (to announce each once); older ones only matter if Git goes back. */
+const COMPLETED_REVISIONS_KEPT = 100;
 
 export interface ReconcilerOptions {
   readonly instance: string;
@@ -59,6 +62,7 @@ export class Reconciler {
     KeyString,
     { id: string; fingerprint?: string; revision: string }
   >();
+  /** Revisions already announced as applied (newest last), bounded: a long-running loop sees many. */
   private readonly completedRevisions = new Set<string>();
   /** Services whose last rollout of this desired content failed (circuit breaker rollback). */
   private readonly failedRollouts = new Map<KeyString, { fingerprint: string; revision: string }>();
@@ -97,7 +101,7 @@ export class Reconciler {
   }
 
   /** A new revision may exist (poll saw it, webhook, API): fetch and reconcile. */
-  requestSync(reason: string, options: { fetch?: boolean } = { fetch: true }): void {
+  requestSync(reason: string, options: RequestOptions = { fetch: true }): void {
     this.queue.request(reason, options);
   }
 
@@ -151,7 +155,7 @@ export class Reconciler {
     let result: 'success' | 'failure' | 'rejected' = 'success';
     try {
       // "Sync now" is a person asking to try again, failed rollouts included.
-      if (request.reasons.some((reason) => reason.startsWith('api'))) {
+      if (request.manual) {
         this.failedRollouts.clear();
         this.stalled.clear();
       }
@@ -277,7 +281,7 @@ export class Reconciler {
         });
       } else if (origin === 'drift' && policy === 'ignore') {
         blocked.set(key, { reason: 'drift-ignored', message: 'drift ignored (drift policy: ignore)' });
-      } else if (this.backoff.isWaiting(key, desired.revision, Date.now())) {
+      } else if (this.backoff.isWaiting(key, desired.revision, this.now().getTime())) {
         blocked.set(key, {
           reason: 'backoff',
           message: `retrying after ${this.backoff.failures(key)} failure(s)`,
@@ -336,7 +340,7 @@ export class Reconciler {
         });
       } else if (applied?.outcome === 'failed') {
         failures += 1;
-        const delay = this.backoff.fail(key, desired.revision, Date.now());
+        const delay = this.backoff.fail(key, desired.revision, this.now().getTime());
         this.queue.requestAfter(delay + 10, `retry ${key}`);
       } else if (applied && applied.outcome !== 'skipped') {
         this.backoff.succeed(key);
@@ -522,6 +526,10 @@ export class Reconciler {
     this.lastAppliedRevision = desired.revision;
     if (this.completedRevisions.has(desired.revision)) return;
     this.completedRevisions.add(desired.revision);
+    if (this.completedRevisions.size > COMPLETED_REVISIONS_KEPT) {
+      const oldest = this.completedRevisions.values().next().value;
+      if (oldest !== undefined) this.completedRevisions.delete(oldest);
+    }
     const committedAt =
       this.desiredCommit?.revision === desired.revision ? this.desiredCommit.committedAt : undefined;
     if (committedAt && changed) {

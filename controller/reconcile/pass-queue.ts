@@ -8,26 +8,37 @@ export interface PassRequest {
   readonly reasons: readonly string[];
   /** True when any merged request asked to fetch the source first. */
   readonly fetch: boolean;
+  /**
+   * Present when a person asked ("Sync now"): what waits for a change (a rolled-back rollout, a
+   * resource stalled by a terminal error) is tried again.
+   */
+  readonly manual?: true;
+}
+
+export interface RequestOptions {
+  readonly fetch?: boolean;
+  readonly manual?: boolean;
 }
 
 type Waiter = (request: PassRequest | undefined) => void;
 
 export class PassQueue {
-  private pending: { reasons: Set<string>; fetch: boolean } | undefined;
+  private pending: { reasons: Set<string>; fetch: boolean; manual: boolean } | undefined;
   private waiter: Waiter | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
-  request(reason: string, options: { fetch?: boolean } = {}): void {
+  request(reason: string, options: RequestOptions = {}): void {
     if (this.closed) return;
-    if (!this.pending) this.pending = { reasons: new Set(), fetch: false };
+    if (!this.pending) this.pending = { reasons: new Set(), fetch: false, manual: false };
     this.pending.reasons.add(reason);
     this.pending.fetch ||= options.fetch ?? false;
+    this.pending.manual ||= options.manual ?? false;
     this.wake();
   }
 
   /** Asks for a pass after `ms`; several delayed requests each fire (their passes merge). */
-  requestAfter(ms: number, reason: string, options: { fetch?: boolean } = {}): void {
+  requestAfter(ms: number, reason: string, options: RequestOptions = {}): void {
     if (this.closed) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
@@ -67,8 +78,12 @@ export class PassQueue {
   }
 
   private take(): PassRequest {
-    const pending = this.pending ?? { reasons: new Set<string>(), fetch: false };
+    const pending = this.pending ?? { reasons: new Set<string>(), fetch: false, manual: false };
     this.pending = undefined;
-    return { reasons: [...pending.reasons], fetch: pending.fetch };
+    return {
+      reasons: [...pending.reasons],
+      fetch: pending.fetch,
+      ...(pending.manual ? { manual: true } : {}),
+    };
   }
 }

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ResourceDiff } from '../../controller/diff/model.js';
 import type { DesiredResource } from '../../controller/manifest/model.js';
+import { fingerprintAll } from '../../controller/reconcile/fingerprint.js';
 import { getCondition } from '../../controller/status/conditions.js';
 import type { KeyString } from '../../controller/types.js';
 import { service } from '../apply/support.js';
@@ -102,8 +103,14 @@ describe('errors that mean something', () => {
     expect(w.writes).toEqual([WEB]);
     w.answer(WEB, { outcome: 'configured' });
 
-    const pass = w.nextPass();
+    // a pass whose reason merely looks like the API is not Sync now: only the typed field counts
+    const plain = w.nextPass();
     w.reconciler.requestSync('api', { fetch: false });
+    await plain;
+    expect(w.writes).toEqual([WEB]);
+
+    const pass = w.nextPass();
+    w.reconciler.requestSync('api', { fetch: false, manual: true });
     await pass;
 
     expect(w.writes).toEqual([WEB, WEB]);
@@ -131,5 +138,31 @@ describe('errors that mean something', () => {
     await vi.advanceTimersByTimeAsync(2_100);
     expect(w.writes).toEqual([WEB, WEB, WEB]);
     expect(w.resource(WEB)?.sync).toBe('Synced');
+  });
+});
+
+describe('drift vs deploy, standby', () => {
+  it('given live differs while the applied record (spec-hash tag) matches the desired content, then it is drift: reported, not applied', async () => {
+    const web = service('web', 'prod', 'web');
+    const w = await started((w) => w.setRecordedFingerprint(WEB, fingerprintAll([web]).get(WEB)));
+    expect(w.writes).toEqual([]);
+    const status = w.resource(WEB)!;
+    expect(status.sync).toBe('Drifted');
+    expect(getCondition(status.conditions, 'Drifted')?.status).toBe('True');
+    expect(w.events.filter((e) => e.type === 'DriftDetected')).toHaveLength(1);
+  });
+
+  it('given no applied record, then the difference is a deploy and is applied', async () => {
+    const w = await started(() => undefined);
+    expect(w.writes).toEqual([WEB]);
+    expect(w.resource(WEB)?.sync).toBe('Synced');
+  });
+
+  it('given another instance holds the write lease, then nothing is written and the resource says why', async () => {
+    const w = await started((w) => w.setLease(false));
+    expect(w.writes).toEqual([]);
+    const status = w.resource(WEB)!;
+    expect(status.sync).toBe('OutOfSync');
+    expect(getCondition(status.conditions, 'Stalled')).toMatchObject({ status: 'True', reason: 'standby' });
   });
 });

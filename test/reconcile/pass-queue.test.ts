@@ -11,6 +11,17 @@ describe('pass queue', () => {
     expect(queue.hasPending).toBe(false);
   });
 
+  it('given a Sync now among merged requests, then the merged pass is marked manual', async () => {
+    const queue = new PassQueue();
+    queue.request('resync');
+    queue.request('api: deploy now', { manual: true });
+    expect(await queue.next()).toEqual({
+      reasons: ['resync', 'api: deploy now'],
+      fetch: false,
+      manual: true,
+    });
+  });
+
   it('given a waiting loop, when a request arrives, then the loop wakes with it', async () => {
     const queue = new PassQueue();
     const next = queue.next();
