@@ -75,7 +75,12 @@ module.exports = {
           PURE_CORE,
         ],
       },
-      to: { path: SDK, dependencyTypesNot: ['type-only'] },
+      // Credential providers (assume-role for a target) send no call on the fleet.
+      to: {
+        path: SDK,
+        pathNot: '(^|/)node_modules/@aws-sdk/credential-providers/',
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'reconcile-composes-through-ports',
