@@ -246,6 +246,23 @@ export function addRunOptions(command: Command): Command {
     .addOption(option('--teams-webhook-url <url>', 'Microsoft Teams Workflows webhook', 'teams-webhook-url'))
     .addOption(
       option(
+        '--commit-status <mode>',
+        'commit statuses: auto | github | gitlab | off (default auto)',
+        'commit-status',
+      ),
+    )
+    .addOption(
+      option(
+        '--commit-status-api-url <url>',
+        'GitHub / GitLab API base (Enterprise, self-hosted)',
+        'commit-status-api-url',
+      ),
+    )
+    .addOption(
+      option('--commit-status-repo <path>', 'owner/repo or group/project for statuses', 'commit-status-repo'),
+    )
+    .addOption(
+      option(
         '--no-preflight',
         'skip the image / secret / log group checks before registering a task definition',
         'preflight',
@@ -324,6 +341,11 @@ function bool(raw: Raw, name: string): boolean {
   return value === true;
 }
 
+function parseCommitStatus(text: string): Config['commitStatus'] {
+  if (text === 'auto' || text === 'github' || text === 'gitlab' || text === 'off') return text;
+  throw new ConfigError(`invalid --commit-status "${text}" (use auto, github, gitlab or off)`);
+}
+
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
@@ -375,7 +397,7 @@ export function resolveConfig(raw: Raw, env: NodeJS.ProcessEnv = process.env): C
     ...optional('teamsWebhookUrl', url(raw, 'teamsWebhookUrl', '--teams-webhook-url')),
     ...optional('pagerdutyRoutingKey', env.ECS_GITOPS_PAGERDUTY_ROUTING_KEY || undefined),
     ...optional('pagerdutyUrl', url(raw, 'pagerdutyUrl', '--pagerduty-url')),
-    commitStatus: (str(raw, 'commitStatus') ?? 'auto') as Config['commitStatus'],
+    commitStatus: parseCommitStatus(str(raw, 'commitStatus') ?? 'auto'),
     ...optional('commitStatusApiUrl', url(raw, 'commitStatusApiUrl', '--commit-status-api-url')),
     ...optional('commitStatusRepo', str(raw, 'commitStatusRepo')),
     ...optional('commitStatusToken', env.ECS_GITOPS_COMMIT_STATUS_TOKEN || undefined),

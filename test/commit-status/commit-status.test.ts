@@ -243,3 +243,32 @@ describe('commit statuses over HTTP', () => {
     ).toBe(true);
   });
 });
+
+describe('commit status flags', () => {
+  it('given `run --commit-status ...` on the command line, when parsed, then the config carries them; a bad mode is refused', async () => {
+    const { Command } = await import('commander');
+    const { addRunOptions, resolveConfig } = await import('../../controller/config.js');
+    const command = addRunOptions(new Command('run')).exitOverride();
+    command.parse(
+      [
+        '--commit-status',
+        'gitlab',
+        '--commit-status-api-url',
+        'https://git.example.com/api/v4',
+        '--commit-status-repo',
+        'g/p',
+      ],
+      { from: 'user' },
+    );
+    const config = resolveConfig(command.opts(), { ECS_GITOPS_COMMIT_STATUS_TOKEN: 't' });
+    expect(config).toMatchObject({
+      commitStatus: 'gitlab',
+      commitStatusApiUrl: 'https://git.example.com/api/v4',
+      commitStatusRepo: 'g/p',
+      commitStatusToken: 't',
+    });
+    expect(() => resolveConfig({ commitStatus: 'bitbucket' }, {})).toThrow(
+      'invalid --commit-status "bitbucket"',
+    );
+  });
+});
