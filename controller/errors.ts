@@ -1,4 +1,5 @@
 // Error hierarchy. Every error carries a stable `code` for logs/metrics and keeps its `cause`.
+import { clipText, escapeControl } from './printable.js';
 import type { SourceLocation } from './types.js';
 
 export abstract class EcsGitopsError extends Error {
@@ -18,13 +19,20 @@ export interface ManifestProblem {
   readonly message: string;
 }
 
+/** Longest problem message shown: values quoted in messages come from manifests of any size. */
+export const MAX_PROBLEM_MESSAGE = 1000;
+
+/**
+ * `file:line:col: Kind/name: path: message`, one line whatever the manifest held: names and values
+ * quoted from it have their control characters escaped and long messages are clipped.
+ */
 export function formatProblem(problem: ManifestProblem): string {
   const { file, line, column } = problem.location;
   const parts = [`${file}:${line}:${column}:`];
   if (problem.resource) parts.push(`${problem.resource}:`);
   if (problem.path) parts.push(`${problem.path}:`);
-  parts.push(problem.message);
-  return parts.join(' ');
+  parts.push(clipText(problem.message, MAX_PROBLEM_MESSAGE));
+  return escapeControl(parts.join(' '));
 }
 
 /** An AWS API call failed. `awsCode` is the service's error code (`ClientException`, `ThrottlingException`, …). */

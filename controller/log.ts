@@ -1,5 +1,6 @@
 // Structured logging: JSON lines in production (CloudWatch-friendly), readable text on a TTY.
-import { type Logger, pino } from 'pino';
+import { type Logger, type LoggerOptions, pino } from 'pino';
+import { escapeControl } from './printable.js';
 
 export type { Logger };
 
@@ -27,7 +28,19 @@ const REDACT = [
 export function createLogger(options: LogOptions): Logger {
   const stream = options.stream ?? process.stdout;
   const pretty = options.format === 'pretty' || (options.format === 'auto' && Boolean(stream.isTTY));
-  const base = { level: options.level, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined };
+  const base: LoggerOptions = {
+    level: options.level,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    base: undefined,
+    hooks: {
+      // Messages quote manifest names and values; a readable log prints them raw, so a name holding
+      // ESC sequences or newlines would recolour the terminal or forge log lines. Fields are JSON.
+      logMethod(args, method) {
+        const escaped = args.map((arg) => (typeof arg === 'string' ? escapeControl(arg) : arg));
+        return method.apply(this, escaped as Parameters<typeof method>);
+      },
+    },
+  };
   if (!pretty) return pino({ ...base, timestamp: pino.stdTimeFunctions.isoTime }, stream);
   return pino(
     base,
