@@ -103,7 +103,9 @@ export async function startController(config: Config, options: AppOptions): Prom
       // in their checkout; the same path becomes the ecs-gitops/source tag.
       // An overlay folder (ecs-gitops.yaml) is rendered first; its paths are repository-relative already.
       const { result } = loadSnapshot(snapshot, { inRepo, env: process.env, cache: parseCache });
-      return result.ok ? { ok: true, desired: result.desired } : { ok: false, problems: result.problems };
+      return result.ok
+        ? { ok: true, desired: result.desired }
+        : { ok: false, problems: result.problems, problemCount: result.problemCount };
     },
     readLive: (desired, readOptions) =>
       readLive(clients, desired, {

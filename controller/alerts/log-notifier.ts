@@ -16,6 +16,7 @@ export function createLogNotifier(logger: Logger): Notifier {
           ...(event.revision ? { revision: event.revision } : {}),
           ...(event.fields ? { fields: event.fields } : {}),
           ...(event.problems ? { problems: event.problems } : {}),
+          ...(event.problemCount !== undefined ? { problemCount: event.problemCount } : {}),
         },
         `alert: ${event.type}${event.resource ? ` ${event.resource}` : ''}: ${event.message}`,
       );

@@ -29,6 +29,7 @@ export function webhookPayload(alert: Alert): Record<string, unknown> {
     message: event.message,
     ...(event.fields ? { fields: event.fields } : {}),
     ...(event.problems ? { problems: event.problems } : {}),
+    ...(event.problemCount !== undefined ? { problemCount: event.problemCount } : {}),
   };
 }
 

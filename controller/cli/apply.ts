@@ -18,6 +18,7 @@ import { diffResources } from '../diff/index.js';
 import { formatProblem } from '../errors.js';
 import { readLive } from '../live/index.js';
 import { followRollouts, type RolloutResult, type RolloutTarget } from '../live/rollout.js';
+import { describeProblemCount } from '../manifest/index.js';
 import { changeSetToJson, planChanges, renderChangeSet } from '../plan/index.js';
 import type { ChangeSet } from '../plan/model.js';
 import { specHashTags } from '../reconcile/fingerprint.js';
@@ -124,7 +125,7 @@ export function register(program: Command, ctx: CliContext): void {
       for (const problem of loaded.result.problems) writeLine(ctx.stderr, formatProblem(problem));
       writeLine(
         ctx.stderr,
-        `error: ${loaded.result.problems.length} problem(s) in the manifests; nothing applied, nothing pruned`,
+        `error: ${describeProblemCount(loaded.result.problems.length, loaded.result.problemCount)} in the manifests; nothing applied, nothing pruned`,
       );
       ctx.setExitCode(2);
       return;

@@ -14,6 +14,7 @@ import {
 import { diffResources } from '../diff/index.js';
 import { AwsError, formatProblem, type ManifestProblem } from '../errors.js';
 import { readLive } from '../live/index.js';
+import { describeProblemCount } from '../manifest/index.js';
 import { changeSetToJson, configurationInSync, planChanges, renderChangeSet } from '../plan/index.js';
 import { renderChangeSetMarkdown } from '../plan/markdown.js';
 import type { ChangeSet } from '../plan/model.js';
@@ -137,7 +138,10 @@ export function register(program: Command, ctx: CliContext): void {
       // A pull request comment says why there is no plan, with the same file:line:col lines.
       if (config.output === 'markdown')
         ctx.stdout.write(problemsMarkdown(ctx, result.problems, root, describeSource(config)));
-      writeLine(ctx.stderr, `error: ${result.problems.length} problem(s) in the manifests; nothing compared`);
+      writeLine(
+        ctx.stderr,
+        `error: ${describeProblemCount(result.problems.length, result.problemCount)} in the manifests; nothing compared`,
+      );
       ctx.setExitCode(2);
       return;
     }

@@ -70,7 +70,9 @@ export function renderStatus(snapshot: StatusSnapshot, now: number = Date.now())
   }
   if (overall.rejectedRevision) {
     lines.push(`Rejected:  ${revisionCell(overall.rejectedRevision.revision)}:`);
-    for (const problem of overall.rejectedRevision.problems) lines.push(`  ${problem}`);
+    const { problems, problemCount = problems.length } = overall.rejectedRevision;
+    for (const problem of problems) lines.push(`  ${problem}`);
+    if (problemCount > problems.length) lines.push(`  … and ${problemCount - problems.length} more`);
   }
   lines.push('');
   if (snapshot.resources.length === 0) {

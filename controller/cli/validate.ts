@@ -5,8 +5,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { formatProblem, type ManifestProblem } from '../errors.js';
-import { parseManifests } from '../manifest/index.js';
+import { describeProblemCount, parseManifests } from '../manifest/index.js';
 import type { ManifestResult } from '../manifest/model.js';
+import { escapeControl } from '../printable.js';
 import { contentRevision } from '../source/read-folder.js';
 import { type CliContext, writeLine } from './context.js';
 import { loadFolder } from './load-desired.js';
@@ -40,13 +41,14 @@ async function check(target: string, ctx: CliContext): Promise<Checked> {
 
 function asJson(checked: Checked, ctx: CliContext) {
   const { result, shown, target } = checked;
+  // Escaped like the text output: JSON encoding alone leaves bidi overrides and C1 controls raw.
   const flat = (problem: ManifestProblem) => ({
-    file: problem.location.file,
+    file: escapeControl(problem.location.file),
     line: problem.location.line,
     column: problem.location.column,
-    ...(problem.resource ? { resource: problem.resource } : {}),
-    ...(problem.path ? { path: problem.path } : {}),
-    message: problem.message,
+    ...(problem.resource ? { resource: escapeControl(problem.resource) } : {}),
+    ...(problem.path ? { path: escapeControl(problem.path) } : {}),
+    message: escapeControl(problem.message),
   });
   return {
     ok: result.ok,
@@ -63,6 +65,7 @@ function asJson(checked: Checked, ctx: CliContext) {
         }
       : {}),
     problems: (result.ok ? [] : result.problems).map(shown).map(flat),
+    ...(result.ok ? {} : { problemCount: result.problemCount }),
     warnings: result.warnings.map(shown).map(flat),
   };
 }
@@ -103,11 +106,10 @@ export function register(program: Command, ctx: CliContext): void {
               `${where}: ${count} resource${count === 1 ? '' : 's'} valid (revision ${result.desired.revision})`,
             );
           } else {
-            const count = result.problems.length;
             const prefix = checked.length > 1 ? `${where}: ` : '';
             writeLine(
               ctx.stderr,
-              `${prefix}${count} problem${count === 1 ? '' : 's'} found; nothing would be applied`,
+              `${prefix}${describeProblemCount(result.problems.length, result.problemCount)} found; nothing would be applied`,
             );
           }
         }

@@ -18,6 +18,7 @@ import type {
 } from './model.js';
 import { OVERLAY_FILE, OVERLAY_KIND } from './overlay/model.js';
 import type { ManifestParseCache } from './parse-cache.js';
+import { firstProblems, sortProblems } from './problem-list.js';
 import {
   clusterNameOf,
   familyOf,
@@ -32,10 +33,16 @@ import type { ScalingPolicySpec, TargetTrackingPolicy } from './spec-types.js';
 import { didYouMean } from './suggest.js';
 import { checkTaskDefinition } from './task-definition-rules.js';
 import { parseCpu, parseMemory } from './units.js';
-import { parseYamlFile, type YamlDocument } from './yaml-documents.js';
+import { LIMITS, parseYamlFile, type YamlDocument } from './yaml-documents.js';
 
 export type { ManifestFile, ManifestResult } from './model.js';
 export { ManifestParseCache } from './parse-cache.js';
+export {
+  describeProblemCount,
+  firstProblems,
+  type ProblemList,
+  sortProblems,
+} from './problem-list.js';
 export { LIMITS } from './yaml-documents.js';
 
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -165,6 +172,14 @@ export function parseManifests(
     const parsed = cache ? cache.get(file.path, file.content, parse) : parse();
     problems.push(...parsed.problems);
     documents.push(...parsed.documents);
+    if (documents.length > LIMITS.maxDocumentsPerRevision) {
+      // The rest is not even parsed: the revision is rejected whatever it holds.
+      problems.push({
+        location: { file: file.path, line: 1, column: 1 },
+        message: `the revision has more than ${LIMITS.maxDocumentsPerRevision} documents (the limit per revision), counting up to this file; rejected`,
+      });
+      return { ok: false, ...firstProblems(problems), warnings: [] };
+    }
   }
   cache?.commit();
   return loadDocuments(documents, problems, { revision: options.revision });
@@ -257,7 +272,7 @@ export function loadDocuments(
   const resolved = resolveReferences(manifests, sink);
   problems.push(...sink.problems);
   const warnings = sortProblems(sink.warnings);
-  if (problems.length > 0) return { ok: false, problems: sortProblems(problems), warnings };
+  if (problems.length > 0) return { ok: false, ...firstProblems(problems), warnings };
 
   const resources: DesiredResource[] = [];
   for (const item of unique) {
@@ -374,14 +389,4 @@ export function loadDocuments(
   const order = (kind: Kind) => KINDS.indexOf(kind);
   resources.sort((a, b) => order(a.kind) - order(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { ok: true, desired: { revision: options.revision, resources }, warnings };
-}
-
-/** By file, line and column: the order people read them in. */
-export function sortProblems(problems: readonly ManifestProblem[]): ManifestProblem[] {
-  return [...problems].sort(
-    (a, b) =>
-      (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) ||
-      a.location.line - b.location.line ||
-      a.location.column - b.location.column,
-  );
 }

@@ -143,6 +143,9 @@ export type ManifestResult =
   | { readonly ok: true; readonly desired: DesiredState; readonly warnings: readonly ManifestProblem[] }
   | {
       readonly ok: false;
+      /** The first LIMITS.maxProblems problems in file order. */
       readonly problems: readonly ManifestProblem[];
+      /** How many problems there are in all. */
+      readonly problemCount: number;
       readonly warnings: readonly ManifestProblem[];
     };

@@ -23,6 +23,15 @@ export const LIMITS = {
   /** Nodes a document may have once aliases are expanded — stops "billion laughs" before construction. */
   maxExpandedNodes: 100_000,
   maxDepth: 64,
+  /**
+   * YAML documents in one file. Real files hold a handful; 100,000 tiny documents fit under the file
+   * size limit and cost ~700 MB to parse, so the count is checked before anything is parsed.
+   */
+  maxDocumentsPerFile: 1000,
+  /** Documents in one revision (all files): ten times the biggest fleets we know of. */
+  maxDocumentsPerRevision: 10_000,
+  /** Problems a rejected revision keeps (the count of all of them is kept too). */
+  maxProblems: 100,
 } as const;
 
 /** JSON pointer (`/spec/containerDefinitions/0/image`) → source offsets. */
@@ -304,6 +313,25 @@ function splitDocuments(events: readonly Event[]): Event[][] {
   return documents;
 }
 
+function tooManyDocuments(): string {
+  return `more than ${LIMITS.maxDocumentsPerFile} YAML documents in one file (the limit per manifest file); split it into several files`;
+}
+
+/**
+ * Offset of the `---` line that starts document number `limit + 1` (empty documents count: they
+ * cost a parse too), or undefined when there are not that many. A line beginning with `---` followed by a space or its end is a document marker
+ * wherever it appears (YAML forbids it inside content), so counting them needs no parse.
+ */
+function documentMarkerBeyond(text: string, limit: number): number | undefined {
+  const marker = /^---(?=[ \t\r\n]|$)/gm;
+  let count = 0;
+  for (let match = marker.exec(text); match; match = marker.exec(text)) {
+    count += 1;
+    if (count > limit) return match.index;
+  }
+  return undefined;
+}
+
 /** Parses one file into its non-empty documents, or the problems that stop it. Never throws. */
 export function parseYamlFile(file: string, content: Buffer | string): ParsedFile {
   const at1 = { file, line: 1, column: 1 };
@@ -323,6 +351,13 @@ export function parseYamlFile(file: string, content: Buffer | string): ParsedFil
   if ('error' in decoded) return { documents: [], problems: [{ location: at1, message: decoded.error }] };
   const text = decoded.text;
   const lines = lineIndex(text);
+  const tooMany = documentMarkerBeyond(text, LIMITS.maxDocumentsPerFile);
+  if (tooMany !== undefined) {
+    return {
+      documents: [],
+      problems: [{ location: { file, ...locate(lines, tooMany) }, message: tooManyDocuments() }],
+    };
+  }
   let events: Event[];
   try {
     events = parseEvents(text, { filename: file, maxDepth: LIMITS.maxDepth });
@@ -331,7 +366,12 @@ export function parseYamlFile(file: string, content: Buffer | string): ParsedFil
   }
   const documents: YamlDocument[] = [];
   const problems: ManifestProblem[] = [];
-  splitDocuments(events).forEach((docEvents, index) => {
+  const split = splitDocuments(events);
+  // Documents separated by `...` alone have no `---` to count beforehand.
+  if (split.length > LIMITS.maxDocumentsPerFile) {
+    return { documents: [], problems: [{ location: at1, message: tooManyDocuments() }] };
+  }
+  split.forEach((docEvents, index) => {
     const walk = walkDocument(text, docEvents);
     const where = (offset: number) => ({ file, ...locate(lines, offset < 0 ? walk.offset : offset) });
     if (walk.expandedNodes > LIMITS.maxExpandedNodes) {

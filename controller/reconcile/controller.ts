@@ -11,6 +11,7 @@ import { errorMessage, formatProblem } from '../errors.js';
 import type { LiveState } from '../live/model.js';
 import type { Logger } from '../log.js';
 import type { DesiredState } from '../manifest/model.js';
+import { describeProblemCount } from '../manifest/problem-list.js';
 import type { BlockReason, ChangeSet } from '../plan/model.js';
 import type { ControllerEvent, DeploymentStatus, OverallStatus, StatusSnapshot } from '../status/model.js';
 import type { StatusStore } from '../status/store.js';
@@ -24,6 +25,9 @@ import { nextResourceStatus } from './resource-status.js';
 
 /** How many applied revisions are remembered (to announce each once); older ones only matter if Git goes back. */
 const COMPLETED_REVISIONS_KEPT = 100;
+
+/** Problems an event (and so an alert, a webhook body, a Slack message) carries; status keeps more. */
+export const EVENT_PROBLEMS = 20;
 
 export interface ReconcilerOptions {
   readonly instance: string;
@@ -211,16 +215,20 @@ export class Reconciler {
     this.lastAttemptedRevision = snapshot.revision;
     const result = this.ports.parse(snapshot);
     if (!result.ok) {
+      // Bounded whatever the revision holds: status keeps the first problems, events and alerts fewer.
       const problems = result.problems.map(formatProblem);
-      this.rejected = { revision: snapshot.revision, problems, at: this.now().toISOString() };
+      const problemCount = Math.max(result.problemCount, problems.length);
+      const alerted = problems.slice(0, EVENT_PROBLEMS);
+      this.rejected = { revision: snapshot.revision, problems, problemCount, at: this.now().toISOString() };
       this.publish({
         type: 'RevisionRejected',
         severity: 'error',
         time: this.now().toISOString(),
         instance: this.options.instance,
         revision: snapshot.revision,
-        message: `revision ${shortRevision(snapshot.revision)} rejected: ${problems.length} problem(s); ${this.desired ? `keeping ${shortRevision(this.desired.revision)}` : 'nothing applied yet'}`,
-        problems,
+        message: `revision ${shortRevision(snapshot.revision)} rejected: ${describeProblemCount(alerted.length, problemCount)}; ${this.desired ? `keeping ${shortRevision(this.desired.revision)}` : 'nothing applied yet'}`,
+        problems: alerted,
+        problemCount,
       });
       return 'rejected';
     }

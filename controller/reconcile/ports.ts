@@ -31,7 +31,12 @@ export interface SourcePort {
 
 export type ParseResult =
   | { readonly ok: true; readonly desired: DesiredState }
-  | { readonly ok: false; readonly problems: readonly ManifestProblem[] };
+  | {
+      readonly ok: false;
+      /** The first problems (bounded); `problemCount` says how many there are in all. */
+      readonly problems: readonly ManifestProblem[];
+      readonly problemCount: number;
+    };
 
 export interface PlanOptions {
   readonly revision: string;

@@ -1,7 +1,7 @@
 // One snapshot → its validated desired state (or every problem): a plain folder's manifests, or the
 // rendering of the overlay it holds. Shared by the controller and the CLI commands.
 import type { ManifestProblem } from '../errors.js';
-import { type ManifestParseCache, parseManifests } from '../manifest/index.js';
+import { firstProblems, type ManifestParseCache, parseManifests } from '../manifest/index.js';
 import type { ManifestResult } from '../manifest/model.js';
 import { loadOverlay } from '../manifest/overlay/index.js';
 import type { Snapshot } from './types.js';
@@ -45,10 +45,11 @@ export function loadSnapshot(snapshot: Loadable, options: LoadSnapshotOptions): 
     ...p,
     location: { ...p.location, file: inRepo(p.location.file) },
   }));
+  const counted = unreadable.length + (result.ok ? 0 : result.problemCount);
   return {
     result: {
       ok: false,
-      problems: [...unreadable, ...(result.ok ? [] : result.problems)],
+      ...firstProblems([...unreadable, ...(result.ok ? [] : result.problems)], counted),
       warnings: result.warnings,
     },
   };

@@ -7,7 +7,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { errorMessage, type ManifestProblem } from '../errors.js';
-import { LIMITS, parseManifests } from '../manifest/index.js';
+import { firstProblems, LIMITS, parseManifests } from '../manifest/index.js';
 import type { ManifestFile, ManifestResult } from '../manifest/model.js';
 import { contentRevision } from './content-hash.js';
 
@@ -155,11 +155,7 @@ export async function loadManifestFolder(dir: string, revision?: string): Promis
   const { files, problems } = await readManifestFolder(dir);
   const result = parseManifests(files, { revision: revision ?? contentRevision(files) });
   if (problems.length === 0) return result;
-  const all = [...problems, ...(result.ok ? [] : result.problems)].sort(
-    (a, b) =>
-      (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) ||
-      a.location.line - b.location.line ||
-      a.location.column - b.location.column,
-  );
-  return { ok: false, problems: all, warnings: result.warnings };
+  const all = [...problems, ...(result.ok ? [] : result.problems)];
+  const counted = problems.length + (result.ok ? 0 : result.problemCount);
+  return { ok: false, ...firstProblems(all, counted), warnings: result.warnings };
 }

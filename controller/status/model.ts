@@ -71,10 +71,14 @@ export interface OverallStatus {
   /** Last revision applied without errors for every resource. */
   readonly lastAppliedRevision?: string;
   readonly lastAttemptedRevision?: string;
-  /** Every problem of a rejected revision, formatted `file:line:col: Kind/name: path: message`. */
+  /**
+   * The problems of a rejected revision, formatted `file:line:col: Kind/name: path: message`: the
+   * first ones in file order (bounded, see manifest LIMITS.maxProblems), and how many there are.
+   */
   readonly rejectedRevision?: {
     readonly revision: string;
     readonly problems: readonly string[];
+    readonly problemCount?: number;
     readonly at: string;
   };
   readonly counts: {
@@ -132,6 +136,8 @@ export interface ControllerEvent {
   readonly message: string;
   /** Drifted/changed fields with desired and live values (secrets masked). */
   readonly fields?: readonly FieldChange[];
-  /** RevisionRejected: the formatted problems. */
+  /** RevisionRejected: the first formatted problems (at most EVENT_PROBLEMS of them)… */
   readonly problems?: readonly string[];
+  /** …and how many the revision has. */
+  readonly problemCount?: number;
 }

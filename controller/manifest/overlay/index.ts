@@ -2,7 +2,7 @@
 // renders (render.ts) and then loads the result like any revision (schema, rules, references), with
 // problems at the file:line:col where the offending value was written.
 import type { ManifestProblem } from '../../errors.js';
-import { loadDocuments, sortProblems } from '../index.js';
+import { firstProblems, loadDocuments } from '../index.js';
 import type { ManifestFile, ManifestResult } from '../model.js';
 import type { YamlDocument } from '../yaml-documents.js';
 import { parseYamlFile } from '../yaml-documents.js';
@@ -55,8 +55,8 @@ export function loadOverlay(files: readonly ManifestFile[], options: OverlayLoad
     concerns(rendered.used, problem.location.file),
   );
   if (!rendered.ok || unreadable.length > 0) {
-    const problems = sortProblems([...unreadable, ...(rendered.ok ? [] : rendered.problems)]);
-    return { result: { ok: false, problems, warnings: [] }, documents: [], used: rendered.used };
+    const problems = firstProblems([...unreadable, ...(rendered.ok ? [] : rendered.problems)]);
+    return { result: { ok: false, ...problems, warnings: [] }, documents: [], used: rendered.used };
   }
   return {
     result: loadDocuments(rendered.documents.map(toYamlDocument), [], { revision: options.revision }),

@@ -37,7 +37,8 @@ export function renderBanner(overall) {
     const kept = overall.lastAppliedRevision
       ? ['The last good revision ', revisionEl(overall.lastAppliedRevision), ' stays applied.']
       : ['Nothing from it was applied.'];
-    const count = rejected.problems.length;
+    const count = rejected.problemCount ?? rejected.problems.length;
+    const hidden = count - rejected.problems.length;
     return [
       h('h2', {}, 'Revision ', revisionEl(rejected.revision), ' was rejected'),
       h(
@@ -54,6 +55,7 @@ export function renderBanner(overall) {
         { className: 'problems' },
         rejected.problems.map((p) => h('li', { 'data-testid': 'problem' }, h('code', {}, p))),
       ),
+      ...(hidden > 0 ? [h('p', {}, `… and ${hidden} more`)] : []),
     ];
   });
 }

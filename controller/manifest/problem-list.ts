@@ -1,0 +1,39 @@
+// What a rejected revision reports: its problems in file order, at most LIMITS.maxProblems of them,
+// plus how many there were. A hostile revision can hold hundreds of thousands of problems; status,
+// alerts, events and the status branch must not carry them all (DESIGN.md section 4: bounded).
+import type { ManifestProblem } from '../errors.js';
+import { LIMITS } from './yaml-documents.js';
+
+export interface ProblemList {
+  /** The first problems in file:line:column order. */
+  readonly problems: readonly ManifestProblem[];
+  /** How many problems the revision has (>= problems.length). */
+  readonly problemCount: number;
+}
+
+export function sortProblems(problems: readonly ManifestProblem[]): ManifestProblem[] {
+  return [...problems].sort(
+    (a, b) =>
+      (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) ||
+      a.location.line - b.location.line ||
+      a.location.column - b.location.column,
+  );
+}
+
+/** Sorts, keeps the first `limit` (default LIMITS.maxProblems) and counts all of them. */
+export function firstProblems(
+  problems: readonly ManifestProblem[],
+  counted = problems.length,
+  limit: number = LIMITS.maxProblems,
+): ProblemList {
+  return {
+    problems: sortProblems(problems).slice(0, limit),
+    problemCount: Math.max(counted, problems.length),
+  };
+}
+
+/** `3 problems`, or `100 of 200000 problems` when only the first are kept. */
+export function describeProblemCount(shown: number, total: number): string {
+  const noun = total === 1 ? 'problem' : 'problems';
+  return shown < total ? `${total} ${noun} (the first ${shown} shown)` : `${total} ${noun}`;
+}
