@@ -6,6 +6,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, write
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type EmulatorState, STATE_VERSION } from '../state.js';
+import { checkRegions } from './state-shape.js';
 
 export class StateFileError extends Error {
   constructor(
@@ -54,16 +55,8 @@ export function loadStateFile(file: string): EmulatorState | undefined {
   ) {
     throw new StateFileError(file, 'it lacks accountId, clockMs or regions');
   }
-  for (const [region, value] of Object.entries(parsed.regions)) {
-    if (
-      !isObject(value) ||
-      !isObject(value.clusters) ||
-      !isObject(value.services) ||
-      !isObject(value.tasks)
-    ) {
-      throw new StateFileError(file, `region ${region} is malformed`);
-    }
-  }
+  const problem = checkRegions(parsed.regions);
+  if (problem) throw new StateFileError(file, `its content is malformed at ${problem}`);
   return parsed as unknown as EmulatorState;
 }
 
