@@ -1,7 +1,8 @@
 // What a rejected revision reports: its problems in file order, at most LIMITS.maxProblems of them,
 // plus how many there were. A hostile revision can hold hundreds of thousands of problems; status,
 // alerts, events and the status branch must not carry them all (DESIGN.md section 4: bounded).
-import type { ManifestProblem } from '../errors.js';
+import { MAX_PROBLEM_MESSAGE, type ManifestProblem } from '../errors.js';
+import { clipText } from '../printable.js';
 import { LIMITS } from './yaml-documents.js';
 
 export interface ProblemList {
@@ -20,16 +21,23 @@ export function sortProblems(problems: readonly ManifestProblem[]): ManifestProb
   );
 }
 
-/** Sorts, keeps the first `limit` (default LIMITS.maxProblems) and counts all of them. */
+/**
+ * Sorts, keeps the first `limit` (default LIMITS.maxProblems) and counts all of them. Messages that
+ * quote a huge value from a manifest are clipped, so the list stays small in every output.
+ */
 export function firstProblems(
   problems: readonly ManifestProblem[],
   counted = problems.length,
   limit: number = LIMITS.maxProblems,
 ): ProblemList {
-  return {
-    problems: sortProblems(problems).slice(0, limit),
-    problemCount: Math.max(counted, problems.length),
-  };
+  const first = sortProblems(problems)
+    .slice(0, limit)
+    .map((problem) =>
+      problem.message.length > MAX_PROBLEM_MESSAGE
+        ? { ...problem, message: clipText(problem.message, MAX_PROBLEM_MESSAGE) }
+        : problem,
+    );
+  return { problems: first, problemCount: Math.max(counted, problems.length) };
 }
 
 /** `3 problems`, or `100 of 200000 problems` when only the first are kept. */

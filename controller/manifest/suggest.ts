@@ -27,6 +27,10 @@ export function closest(value: string, candidates: Iterable<string>): string | u
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
     if (candidate.toLowerCase() === value.toLowerCase()) return candidate;
+    // The length difference is a lower bound of the distance: a candidate too far by length alone is
+    // never a typo, and skipping it keeps a 1 MB value from costing a 1 MB × n distance matrix.
+    const allowed = Math.max(1, Math.floor(Math.min(value.length, candidate.length) / 3));
+    if (Math.abs(value.length - candidate.length) > allowed) continue;
     const d = distance(value, candidate);
     if (d < bestDistance) {
       best = candidate;
