@@ -124,6 +124,7 @@ const REGION: Readonly<Record<keyof RegionState, Shape>> = {
     list: { fields: { action: 'object', scheduledActionName: 'string', ...AUTOSCALING_IDENTITY } },
   },
   autoscalingTags: { map: { map: 'string' } },
+  events: { fields: { buses: { map: 'object' }, received: { list: 'object' } } },
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -200,7 +201,8 @@ export function checkRegions(regions: Record<string, unknown>): string | undefin
     const empty = emptyRegion() as unknown as Record<string, unknown>;
     for (const [collection, shape] of Object.entries(REGION)) {
       if (region[collection] === undefined) {
-        region[collection] = empty[collection];
+        // Optional collections (created on first use) stay absent.
+        if (empty[collection] !== undefined) region[collection] = empty[collection];
         continue;
       }
       const found = mismatch(region[collection], shape, join(path, collection));
