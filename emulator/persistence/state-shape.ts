@@ -125,6 +125,45 @@ const REGION: Readonly<Record<keyof RegionState, Shape>> = {
   },
   autoscalingTags: { map: { map: 'string' } },
   events: { fields: { buses: { map: 'object' }, received: { list: 'object' } } },
+  containerInstances: {
+    map: {
+      fields: {
+        id: 'string',
+        arn: 'string',
+        clusterName: 'string',
+        ec2InstanceId: 'string',
+        status: {
+          oneOf: ['ACTIVE', 'DRAINING', 'REGISTERING', 'DEREGISTERING', 'REGISTRATION_FAILED', 'INACTIVE'],
+        },
+        registered: 'object',
+        attributes: { list: { fields: { name: 'string' }, optional: { value: 'string' } } },
+        versionInfo: 'object',
+        registeredAtMs: 'number',
+        agentConnected: 'boolean',
+        version: 'number',
+      },
+      optional: { statusReason: 'string', capacityProviderName: 'string', deregisteredAtMs: 'number' },
+    },
+  },
+  capacityProviders: {
+    map: {
+      fields: {
+        name: 'string',
+        arn: 'string',
+        status: { oneOf: ['ACTIVE', 'INACTIVE'] },
+        type: { oneOf: ['EC2_AUTOSCALING', 'MANAGED_INSTANCES'] },
+      },
+      optional: {
+        cluster: 'string',
+        autoScalingGroupProvider: 'object',
+        managedInstancesProvider: 'object',
+        updateStatus: 'string',
+        updateStatusReason: 'string',
+        deletedAtMs: 'number',
+      },
+    },
+  },
+  accountSettings: { fields: { defaults: { map: 'string' }, principals: { map: { map: 'string' } } } },
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
