@@ -111,8 +111,11 @@ const AUTOSCALING_IDENTITY = {
   serviceNamespace: 'string',
 } as const;
 
-/** Region collections with their shapes; a collection missing from an older file starts empty. */
-const REGION: Readonly<Record<keyof RegionState, Shape>> = {
+/**
+ * Region collections with their shapes; a collection missing from an older file starts empty. A
+ * collection without a shape here is loaded as it is: add its shape when adding it to RegionState.
+ */
+const REGION: Readonly<Partial<Record<keyof RegionState, Shape>>> = {
   clusters: { map: CLUSTER },
   taskDefinitions: { map: { list: TASK_DEFINITION } },
   services: { map: { list: SERVICE } },
@@ -238,7 +241,7 @@ export function checkRegions(regions: Record<string, unknown>): string | undefin
     const path = `regions.${name}`;
     if (!isObject(region)) return `${path}: expected an object, got ${describe(region)}`;
     const empty = emptyRegion() as unknown as Record<string, unknown>;
-    for (const [collection, shape] of Object.entries(REGION)) {
+    for (const [collection, shape] of Object.entries(REGION) as Array<[string, Shape]>) {
       if (region[collection] === undefined) {
         // Optional collections (created on first use) stay absent.
         if (empty[collection] !== undefined) region[collection] = empty[collection];
