@@ -16,7 +16,7 @@ const exec = promisify(execFile);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
 const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const MEASURE = join(import.meta.dirname, 'measure-validate.ts');
-export const HOSTILE_BOUNDS = { maxRssMb: 300, cpuMs: 30_000 } as const;
+const HOSTILE_BOUNDS = { maxRssMb: 300, cpuMs: 30_000 } as const;
 
 interface Measured {
   code: number;
