@@ -87,7 +87,7 @@ export async function startController(config: Config, options: AppOptions): Prom
     described.type === 'git' && described.dir && described.dir !== '.'
       ? described.dir.replace(/^\.\/|\/$/g, '')
       : '';
-  const inRepo = (file: string) => (prefix ? `${prefix}/${file}` : file);
+  const inRepo = (file: string) => (file === '.' ? prefix || '.' : prefix ? `${prefix}/${file}` : file);
   const statusWriter = statusWriterFromConfig(
     config,
     logger,
@@ -144,6 +144,10 @@ export async function startController(config: Config, options: AppOptions): Prom
           }
         },
       });
+      // A revision's content is immutable, its tags are not: re-read the ones apply just tagged.
+      for (const entry of result.entries)
+        if (entry.key.kind === 'TaskDefinition' && entry.outcome === 'configured' && entry.arn)
+          cache.delete(entry.arn);
       return result.entries.map((entry) => {
         const preflightFailure = failures.get(`${entry.key.kind}/${entry.key.name}`);
         // Retryable: pushing the image or creating the secret fixes it without a new commit.

@@ -28,7 +28,8 @@ export const MAX_PROBLEM_MESSAGE = 1000;
  */
 export function formatProblem(problem: ManifestProblem): string {
   const { file, line, column } = problem.location;
-  const parts = [`${file}:${line}:${column}:`];
+  // Line 0: the problem is the file or folder as a whole (missing, unreadable), not a place in it.
+  const parts = [line > 0 ? `${file}:${line}:${column}:` : `${file}:`];
   if (problem.resource) parts.push(`${problem.resource}:`);
   if (problem.path) parts.push(`${problem.path}:`);
   parts.push(clipText(problem.message, MAX_PROBLEM_MESSAGE));

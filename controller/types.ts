@@ -59,7 +59,7 @@ export function shortRevision(revision: string): string {
   return /^[0-9a-f]{40}$/.test(revision) ? revision.slice(0, 12) : revision;
 }
 
-/** A place in a manifest file. Lines and columns are 1-based. */
+/** A place in a manifest file. Lines and columns are 1-based; line 0 means the file (or folder) as a whole. */
 export interface SourceLocation {
   readonly file: string;
   readonly line: number;

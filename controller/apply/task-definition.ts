@@ -8,8 +8,9 @@ import {
   type RegisterTaskDefinitionCommandOutput,
 } from '@aws-sdk/client-ecs';
 import { parseTaskDefinitionRef, shortTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
+import { taskDefinitionMatches } from '../diff/task-definition.js';
 import { errorMessage } from '../errors.js';
-import { listActiveRevisions, taskDefinitionTags } from '../live/lookups.js';
+import { describeTaskDefinitionRevision, listActiveRevisions, taskDefinitionTags } from '../live/lookups.js';
 import type { DesiredTaskDefinition } from '../manifest/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import { OWNERSHIP_TAGS } from '../types.js';
@@ -68,11 +69,13 @@ export async function applyTaskDefinition(
   if (!arn) throw new Error(`RegisterTaskDefinition returned no ARN for ${desired.family}`);
   context.taskDefinitionArns.set(desired.name, arn);
   context.registered.add(desired.name);
+  const twins = await deregisterTwins(context, recorder, desired, arn);
   // Revisions are numbered 1..N, so a family at revision N <= limit cannot have too many: skip the listing.
   const revision = parseTaskDefinitionRef(arn).revision ?? Number.POSITIVE_INFINITY;
   const deregistered =
     revision > desired.revisionHistoryLimit ? await deregisterOldRevisions(context, recorder, desired) : [];
-  const note = deregistered.length > 0 ? `; ${deregistered.join('; ')}` : '';
+  const notes = [...twins, ...deregistered];
+  const note = notes.length > 0 ? `; ${notes.join('; ')}` : '';
   return {
     outcome: entry.action === 'create' ? 'created' : 'configured',
     arn,
@@ -107,6 +110,57 @@ function listActiveRevisionsOf(context: ApplyContext, family: string): Promise<s
 async function isOwned(context: ApplyContext, arn: string): Promise<boolean> {
   const tags = await taskDefinitionTags(context.clients, arn, context.options.signal);
   return tags[OWNERSHIP_TAGS.managedBy] === context.options.instance;
+}
+
+/** How far below a new revision to look for twins: an SDK retries a lost answer only a few times. */
+const TWIN_SCAN = 5;
+
+/**
+ * A RegisterTaskDefinition whose answer was lost (connection dropped after ECS committed it) is
+ * retried by the SDK and leaves an identical revision behind. Revisions between the latest one this
+ * pass knew and the new one are such twins when they are ours, unused and of the same content:
+ * deregistered. Never throws (the registration itself succeeded).
+ */
+async function deregisterTwins(
+  context: ApplyContext,
+  recorder: EntryRecorder,
+  desired: DesiredTaskDefinition,
+  arn: string,
+): Promise<string[]> {
+  const live = context.options.live;
+  const revision = parseTaskDefinitionRef(arn).revision;
+  if (!live || revision === undefined) return [];
+  const known = [live.latestRevisions[desired.family], ...Object.keys(live.taskDefinitions)]
+    .map((ref) => (ref ? parseTaskDefinitionRef(ref) : undefined))
+    .filter((ref) => ref?.family === desired.family)
+    .map((ref) => ref?.revision ?? 0);
+  const from = Math.max(0, ...known, revision - 1 - TWIN_SCAN) + 1;
+  const notes: string[] = [];
+  try {
+    const inUse = inUseTaskDefinitions(context);
+    for (let n = revision - 1; n >= from; n -= 1) {
+      const twin = arn.replace(/:\d+$/, `:${n}`);
+      if (inUse.has(twin)) continue;
+      const described = await describeTaskDefinitionRevision(context.clients, twin, context.options.signal);
+      if (described?.taskDefinition.status !== 'ACTIVE') continue;
+      const owned = described.tags.some(
+        (tag) => tag.key === OWNERSHIP_TAGS.managedBy && tag.value === context.options.instance,
+      );
+      if (!owned || !taskDefinitionMatches(desired, described)) continue;
+      await context.send(
+        recorder,
+        context.clients.ecs,
+        new DeregisterTaskDefinitionCommand({ taskDefinition: twin }),
+        shortTaskDefinitionRef(twin),
+      );
+      notes.push(
+        `deregistered ${shortTaskDefinitionRef(twin)} (an identical registration whose answer was lost)`,
+      );
+    }
+  } catch (error) {
+    notes.push(`identical revisions kept: ${errorMessage(error)}`);
+  }
+  return notes;
 }
 
 /** Deregisters owned, unused revisions older than the newest `revisionHistoryLimit`. Never throws. */

@@ -8,6 +8,7 @@ import {
 import type { AwsClients } from '../aws/clients.js';
 import { parseTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
 import { callAws } from './ecs-reads.js';
+import type { LiveTaskDefinition } from './model.js';
 
 type Ecs = Pick<AwsClients, 'ecs'>;
 
@@ -35,6 +36,25 @@ export async function listActiveRevisions(
   return arns.sort(
     (a, b) => (parseTaskDefinitionRef(b).revision ?? 0) - (parseTaskDefinitionRef(a).revision ?? 0),
   );
+}
+
+/** One revision with its tags, in the shape live/ reads them (what the diff compares). */
+export async function describeTaskDefinitionRevision(
+  clients: Ecs,
+  arn: string,
+  signal?: AbortSignal,
+): Promise<LiveTaskDefinition | undefined> {
+  const out = await callAws('DescribeTaskDefinition', () =>
+    clients.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
+      signal ? { abortSignal: signal } : {},
+    ),
+  );
+  if (!out.taskDefinition) return undefined;
+  return {
+    taskDefinition: JSON.parse(JSON.stringify(out.taskDefinition)) as LiveTaskDefinition['taskDefinition'],
+    tags: (out.tags ?? []).map((tag) => ({ key: tag.key ?? '', value: tag.value ?? '' })),
+  };
 }
 
 /** The tags of one task definition revision, as a map. */

@@ -31,6 +31,11 @@ export class TaskDefinitionCache {
     return this.entries.has(arn);
   }
 
+  /** Forgets one revision: its tags changed (TagResource), the rest of it never does. */
+  delete(arn: string): void {
+    this.entries.delete(arn);
+  }
+
   get size(): number {
     return this.entries.size;
   }

@@ -1,4 +1,6 @@
 // plan/: pure. ResourceDiffs → an ordered, safety-checked ChangeSet.
+
+import { shortTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
 import type { ResourceDiff } from '../diff/model.js';
 import { type Action, ANNOTATIONS, type KeyString, KINDS, keyString, type ResourceKey } from '../types.js';
 import type { BlockReason, ChangeSet, ChangeSetEntry, ChangeSetSummary } from './model.js';
@@ -54,10 +56,7 @@ function safetyBlock(diff: ResourceDiff, options: PlanOptions): Blocked | undefi
     return undefined;
   }
   if (diff.owned === false && desired && !desired.policy.adopt) {
-    return {
-      reason: 'unowned',
-      message: `${key} exists but is not managed by this controller; add the annotation ${ANNOTATIONS.adopt}: "true" to adopt it`,
-    };
+    return { reason: 'unowned', message: unownedMessage(diff, key) };
   }
   if (diff.action === 'replace') {
     if (!desired?.policy.replaceAllowed) {
@@ -80,6 +79,16 @@ function safetyBlock(diff: ResourceDiff, options: PlanOptions): Blocked | undefi
     }
   }
   return undefined;
+}
+
+function unownedMessage(diff: ResourceDiff, key: string): string {
+  const adopt = `${ANNOTATIONS.adopt}: "true"`;
+  if (diff.key.kind === 'TaskDefinition' && diff.action === 'update' && diff.liveArn) {
+    // Someone registered a revision outside Git and put it in service: the family looks unowned.
+    const revision = shortTaskDefinitionRef(diff.liveArn);
+    return `${key}: the revision in service, ${revision}, was not registered by this controller (changed outside Git?), so Git changes to this family are not applied. To keep ${revision}, copy it into Git (ecs-gitops import prints its manifest) and add the annotation ${adopt}; to let Git's revision win, add ${adopt} alone and Git's content is registered and deployed`;
+  }
+  return `${key} exists but is not managed by this controller; add the annotation ${adopt} to adopt it`;
 }
 
 /**

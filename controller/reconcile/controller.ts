@@ -12,13 +12,14 @@ import type { LiveState } from '../live/model.js';
 import type { Logger } from '../log.js';
 import type { DesiredState } from '../manifest/model.js';
 import { describeProblemCount } from '../manifest/problem-list.js';
-import type { BlockReason, ChangeSet } from '../plan/model.js';
+import type { BlockReason, ChangeSet, ChangeSetEntry } from '../plan/model.js';
 import type { ControllerEvent, DeploymentStatus, OverallStatus, StatusSnapshot } from '../status/model.js';
 import type { StatusStore } from '../status/store.js';
 import { type DriftPolicy, type KeyString, keyString, shortRevision } from '../types.js';
 import { type BackoffOptions, DEFAULT_BACKOFF, KeyedBackoff } from './backoff.js';
 import { type AppliedRecord, classifyChange, effectiveDriftPolicy } from './drift.js';
 import { fingerprintAll } from './fingerprint.js';
+import { markApplying } from './in-progress.js';
 import { PassQueue, type PassRequest, type RequestOptions } from './pass-queue.js';
 import { mergeLive, nothingRead, passScope, ROLLOUT_REASON, withDependencies } from './pass-scope.js';
 import type { AppliedEntry, ReconcilerPorts, SourceSnapshot } from './ports.js';
@@ -193,6 +194,7 @@ export class Reconciler {
         ...(this.lastAttemptedRevision ? { lastAttemptedRevision: this.lastAttemptedRevision } : {}),
         rejectedRevision: this.rejected,
         lastPass: this.lastPass,
+        passInProgress: undefined,
       });
       // Ready once the source was read and a pass ran on it (a rejected first revision counts: it is reported).
       if (this.desired !== undefined || result === 'rejected') this.store.setReady(true);
@@ -337,6 +339,7 @@ export class Reconciler {
     let results: readonly AppliedEntry[] = [];
     if (actionable.length > 0) {
       this.log().info({ revision: desired.revision, summary: changeSet.summary }, 'applying changes');
+      this.showApplying(actionable, desired.revision, nowIso);
       results = await this.ports.apply(changeSet, {
         revision: desired.revision,
         signal: this.stopping.signal,
@@ -513,6 +516,16 @@ export class Reconciler {
     // The failure belongs to the content that deployment carried, not to whatever Git says now.
     this.failedRollouts.set(key, { fingerprint: own.fingerprint, revision: own.revision });
     this.log().warn({ resource: key, revision: own.revision }, `rollout failed: ${health.message}`);
+  }
+
+  /** /api/status during a long apply: the pass, and each resource it is about to write. */
+  private showApplying(entries: readonly ChangeSetEntry[], revision: string, now: string): void {
+    const resources = entries.map((e) => keyString(e.key));
+    this.store.setOverall({ passInProgress: { revision, startedAt: now, resources } });
+    for (const key of resources) {
+      const previous = this.store.getResource(key);
+      if (previous) this.store.setResource(markApplying(previous, revision, now));
+    }
   }
 
   /**

@@ -175,6 +175,12 @@ export function nextResourceStatus(
   );
 
   // Episode edges → events.
+  // Refusing to touch an unowned resource stops Git changes to it: loud, once, with what to do.
+  const wasUnowned = previous ? getCondition(previous.conditions, 'Stalled')?.reason === 'unowned' : false;
+  if (stalled && facts.entry?.blocked?.reason === 'unowned' && !wasUnowned) {
+    // The plan's message names the resource already.
+    events.push(event('SyncFailed', 'error', facts, instance, now, message));
+  }
   const wasDrifted = previous ? getCondition(previous.conditions, 'Drifted')?.status === 'True' : false;
   if (drifted && !wasDrifted) {
     const healing = facts.driftPolicy === 'heal';

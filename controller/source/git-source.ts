@@ -343,8 +343,9 @@ export class GitSource implements Source {
     if (!exists) {
       // A missing folder is a broken revision, not "everything was deleted": reject it as a whole.
       const problem: ManifestProblem = {
-        location: { file: this.config.dir, line: 1, column: 1 },
-        message: `folder "${this.config.dir}" does not exist in revision ${shortRevision(commit.sha)}`,
+        // The manifest folder itself (paths are relative to it; the loop prefixes --dir): no line.
+        location: { file: '.', line: 0, column: 0 },
+        message: `folder "${this.config.dir}" does not exist in revision ${shortRevision(commit.sha)} (deleted or moved? check --dir)`,
       };
       return { revision: commit.sha, root, files: [], problems: [problem], commit };
     }

@@ -100,6 +100,12 @@ export interface OverallStatus {
     readonly resources: readonly KeyString[];
     readonly since: string;
   };
+  /** Set while a pass writes to AWS: its revision, when it began, and the resources it changes. */
+  readonly passInProgress?: {
+    readonly revision: string;
+    readonly startedAt: string;
+    readonly resources: readonly KeyString[];
+  };
   /** True once the source was fetched and the first pass finished. */
   readonly ready: boolean;
 }

@@ -4,21 +4,15 @@
 // `pruneBlocked` in /api/status and in the /readyz body (still 200: a restart would not help).
 import { describe, expect, it } from 'vitest';
 import {
+  alertsOf,
   allSyncedAndHealthy,
   commitAndSync,
   exampleFiles,
-  type Harness,
   useConvergedHarness,
   waitForStatus,
 } from './support.js';
 
 const start = useConvergedHarness();
-
-function alertsOf(h: Harness, type: string): Record<string, unknown>[] {
-  return h.receiver.received
-    .map((r) => JSON.parse(r.body) as Record<string, unknown>)
-    .filter((body) => body.type === type || (body.event as { type?: string } | undefined)?.type === type);
-}
 
 describe('a prune refused by --prune-max is loud', () => {
   it('given web and worker leave Git (5 of 7 resources, limit 25%), then one PruneBlocked alert, a warning, Stalled resources and pruneBlocked in status; when they return, PruneAllowed', async () => {

@@ -30,3 +30,10 @@ export async function commitAndSync(
   harness.app.reconciler.requestSync('test');
   return revision;
 }
+
+/** The alerts of one event type the harness's webhook receiver got (JSON bodies). */
+export function alertsOf(harness: Harness, type: string): Record<string, unknown>[] {
+  return harness.receiver.received
+    .map((r) => JSON.parse(r.body) as Record<string, unknown>)
+    .filter((body) => body.type === type || (body.event as { type?: string } | undefined)?.type === type);
+}
