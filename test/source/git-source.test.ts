@@ -225,8 +225,12 @@ describe('git source', () => {
         await source.fetch();
         const before = server.requests.length;
         const stop = source.watch(() => undefined);
-        await new Promise((done) => setTimeout(done, 400));
+        // Wait for polls rather than a fixed time: a loaded machine makes each ls-remote slower.
+        const advertisements = () =>
+          server.requests.slice(before).filter((r) => r.startsWith('GET') && r.includes('info/refs'));
+        await waitFor(() => advertisements().length >= 3, 15_000);
         stop();
+        await new Promise((done) => setTimeout(done, 100));
         const polls = server.requests.slice(before);
         const infoRefs = polls.filter((r) => r.startsWith('GET') && r.includes('info/refs'));
         expect(infoRefs.length).toBeGreaterThanOrEqual(3);
