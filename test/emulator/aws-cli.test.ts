@@ -115,7 +115,7 @@ describe.skipIf(!hasAws)('the aws CLI against the emulator', () => {
     expect(deleted.service.status).toBe('DRAINING');
     // errors come back with the real code and message
     const failure = await aws('ecs', 'describe-task-definition', '--task-definition', 'ghost').catch(
-      (error: { stderr: string }) => error.stderr,
+      (error: Error) => error.message,
     );
     expect(String(failure)).toMatch(/ClientException.*Unable to describe task definition\./);
   }, 40_000);
