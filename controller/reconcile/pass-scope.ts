@@ -74,7 +74,6 @@ function dependenciesOf(resource: DesiredResource): KeyString[] {
  * last full pass saw it.
  */
 export function mergeLive(base: LiveState, update: LiveState, read: DesiredState): LiveState {
-  const capacityProviders: Record<string, AwsObject> = { ...base.capacityProviders };
   const clusters: Record<string, AwsObject> = { ...base.clusters };
   const services: Record<string, AwsObject> = { ...base.services };
   const latestRevisions: Record<string, string> = { ...base.latestRevisions };
@@ -88,9 +87,6 @@ export function mergeLive(base: LiveState, update: LiveState, read: DesiredState
   };
   for (const resource of read.resources) {
     switch (resource.kind) {
-      case 'CapacityProvider':
-        take(capacityProviders, update.capacityProviders, resource.providerName);
-        break;
       case 'Cluster':
         take(clusters, update.clusters, resource.clusterName);
         break;
@@ -110,7 +106,6 @@ export function mergeLive(base: LiveState, update: LiveState, read: DesiredState
     }
   }
   return {
-    capacityProviders,
     clusters,
     services,
     taskDefinitions: { ...base.taskDefinitions, ...update.taskDefinitions },
@@ -126,7 +121,6 @@ export function mergeLive(base: LiveState, update: LiveState, read: DesiredState
 /** The live state of a pass with nothing in scope (a commit that changed no manifest): no call made. */
 export function nothingRead(): LiveState {
   return {
-    capacityProviders: {},
     clusters: {},
     services: {},
     taskDefinitions: {},
