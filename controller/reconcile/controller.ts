@@ -8,7 +8,7 @@ import { Backoff } from '../backoff.js';
 import { type Config, pruneLimit } from '../config.js';
 import type { ResourceDiff } from '../diff/model.js';
 import { errorMessage, formatProblem } from '../errors.js';
-import type { LiveState } from '../live/model.js';
+import { emptyLiveState, type LiveState } from '../live/model.js';
 import type { Logger } from '../log.js';
 import type { DesiredState } from '../manifest/model.js';
 import { describeProblemCount } from '../manifest/problem-list.js';
@@ -21,7 +21,7 @@ import { type AppliedRecord, classifyChange, effectiveDriftPolicy } from './drif
 import { fingerprintAll } from './fingerprint.js';
 import { markApplying } from './in-progress.js';
 import { PassQueue, type PassRequest, type RequestOptions } from './pass-queue.js';
-import { mergeLive, nothingRead, passScope, ROLLOUT_REASON, withDependencies } from './pass-scope.js';
+import { mergeLive, passScope, ROLLOUT_REASON, withDependencies } from './pass-scope.js';
 import type { AppliedEntry, ReconcilerPorts, SourceSnapshot } from './ports.js';
 import { nextResourceStatus } from './resource-status.js';
 
@@ -270,7 +270,7 @@ export class Reconciler {
     const target = scope ? withDependencies(desired, scope) : desired;
     const live =
       target.resources.length === 0
-        ? nothingRead()
+        ? emptyLiveState()
         : await this.ports.readLive(target, { discoverOrphans: !scope && this.options.prune });
     // Apply sees the whole estate (which revisions services run), not just what this pass read.
     const picture = scope && this.lastLive ? mergeLive(this.lastLive, live, target) : live;

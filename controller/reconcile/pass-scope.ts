@@ -117,18 +117,3 @@ export function mergeLive(base: LiveState, update: LiveState, read: DesiredState
     orphans: base.orphans,
   };
 }
-
-/** The live state of a pass with nothing in scope (a commit that changed no manifest): no call made. */
-export function nothingRead(): LiveState {
-  return {
-    clusters: {},
-    services: {},
-    taskDefinitions: {},
-    latestRevisions: {},
-    scalableTargets: {},
-    scalingPolicies: {},
-    scheduledActions: {},
-    scalableTargetTags: {},
-    orphans: [],
-  };
-}
