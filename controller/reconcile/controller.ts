@@ -8,7 +8,7 @@ import { Backoff } from '../backoff.js';
 import { type Config, pruneLimit } from '../config.js';
 import type { ResourceDiff } from '../diff/model.js';
 import { errorMessage, formatProblem } from '../errors.js';
-import { emptyLiveState, type LiveState } from '../live/model.js';
+import type { LiveState } from '../live/model.js';
 import type { Logger } from '../log.js';
 import type { DesiredState } from '../manifest/model.js';
 import { describeProblemCount } from '../manifest/problem-list.js';
@@ -21,7 +21,6 @@ import { type AppliedRecord, classifyChange, effectiveDriftPolicy } from './drif
 import { fingerprintAll } from './fingerprint.js';
 import { markApplying } from './in-progress.js';
 import { PassQueue, type PassRequest, type RequestOptions } from './pass-queue.js';
-import { mergeLive, passScope, ROLLOUT_REASON, withDependencies } from './pass-scope.js';
 import type { AppliedEntry, ReconcilerPorts, SourceSnapshot } from './ports.js';
 import { nextResourceStatus } from './resource-status.js';
 
@@ -83,12 +82,6 @@ export class Reconciler {
   private lastPass: OverallStatus['lastPass'];
   private pruneBlocked: OverallStatus['pruneBlocked'];
   private loop: Promise<void> | undefined;
-  /** The last full live picture, with targeted passes' reads merged in. */
-  private lastLive: LiveState | undefined;
-  /** Fingerprints of the desired state the last pass reconciled: a targeted pass reads what differs. */
-  private reconciled: Map<KeyString, string> | undefined;
-  /** Resources still rolling out: the rollout follow-up pass reads only these. */
-  private progressingKeys = new Set<KeyString>();
   private resyncTimer: NodeJS.Timeout | undefined;
   private passCount = 0;
   private readonly passListeners = new Set<(snapshot: StatusSnapshot) => void>();
@@ -175,8 +168,7 @@ export class Reconciler {
       const parsed = this.parseLatest();
       if (parsed === 'rejected') result = 'rejected';
       if (this.desired) {
-        // Sync now is always a full pass.
-        const ok = await this.reconcile(this.desired, request.manual ? ['sync now'] : request.reasons);
+        const ok = await this.reconcile(this.desired);
         this.passBackoff.reset();
         if (!ok && result === 'success') result = 'failure';
       }
@@ -251,32 +243,14 @@ export class Reconciler {
     return 'accepted';
   }
 
-  /**
-   * One level-triggered pass over the last good desired state, full or targeted (see pass-scope.ts).
-   * Returns false when anything failed.
-   */
-  private async reconcile(desired: DesiredState, reasons: readonly string[]): Promise<boolean> {
+  /** One level-triggered pass over the last good desired state. Returns false when anything failed. */
+  private async reconcile(desired: DesiredState): Promise<boolean> {
     const now = this.now();
     const nowIso = now.toISOString();
+    const live = await this.ports.readLive(desired, { discoverOrphans: this.options.prune });
+    const diffs = this.ports.diff(desired, live);
+
     const fingerprints = fingerprintAll(desired.resources) as Map<KeyString, string>;
-    const scope = this.lastLive
-      ? passScope({
-          reasons,
-          previous: this.reconciled,
-          current: fingerprints,
-          progressing: this.progressingKeys,
-        })
-      : undefined;
-    const target = scope ? withDependencies(desired, scope) : desired;
-    const live =
-      target.resources.length === 0
-        ? emptyLiveState()
-        : await this.ports.readLive(target, { discoverOrphans: !scope && this.options.prune });
-    // Apply sees the whole estate (which revisions services run), not just what this pass read.
-    const picture = scope && this.lastLive ? mergeLive(this.lastLive, live, target) : live;
-    this.lastLive = picture;
-    this.reconciled = fingerprints;
-    const diffs = this.ports.diff(target, live);
 
     const origins = new Map<KeyString, ReturnType<typeof classifyChange>>();
     const blocked = new Map<string, { reason: BlockReason; message: string }>();
@@ -333,8 +307,7 @@ export class Reconciler {
       pruneConfirm: this.options.pruneConfirm,
       blocked,
     });
-    // Only a full pass can tell whether the prune rail still refuses something.
-    if (!scope) this.notePruneLimit(changeSet, desired.revision);
+    this.notePruneLimit(changeSet, desired.revision);
     const actionable = changeSet.entries.filter((e) => e.action !== 'noop' && !e.blocked);
     let results: readonly AppliedEntry[] = [];
     if (actionable.length > 0) {
@@ -343,7 +316,7 @@ export class Reconciler {
       results = await this.ports.apply(changeSet, {
         revision: desired.revision,
         signal: this.stopping.signal,
-        live: picture,
+        live,
       });
       for (const r of results) {
         if (r.outcome !== 'unchanged' && r.outcome !== 'skipped') {
@@ -360,8 +333,6 @@ export class Reconciler {
 
     let failures = 0;
     let progressing = false;
-    // A targeted pass keeps what it did not look at; a full pass starts over.
-    const rolling = scope ? this.progressingKeys : new Set<KeyString>();
     const seen = new Set<KeyString>();
     for (const diff of diffs) {
       const key = keyString(diff.key);
@@ -441,31 +412,20 @@ export class Reconciler {
         nowIso,
         this.options.instance,
       );
-      if (transition.status.health === 'Progressing') {
-        progressing = true;
-        rolling.add(key);
-      } else rolling.delete(key);
+      if (transition.status.health === 'Progressing') progressing = true;
       if (transition.status.health === 'Healthy' && expected) this.ownDeployments.delete(key);
       this.store.setResource(transition.status);
       for (const event of transition.events) this.publish(event);
     }
-    this.progressingKeys = rolling;
-    // What did not get applied (blocked, failed) is looked at again by the next targeted pass.
-    for (const entry of changeSet.entries) {
-      const key = keyString(entry.key);
-      if (entry.blocked || resultByKey.get(key)?.outcome === 'failed') this.reconciled?.delete(key);
-    }
-    if (!scope) {
-      this.store.retain(seen);
-      for (const key of this.stalled.keys()) if (!seen.has(key)) this.stalled.delete(key);
-    }
+    this.store.retain(seen);
+    for (const key of this.stalled.keys()) if (!seen.has(key)) this.stalled.delete(key);
     this.forgetLeftGit(desired);
     const outstanding = this.store
       .snapshot()
       .resources.filter((s) => s.sync === 'OutOfSync' || s.sync === 'Failed').length;
     if (failures === 0 && outstanding === 0) this.completeRevision(desired, actionable.length > 0);
     if (progressing && !this.stopping.signal.aborted) {
-      this.queue.requestAfter(this.options.progressPollMs ?? 3000, ROLLOUT_REASON);
+      this.queue.requestAfter(this.options.progressPollMs ?? 3000, 'rollout progressing');
     }
     return failures === 0;
   }
