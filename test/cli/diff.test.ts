@@ -5,9 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../controller/cli/index.js';
+import { runCommand } from '../helpers/cli.js';
 import { useTestEmulator } from '../helpers/emulator.js';
 import { fleetManifests, seedFleet } from '../live/fleet.js';
 
@@ -27,25 +26,11 @@ function folder(files: Record<string, string>): string {
   return dir;
 }
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += String(chunk);
-  });
-  stderr.on('data', (chunk) => {
-    err += String(chunk);
-  });
-  const code = await runCli(args, {
-    stdout,
-    stderr,
-    env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', ...process.env, NO_COLOR: '1' },
+function run(args: string[]) {
+  return runCommand(args, {
     cwd: process.cwd(),
-    stopSignal: new AbortController().signal,
+    env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', ...process.env, NO_COLOR: '1' },
   });
-  return { code, stdout: out, stderr: err };
 }
 
 /** A real HTTP server answering every call with one AWS JSON error. */
