@@ -169,6 +169,11 @@ describe.skipIf(!engine.ok)(title, () => {
       // The repository is mounted read-only: no status branch pushes.
       '--env',
       'ECS_GITOPS_STATUS_WRITE=false',
+      // The examples reference secrets, parameters and log groups this account does not have (a
+      // Secrets Manager ARN's random suffix cannot be recreated), so preflight would rightly block
+      // them, as in `npm start` (docs/preflight.md).
+      '--env',
+      'ECS_GITOPS_PREFLIGHT=false',
       '--env',
       `AWS_ACCESS_KEY_ID=${TEST_CREDENTIALS.accessKeyId}`,
       '--env',
