@@ -221,7 +221,10 @@ export function nextResourceStatus(
   ) {
     events.push(event('SyncFailed', 'error', facts, instance, now, `${key}: ${message}`));
   }
-  if (facts.applied?.outcome !== 'failed' && previous?.sync === 'Failed' && sync === 'Synced') {
+  // lastError outlives the OutOfSync mark a pass puts on what it is about to write (in-progress.ts),
+  // so a failure fixed by the next revision still ends its episode.
+  const failureOpen = previous?.sync === 'Failed' || previous?.lastError !== undefined;
+  if (facts.applied?.outcome !== 'failed' && failureOpen && sync === 'Synced') {
     events.push(event('SyncSucceeded', 'info', facts, instance, now, `${key} synced after earlier failures`));
   }
   if (health.state === 'Degraded' && previous?.health !== 'Degraded') {

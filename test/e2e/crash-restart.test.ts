@@ -47,8 +47,7 @@ afterEach(async () => {
 });
 
 describe('crash mid-apply', () => {
-  // Skipped at the stop's cut-off: fails on a quiet machine since the late landings of this stop (does not converge); see the stop note.
-  it.skip('given the controller is SIGKILLed while CreateService calls are in flight, when it starts again, then it converges with exactly one of each service', async () => {
+  it('given the controller is SIGKILLed while CreateService calls are in flight, when it starts again, then it converges with exactly one of each service', async () => {
     const tmp = await tempDir('ecs-gitops-crash-');
     cleanup.push(() => tmp.cleanup());
     const emulator = await startTestEmulator({ clock: { mode: 'real', speed: 20 } });
@@ -75,6 +74,9 @@ describe('crash mid-apply', () => {
       '300ms',
       '--resync',
       '1s',
+      // The examples' secrets and log groups do not exist in the emulator's account (npm start runs
+      // them the same way); preflight has its own end-to-end test.
+      '--no-preflight',
     ];
 
     const first = startRun(args);

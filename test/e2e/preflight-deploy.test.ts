@@ -59,8 +59,7 @@ afterEach(async () => {
 });
 
 describe('preflight blocks a doomed deploy, end to end', () => {
-  // Skipped at the stop's cut-off: fails on a quiet machine since the late landings of this stop (PagerDuty resolve never sent); see the stop note.
-  it.skip('given a commit with an image tag missing from ECR, when the controller sees it, then nothing is registered, the commit status fails with the message and PagerDuty triggers once; fixing the tag resolves all three', async () => {
+  it('given a commit with an image tag missing from ECR, when the controller sees it, then nothing is registered, the commit status fails with the message and PagerDuty triggers once; fixing the tag resolves all three', async () => {
     process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
     const tmp = await tempDir('ecs-gitops-preflight-e2e-');
