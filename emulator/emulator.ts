@@ -30,7 +30,7 @@ export interface CallResult {
 function errorResult(error: ApiError): CallResult {
   return {
     status: error.status,
-    text: JSON.stringify({ __type: error.code, message: error.message }),
+    text: JSON.stringify({ __type: error.code, message: error.message, ...error.members }),
     error,
   };
 }

@@ -180,6 +180,10 @@ export interface TaskRecord {
   /** The EC2 container instance it runs on, and what it reserves there until STOPPED. */
   containerInstanceId?: string;
   reservation?: InstanceResources;
+  /** Epoch ms the task reached RUNNING (exits are timed from it). */
+  runningAtMs?: number;
+  /** How its containers end (ecs/task-exits.ts): container name, exit code, ms after RUNNING. */
+  exits?: { container: string; exitCode: number; afterMs: number; essential: boolean }[];
 }
 
 export interface ScalableTargetRecord {
@@ -220,6 +224,8 @@ export interface RegionState {
   scheduledActions: ScheduledActionRecord[];
   /** Application Auto Scaling tags by ARN (a map, as that API uses). */
   autoscalingTags: Record<string, Record<string, string>>;
+  /** RunTask clientTokens of the last 24 hours, by cluster + token (created on first use). */
+  runTaskTokens?: Record<string, { requestHash: string; result: JsonObject; atMs: number }>;
   /** EventBridge buses and the events PutEvents accepted (created on first use). */
   events?: { buses: Record<string, JsonObject>; received: JsonObject[] };
   containerInstances: Record<string, ContainerInstanceRecord>;

@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { OpContext } from '../context.js';
 import { epochSeconds } from '../context.js';
 import type {
+  ClusterRecord,
   ContainerInstanceRecord,
   InstanceResources,
   Json,
@@ -28,8 +29,10 @@ import {
 } from './instance-placement.js';
 import { targetOf } from './launch-target.js';
 import { type Placement, validatePlacement } from './placement.js';
+import { rememberRunTask, replayRunTask, validateClientToken } from './run-task-tokens.js';
 import { parseTags, setTags, tagsJson, tagsOf } from './tag-store.js';
 import { resolveTaskDefinition } from './task-definitions.js';
+import { applyDueExits, nextExitAt, plannedExits, terminateRemaining } from './task-exits.js';
 
 export interface LaunchSpec {
   readonly clusterName: string;
@@ -164,6 +167,8 @@ export function launchTask(ctx: OpContext, spec: LaunchSpec): TaskRecord {
     ...(spec.reservation ? { reservation: structuredClone(spec.reservation) } : {}),
   };
   if (failingImage) record.task.failingImage = failingImage;
+  const exits = plannedExits(definition, spec.overrides);
+  if (exits.length > 0) record.exits = exits;
   ctx.region.tasks[id] = record;
   return record;
 }
@@ -234,7 +239,16 @@ export function advanceTask(ctx: OpContext, record: TaskRecord): TaskTransition 
         attachment.status = 'ATTACHED';
       }
       setStatus(record, 'RUNNING');
-      record.nextAtMs = undefined;
+      record.runningAtMs = ctx.nowMs;
+      record.nextAtMs = nextExitAt(record);
+      return undefined;
+    case 'RUNNING':
+      if (applyDueExits(record, ctx.nowMs).essentialExited) {
+        requestStop(ctx, record, 'EssentialContainerExited', 'Essential container in task exited');
+      } else {
+        record.nextAtMs = nextExitAt(record);
+      }
+      record.task.version = Number(record.task.version ?? 0) + 1;
       return undefined;
     default:
       record.nextAtMs = undefined;
@@ -243,6 +257,7 @@ export function advanceTask(ctx: OpContext, record: TaskRecord): TaskTransition 
 }
 
 function finishStop(ctx: OpContext, record: TaskRecord, now: number): undefined {
+  terminateRemaining(record);
   record.task.stoppedAt = now;
   record.task.executionStoppedAt = now;
   for (const attachment of (record.task.attachments as JsonObject[] | undefined) ?? []) {
@@ -267,6 +282,18 @@ function taskJson(ctx: OpContext, record: TaskRecord, includeTags: boolean): Jso
 export function runTask(ctx: OpContext, body: JsonObject): Json {
   const input = new Input(body);
   const cluster = requireCluster(ctx, input);
+  const token = input.string('clientToken');
+  validateClientToken(token);
+  if (token !== undefined) {
+    const replayed = replayRunTask(ctx, cluster.clusterName, token, body);
+    if (replayed) return replayed;
+  }
+  const result = launchStandalone(ctx, input, cluster);
+  if (token !== undefined) rememberRunTask(ctx, cluster.clusterName, token, body, result);
+  return result;
+}
+
+function launchStandalone(ctx: OpContext, input: Input, cluster: ClusterRecord): JsonObject {
   const ref = input.string('taskDefinition');
   if (ref === undefined || ref === '') throw invalidParameter('TaskDefinition can not be blank.');
   const definition = resolveTaskDefinition(ctx, ref);

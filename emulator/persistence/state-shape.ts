@@ -102,7 +102,14 @@ const TASK: Shape = {
     desiredStatus: { oneOf: ['RUNNING', 'STOPPED'] },
     willFail: 'boolean',
   },
-  optional: { serviceName: 'string', deploymentId: 'string', nextAtMs: 'number', stoppedAtMs: 'number' },
+  optional: {
+    serviceName: 'string',
+    deploymentId: 'string',
+    nextAtMs: 'number',
+    stoppedAtMs: 'number',
+    runningAtMs: 'number',
+    exits: { list: 'object' },
+  },
 };
 
 const AUTOSCALING_IDENTITY = {
@@ -128,6 +135,7 @@ const REGION: Readonly<Partial<Record<keyof RegionState, Shape>>> = {
   },
   autoscalingTags: { map: { map: 'string' } },
   events: { fields: { buses: { map: 'object' }, received: { list: 'object' } } },
+  runTaskTokens: { map: { fields: { requestHash: 'string', result: 'object', atMs: 'number' } } },
   containerInstances: {
     map: {
       fields: {

@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly status = 400,
+    /** Members some errors carry besides the message (ECS ConflictException's resourceIds). */
+    readonly members: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = code;

@@ -39,7 +39,7 @@ export function sendText(res: ServerResponse, status: number, text: string, requ
 
 export function sendError(res: ServerResponse, error: ApiError): void {
   const requestId = randomUUID();
-  const text = JSON.stringify({ __type: error.code, message: error.message });
+  const text = JSON.stringify({ __type: error.code, message: error.message, ...error.members });
   res.writeHead(error.status, {
     'content-type': JSON_11,
     'content-length': Buffer.byteLength(text),
