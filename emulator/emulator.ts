@@ -218,6 +218,12 @@ export class Emulator {
     return Object.values(this.state.regions).flatMap((region) => region.events?.received ?? []);
   }
 
+  /** What EventBridge Scheduler invocations did, per region in order (the admin API serves them). */
+  scheduleInvocations(): JsonObject[] {
+    this.syncAll();
+    return Object.values(this.state.regions).flatMap((region) => region.scheduler?.invocations ?? []);
+  }
+
   regionFor(requestRegion: string | undefined): string {
     return requestRegion ?? this.defaultRegion;
   }

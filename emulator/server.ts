@@ -1,7 +1,14 @@
 // node:http front: routes AWS JSON 1.1 calls (POST / with X-Amz-Target) and the admin API.
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { handleAdmin } from './admin/routes.js';
 import type { Emulator } from './emulator.js';
+import {
+  isSchedulerPath,
+  routeScheduler,
+  sendSchedulerError,
+  sendSchedulerResult,
+} from './scheduler/rest.js';
 import type { JsonObject } from './state.js';
 import { handleSts, isStsRequest } from './sts/handler.js';
 import { ApiError } from './wire/errors.js';
@@ -100,11 +107,72 @@ async function handleApi(
   else sendText(res, 200, result.text);
 }
 
+/** EventBridge Scheduler (REST-JSON): method + path name the operation; faults and counts as for the others. */
+async function handleScheduler(
+  emulator: Emulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  raw: string,
+): Promise<void> {
+  const requestId = randomUUID();
+  let call: ReturnType<typeof routeScheduler>;
+  try {
+    call = routeScheduler(req.method ?? 'GET', req.url ?? '/', raw);
+  } catch (error) {
+    sendSchedulerError(res, error as ApiError, requestId);
+    return;
+  }
+  if (!call) {
+    sendSchedulerError(
+      res,
+      new ApiError('UnknownOperationException', `No operation at ${req.method} ${req.url}`, 404),
+      requestId,
+    );
+    return;
+  }
+  const key = `scheduler:${call.operation}`;
+  emulator.count(key);
+  const scope = credentialScope(req.headers.authorization);
+  const region = emulator.regionFor(scope.region);
+  const decision = emulator.faults.empty ? undefined : emulator.faults.decide(region, key, call.input);
+  if (decision && decision.latencyMs > 0) await delay(decision.latencyMs);
+  if (decision?.fail === 'throttle') {
+    sendSchedulerError(res, new ApiError('ThrottlingException', 'Rate exceeded', 429), requestId);
+    return;
+  }
+  if (decision?.fail === 'server-error') {
+    sendSchedulerError(
+      res,
+      new ApiError(
+        'InternalServerException',
+        'Unexpected error encountered while processing the request.',
+        500,
+      ),
+      requestId,
+    );
+    return;
+  }
+  const result = await emulator.call(
+    'scheduler',
+    call.operation,
+    region,
+    call.input,
+    emulator.callerOf(scope.accessKey),
+  );
+  if (decision?.dropAfterCommit) {
+    req.socket.destroy();
+    return;
+  }
+  if (result.error) sendSchedulerError(res, result.error, requestId);
+  else sendSchedulerResult(res, result.text, requestId);
+}
+
 export function createEmulatorServer(emulator: Emulator): Server {
   const server = createServer((req, res) => {
     readBody(req)
       .then(async (raw) => {
         if ((req.url ?? '').startsWith('/_emulator/')) return handleAdmin(emulator, req, res, raw);
+        if (isSchedulerPath(req.url ?? '')) return handleScheduler(emulator, req, res, raw);
         if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?'))) {
           return handleApi(emulator, req, res, raw);
         }

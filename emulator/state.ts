@@ -226,6 +226,13 @@ export interface RegionState {
   autoscalingTags: Record<string, Record<string, string>>;
   /** RunTask clientTokens of the last 24 hours, by cluster + token (created on first use). */
   runTaskTokens?: Record<string, { requestHash: string; result: JsonObject; atMs: number }>;
+  /** EventBridge Scheduler groups, schedules, group tags and invocations (created on first use). */
+  scheduler?: {
+    groups: Record<string, JsonObject>;
+    schedules: Record<string, { schedule: JsonObject; createdMs: number; nextAtMs?: number }>;
+    tags: Record<string, { Key: string; Value: string }[]>;
+    invocations: JsonObject[];
+  };
   /** EventBridge buses and the events PutEvents accepted (created on first use). */
   events?: { buses: Record<string, JsonObject>; received: JsonObject[] };
   containerInstances: Record<string, ContainerInstanceRecord>;

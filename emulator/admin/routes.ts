@@ -91,6 +91,9 @@ function route(emulator: Emulator, route: string, rawBody: string): Reply {
       case 'GET /_emulator/events':
         // EventBridge: what PutEvents accepted, oldest first, every region.
         return reply(200, { events: emulator.receivedEvents() });
+      case 'GET /_emulator/schedule-invocations':
+        // EventBridge Scheduler: what each due invocation did, oldest first, every region.
+        return reply(200, { invocations: emulator.scheduleInvocations() });
       case 'GET /_emulator/state':
         return reply(200, emulator.dump());
       case 'POST /_emulator/container-instances':

@@ -2,6 +2,7 @@
 // after each, and purging of what ECS forgets after an hour. Lazy: only requests observe state,
 // so time advances when a request (or the admin clock) looks.
 import type { OpContext } from '../context.js';
+import { invokeDueSchedules, nextScheduleAt } from '../scheduler/invocations.js';
 import type { RegionState, ServiceRecord, TaskRecord } from '../state.js';
 import { onTaskFailedToStart, reconcileService } from './deployments.js';
 import { advanceTask } from './tasks.js';
@@ -30,7 +31,7 @@ export class Simulator {
     if (known && !this.dirty.has(region) && (next === undefined || next > target)) return;
     let steps = 0;
     for (;;) {
-      const due = earliest(region);
+      const due = minDefined(earliest(region), nextScheduleAt(ctx));
       if (due === undefined || due > target || steps++ > MAX_STEPS) break;
       const stepCtx: OpContext = { ...ctx, nowMs: Math.max(due, this.simulatedTo.get(region) ?? due) };
       step(stepCtx, due);
@@ -40,7 +41,10 @@ export class Simulator {
     purge(ctx);
     this.simulatedTo.set(region, target);
     this.dirty.delete(region);
-    this.nextEvent.set(region, minDefined(earliest(region), nextPurge(region)));
+    this.nextEvent.set(
+      region,
+      minDefined(minDefined(earliest(region), nextScheduleAt(ctx)), nextPurge(region)),
+    );
   }
 }
 
@@ -93,6 +97,7 @@ function findLiveService(ctx: OpContext, task: TaskRecord): ServiceRecord | unde
 }
 
 function step(ctx: OpContext, due: number): void {
+  invokeDueSchedules(ctx);
   for (const task of Object.values(ctx.region.tasks)) {
     if (task.nextAtMs === undefined || task.nextAtMs > due) continue;
     const transition = advanceTask(ctx, task);

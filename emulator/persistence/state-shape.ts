@@ -136,6 +136,16 @@ const REGION: Readonly<Partial<Record<keyof RegionState, Shape>>> = {
   autoscalingTags: { map: { map: 'string' } },
   events: { fields: { buses: { map: 'object' }, received: { list: 'object' } } },
   runTaskTokens: { map: { fields: { requestHash: 'string', result: 'object', atMs: 'number' } } },
+  scheduler: {
+    fields: {
+      groups: { map: 'object' },
+      schedules: {
+        map: { fields: { schedule: 'object', createdMs: 'number' }, optional: { nextAtMs: 'number' } },
+      },
+      tags: { map: { list: { fields: { Key: 'string', Value: 'string' } } } },
+      invocations: { list: 'object' },
+    },
+  },
   containerInstances: {
     map: {
       fields: {

@@ -16,6 +16,7 @@ import * as taskSets from '../ecs/task-sets.js';
 import * as tasks from '../ecs/tasks.js';
 import * as eventBuses from '../events/event-buses.js';
 import * as logs from '../logs/log-groups.js';
+import * as schedules from '../scheduler/schedules.js';
 import * as secrets from '../secretsmanager/secrets.js';
 import * as ssm from '../ssm/parameters.js';
 
@@ -26,7 +27,8 @@ export type ServiceName =
   | 'ecr'
   | 'secretsmanager'
   | 'ssm'
-  | 'logs';
+  | 'logs'
+  | 'scheduler';
 
 export interface Operation {
   readonly service: ServiceName;
@@ -120,8 +122,24 @@ const events: Record<string, [Handler, boolean]> = {
   DeleteEventBus: [eventBuses.deleteEventBus, true],
 };
 
+/** EventBridge Scheduler (REST-JSON: scheduler/rest.ts maps method + path to these names). */
+const scheduler: Record<string, [Handler, boolean]> = {
+  CreateSchedule: [schedules.createSchedule, true],
+  GetSchedule: [schedules.getSchedule, false],
+  UpdateSchedule: [schedules.updateSchedule, true],
+  DeleteSchedule: [schedules.deleteSchedule, true],
+  ListSchedules: [schedules.listSchedules, false],
+  CreateScheduleGroup: [schedules.createScheduleGroup, true],
+  GetScheduleGroup: [schedules.getScheduleGroup, false],
+  DeleteScheduleGroup: [schedules.deleteScheduleGroup, true],
+  ListScheduleGroups: [schedules.listScheduleGroups, false],
+  TagResource: [schedules.tagResource, true],
+  UntagResource: [schedules.untagResource, true],
+  ListTagsForResource: [schedules.listTagsForResource, false],
+};
+
 // The read calls of preflight checks, and the create calls that set up what they read.
-const preflight: Record<ServiceName, Record<string, [Handler, boolean]>> = {
+const preflight: Record<Exclude<ServiceName, 'scheduler'>, Record<string, [Handler, boolean]>> = {
   ecs: {},
   'application-autoscaling': {},
   events: {},
@@ -161,6 +179,7 @@ export const OPERATIONS: Readonly<Record<ServiceName, ReadonlyMap<string, Operat
   secretsmanager: table('secretsmanager', preflight.secretsmanager),
   ssm: table('ssm', preflight.ssm),
   logs: table('logs', preflight.logs),
+  scheduler: table('scheduler', scheduler),
 };
 
 export function allOperationKeys(): string[] {
