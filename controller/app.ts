@@ -175,7 +175,8 @@ export async function startController(config: Config, options: AppOptions): Prom
       });
     },
     health: { of: healthOf },
-    publish: (event) => events.publish(event),
+    // With several targets, every event says which one (alerts, the event log, EventBridge).
+    publish: (event) => events.publish(options.target ? { ...event, target: options.target.name } : event),
     metrics,
     ...(statusWriter ? { statusWriter } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
@@ -226,8 +227,12 @@ export async function startController(config: Config, options: AppOptions): Prom
         subscribeStatus: (listener) => store.subscribe(() => listener()),
       });
 
-  const commitStatus = commitStatusFromConfig(config, logger);
-  if (commitStatus) reconciler.onPass((snapshot) => commitStatus.update(snapshot));
+  const commitStatus = commitStatusFromConfig(config, logger, options.target?.name);
+  if (commitStatus) {
+    // Pending as soon as a revision's writes start, then the verdict after each pass.
+    reconciler.onApplyStart((snapshot) => commitStatus.update(snapshot));
+    reconciler.onPass((snapshot) => commitStatus.update(snapshot));
+  }
   const stopWatching = source.watch(() => reconciler.requestSync('new revision'));
   reconciler.start();
   logger.info(

@@ -39,8 +39,13 @@ export function formatField(field: FieldChange): string {
   return `${field.path}: desired ${formatValue(field.desired)}, live ${formatValue(field.live)}`;
 }
 
+/** Who sends the event: the instance, and the target when the controller runs several (`ops/prod-eu`). */
+export function origin(event: ControllerEvent): string {
+  return event.target ? `${event.instance}/${event.target}` : event.instance;
+}
+
 /** `[prod] DriftDetected Service/web: desiredCount changed outside Git` */
 export function headline(event: ControllerEvent): string {
   const subject = event.resource ?? (event.revision ? `revision ${shortRevision(event.revision)}` : '');
-  return `[${event.instance}] ${event.type}${subject ? ` ${subject}` : ''}: ${event.message}`;
+  return `[${origin(event)}] ${event.type}${subject ? ` ${subject}` : ''}: ${event.message}`;
 }

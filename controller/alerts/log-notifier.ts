@@ -12,6 +12,7 @@ export function createLogNotifier(logger: Logger): Notifier {
           alert: event.type,
           alertId: id,
           instance: event.instance,
+          ...(event.target ? { target: event.target } : {}),
           ...(event.resource ? { resource: event.resource } : {}),
           ...(event.revision ? { revision: event.revision } : {}),
           ...(event.fields ? { fields: event.fields } : {}),

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ControllerEvent, EventType } from '../status/model.js';
+import { origin } from './format.js';
 import { type DeliveryOptions, HttpDelivery } from './http-delivery.js';
 import { dashboardLink } from './links.js';
 import type { Alert } from './types.js';
@@ -62,8 +63,8 @@ export function pagerDutyTriggers(events: ReadonlySet<EventType> | undefined): R
   return triggers;
 }
 
-export function dedupKey(instance: string, resource: string, episode: Episode): string {
-  const key = `ecs-gitops/${instance}/${resource}/${episode}`;
+export function dedupKey(sender: string, resource: string, episode: Episode): string {
+  const key = `ecs-gitops/${sender}/${resource}/${episode}`;
   if (key.length <= MAX_DEDUP_KEY) return key;
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
   return `${key.slice(0, MAX_DEDUP_KEY - 17)}~${hash}`;
@@ -95,7 +96,7 @@ export function pagerDutyEvent(
   return {
     routing_key: options.routingKey,
     event_action: 'resolve',
-    dedup_key: dedupKey(event.instance, event.resource, resolveEpisode),
+    dedup_key: dedupKey(origin(event), event.resource, resolveEpisode),
   };
 }
 
@@ -110,10 +111,10 @@ function trigger(
   return {
     routing_key: options.routingKey,
     event_action: 'trigger',
-    dedup_key: dedupKey(event.instance, resource, episode),
+    dedup_key: dedupKey(origin(event), resource, episode),
     payload: {
-      summary: clip(`[${event.instance}] ${event.type} ${resource}: ${event.message}`, MAX_SUMMARY),
-      source: `ecs-gitops/${event.instance}`,
+      summary: clip(`[${origin(event)}] ${event.type} ${resource}: ${event.message}`, MAX_SUMMARY),
+      source: `ecs-gitops/${origin(event)}`,
       severity: SEVERITY[event.type] ?? 'error',
       timestamp: event.time,
       component: resource,

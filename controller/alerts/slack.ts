@@ -53,6 +53,7 @@ export function slackMessage(alert: Alert): SlackMessage {
   const text = `${EMOJI[event.severity]} ${escapeMrkdwn(headline(event))}`;
   const facts = [
     ['Instance', event.instance],
+    ...(event.target ? [['Target', event.target]] : []),
     ['Severity', event.severity],
     ...(event.resource ? [['Resource', event.resource]] : []),
     ...(event.revision ? [['Revision', shortRevision(event.revision)]] : []),

@@ -4,7 +4,7 @@
 import type { Logger } from '../log.js';
 import type { ControllerEvent } from '../status/model.js';
 import { shortRevision } from '../types.js';
-import { formatField } from './format.js';
+import { formatField, origin } from './format.js';
 import { type DeliveryOptions, HttpDelivery } from './http-delivery.js';
 import { dashboardLink } from './links.js';
 import type { Alert } from './types.js';
@@ -56,6 +56,7 @@ export function teamsMessage(alert: Alert, options: { externalUrl?: string } = {
   const { event } = alert;
   const facts = [
     { title: 'Instance', value: event.instance },
+    ...(event.target ? [{ title: 'Target', value: event.target }] : []),
     { title: 'Severity', value: event.severity },
     ...(event.resource ? [{ title: 'Resource', value: event.resource }] : []),
     ...(event.revision ? [{ title: 'Revision', value: shortRevision(event.revision) ?? '' }] : []),
@@ -83,7 +84,7 @@ export function teamsMessage(alert: Alert, options: { externalUrl?: string } = {
     type: 'AdaptiveCard',
     version: ADAPTIVE_CARD_VERSION,
     // Shown in notifications and the activity feed.
-    fallbackText: `[${event.instance}] ${event.type}${event.resource ? ` ${event.resource}` : ''}: ${clip(event.message, 300)}`,
+    fallbackText: `[${origin(event)}] ${event.type}${event.resource ? ` ${event.resource}` : ''}: ${clip(event.message, 300)}`,
     body,
     ...(link ? { actions: [{ type: 'Action.OpenUrl', title: 'Open in ecs-gitops', url: link }] } : {}),
     msteams: { width: 'Full' },

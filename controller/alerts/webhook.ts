@@ -24,6 +24,7 @@ export function webhookPayload(alert: Alert): Record<string, unknown> {
     severity: event.severity,
     time: event.time,
     instance: event.instance,
+    ...(event.target ? { target: event.target } : {}),
     ...(event.revision ? { revision: event.revision } : {}),
     ...(event.resource ? { resource: event.resource } : {}),
     message: event.message,

@@ -1,6 +1,6 @@
 // Commit statuses on GitHub / GitLab for the revision the controller applies: pending while it
 // converges, success when every resource is Synced and Healthy, failure on a failed sync, a failed
-// rollout or a rejected revision. One context per controller instance. Posted only when the state
+// rollout or a rejected revision. One context per controller instance (and per target). Posted only when the state
 // or the description changes; delivery retries and honours the hosts' rate limits (HttpDelivery).
 
 import { HttpDelivery } from '../alerts/http-delivery.js';
@@ -19,6 +19,8 @@ export interface CommitStatusReporter {
   flush(): Promise<void>;
   close(): Promise<void>;
   readonly target: CommitStatusTarget;
+  /** The status context, e.g. `ecs-gitops/prod` or `ecs-gitops/ops/prod-eu`. */
+  readonly context: string;
 }
 
 export interface ReporterOptions {
@@ -44,6 +46,7 @@ export function createCommitStatusReporter(options: ReporterOptions): CommitStat
   });
   return {
     target: options.target,
+    context: options.context,
     update(snapshot) {
       const summary = summarize(snapshot);
       if (!summary) return;
@@ -70,7 +73,12 @@ export function createCommitStatusReporter(options: ReporterOptions): CommitStat
 }
 
 /** The reporter `run` uses, when a token and a GitHub / GitLab remote (or --commit-status-repo) are set. */
-export function commitStatusFromConfig(config: Config, logger: Logger): CommitStatusReporter | undefined {
+export function commitStatusFromConfig(
+  config: Config,
+  logger: Logger,
+  /** One target of several: each posts under its own context, so one target cannot mask another. */
+  targetName?: string,
+): CommitStatusReporter | undefined {
   if (config.commitStatus === 'off') return undefined;
   const token = config.commitStatusToken ?? config.source.gitToken;
   const target = resolveTarget({
@@ -93,7 +101,7 @@ export function commitStatusFromConfig(config: Config, logger: Logger): CommitSt
   return createCommitStatusReporter({
     target,
     token,
-    context: `ecs-gitops/${config.instance}`,
+    context: targetName ? `ecs-gitops/${config.instance}/${targetName}` : `ecs-gitops/${config.instance}`,
     ...(config.externalUrl ? { externalUrl: config.externalUrl } : {}),
     logger,
   });

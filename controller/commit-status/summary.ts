@@ -1,6 +1,8 @@
 // What a revision's commit status says, from the controller's status after a pass. Pure.
 import type { StatusSnapshot } from '../status/model.js';
 
+const SHA = /^[0-9a-f]{40}$/;
+
 export type CommitState = 'pending' | 'success' | 'failure';
 
 export interface CommitSummary {
@@ -19,8 +21,17 @@ function names(keys: readonly string[]): string {
 /** The state of the revision the controller works on; undefined before it has one or for folders. */
 export function summarize(snapshot: StatusSnapshot): CommitSummary | undefined {
   const { overall, resources } = snapshot;
+  // A pass writing a revision: pending from its first write, before any verdict.
+  const applying = overall.passInProgress;
+  if (applying && SHA.test(applying.revision)) {
+    return {
+      revision: applying.revision,
+      state: 'pending',
+      description: `applying ${applying.resources.length} change(s): ${names(applying.resources)}`,
+    };
+  }
   const revision = overall.lastAttemptedRevision;
-  if (!revision || !/^[0-9a-f]{40}$/.test(revision)) return undefined;
+  if (!revision || !SHA.test(revision)) return undefined;
   if (overall.rejectedRevision?.revision === revision) {
     const problems = overall.rejectedRevision.problems;
     return {

@@ -85,6 +85,7 @@ export class Reconciler {
   private resyncTimer: NodeJS.Timeout | undefined;
   private passCount = 0;
   private readonly passListeners = new Set<(snapshot: StatusSnapshot) => void>();
+  private readonly applyStartListeners = new Set<(snapshot: StatusSnapshot) => void>();
 
   constructor(
     private readonly ports: ReconcilerPorts,
@@ -118,6 +119,12 @@ export class Reconciler {
   onPass(listener: (snapshot: StatusSnapshot) => void): () => void {
     this.passListeners.add(listener);
     return () => this.passListeners.delete(listener);
+  }
+
+  /** Called when a pass starts writing (after it marked what it changes), with that status. */
+  onApplyStart(listener: (snapshot: StatusSnapshot) => void): () => void {
+    this.applyStartListeners.add(listener);
+    return () => this.applyStartListeners.delete(listener);
   }
 
   /** Finishes the in-flight AWS call and pass, then stops. */
@@ -485,6 +492,10 @@ export class Reconciler {
     for (const key of resources) {
       const previous = this.store.getResource(key);
       if (previous) this.store.setResource(markApplying(previous, revision, now));
+    }
+    if (this.applyStartListeners.size > 0) {
+      const snapshot = this.store.publish();
+      for (const listener of this.applyStartListeners) listener(snapshot);
     }
   }
 

@@ -136,6 +136,8 @@ export interface ControllerEvent {
   /** ISO-8601 */
   readonly time: string;
   readonly instance: string;
+  /** One target of several (--targets): which account/region the event is about. */
+  readonly target?: string;
   readonly revision?: string;
   /** The resource (absent for revision-wide events). */
   readonly resource?: KeyString;

@@ -141,6 +141,18 @@ describe('PagerDuty alerts (Events API v2)', () => {
     expect(pagerDutyEvent({ id: '3', event: event('HealthRecovered') }, options)).toBeUndefined();
   });
 
+  it('given one controller with two targets, when the same resource drifts in both, then each target has its own incident', () => {
+    const options = { routingKey: ROUTING_KEY, triggers: pagerDutyTriggers(new Set(['DriftDetected'])) };
+    const inTarget = (target: string) => ({ ...event('DriftDetected'), target });
+    expect(pagerDutyEvent({ id: '1', event: inTarget('staging') }, options)).toMatchObject({
+      dedup_key: 'ecs-gitops/prod/staging/Service/web/drift',
+      payload: { source: 'ecs-gitops/prod/staging', summary: expect.stringMatching(/^\[prod\/staging\] /) },
+    });
+    expect(pagerDutyEvent({ id: '2', event: inTarget('prod-eu') }, options)).toMatchObject({
+      dedup_key: 'ecs-gitops/prod/prod-eu/Service/web/drift',
+    });
+  });
+
   it('given an event that cannot be resolved, when listed in --pagerduty-events, then it is a config error', () => {
     expect(() => pagerDutyTriggers(new Set(['RevisionRejected']))).toThrow(ConfigError);
     expect(() => pagerDutyTriggers(new Set(['RevisionRejected']))).toThrow(/RevisionRejected cannot trigger/);

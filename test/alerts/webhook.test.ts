@@ -1,6 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAlerts, createWebhookNotifier } from '../../controller/alerts/index.js';
+import {
+  createAlerts,
+  createWebhookNotifier,
+  headline,
+  slackMessage,
+  teamsMessage,
+  webhookPayload,
+} from '../../controller/alerts/index.js';
 import type { ControllerEvent } from '../../controller/status/model.js';
 import { captureLogger } from '../helpers/log-capture.js';
 import { startReceiver } from './receiver.js';
@@ -148,5 +155,17 @@ describe('webhook alerts', () => {
     expect(notifier.stats).toMatchObject({ dropped: 3, failed: 3, delivered: 0 });
     const dropped = lines.filter((l) => String(l.msg).includes('queue full')).map((l) => l.id);
     expect(dropped).toEqual(['a1', 'a2', 'a3']);
+  });
+});
+
+describe('alerts from one target of several', () => {
+  it('given an event from target prod-eu, when formatted for every sink, then each names the target', () => {
+    const alert = { id: '7', event: { ...drift, target: 'prod-eu' } };
+    expect(webhookPayload(alert)).toMatchObject({ instance: drift.instance, target: 'prod-eu' });
+    expect(headline(alert.event)).toMatch(new RegExp(`^\\[${drift.instance}/prod-eu\\] DriftDetected `));
+    expect(JSON.stringify(slackMessage(alert))).toContain('*Target*');
+    expect(JSON.stringify(teamsMessage(alert))).toContain('"title":"Target","value":"prod-eu"');
+    // without targets nothing changes
+    expect(webhookPayload({ id: '8', event: drift })).not.toHaveProperty('target');
   });
 });

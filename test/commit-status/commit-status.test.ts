@@ -100,6 +100,24 @@ describe('commit status summary', () => {
     // a plain folder's content hash is no commit
     expect(summarize(snapshot([], { lastAttemptedRevision: 'sha256:abc' }))).toBeUndefined();
   });
+
+  it('given a pass that started writing a new commit while the last one had failed, when summarized, then the new commit is pending with what is being applied', () => {
+    const next = 'b'.repeat(40);
+    const failedBefore = resource('TaskDefinition/web', 'OutOfSync', 'Healthy', {
+      lastError: { code: 'PreflightFailed', message: 'image x not found', at: '' },
+    });
+    expect(
+      summarize(
+        snapshot([failedBefore], {
+          passInProgress: { revision: next, startedAt: '', resources: ['TaskDefinition/web', 'Service/web'] },
+        }),
+      ),
+    ).toEqual({
+      revision: next,
+      state: 'pending',
+      description: 'applying 2 change(s): TaskDefinition/web, Service/web',
+    });
+  });
 });
 
 describe('git host from the remote URL', () => {
@@ -267,6 +285,19 @@ describe('commit status flags', () => {
       commitStatusRepo: 'g/p',
       commitStatusToken: 't',
     });
+    // one target of several posts under its own context
+    const { logger } = captureLogger('info');
+    const github = resolveConfig(
+      { repo: 'https://github.com/acme/shop.git', instance: 'ops' },
+      {
+        ECS_GITOPS_GIT_TOKEN: 't',
+      },
+    );
+    const { commitStatusFromConfig } = await import('../../controller/commit-status/index.js');
+    const perTarget = commitStatusFromConfig(github, logger, 'prod-eu');
+    expect(perTarget?.context).toBe('ecs-gitops/ops/prod-eu');
+    expect(commitStatusFromConfig(github, logger)?.context).toBe('ecs-gitops/ops');
+    await perTarget?.close();
     expect(() => resolveConfig({ commitStatus: 'bitbucket' }, {})).toThrow(
       'invalid --commit-status "bitbucket"',
     );

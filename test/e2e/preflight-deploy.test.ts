@@ -163,6 +163,11 @@ describe('preflight blocks a doomed deploy, end to end', () => {
 
     // then it registers and rolls out, the status is success, and PagerDuty's alert is resolved
     await until(() => statusesOf(fixed).some((s) => s.state === 'success'), 'success of the fixed commit');
+    // pending from the first write of the fixed commit, before the verdict
+    expect(statusesOf(fixed)[0]).toMatchObject({
+      state: 'pending',
+      description: expect.stringMatching(/^applying \d+ change\(s\): .*TaskDefinition\/web/),
+    });
     await until(() => pagerduty.resolved.length === 1, 'the PagerDuty resolve');
     expect(emulator.calls()['ecs:RegisterTaskDefinition']).toBe(1);
     expect(pagerduty.accepted.map((e) => `${e.event_action} ${e.dedup_key}`)).toEqual([
