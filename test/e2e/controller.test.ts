@@ -101,19 +101,17 @@ describe('ecs-gitops run, end to end', () => {
     expect(tree['status/Service/web.yaml']).toContain('health: Healthy');
   });
 
-  it('given a running controller, when an image change is committed, then it is applied within one poll interval, the status branch records the revision, and a signed SyncSucceeded alert arrives', async () => {
-    harness = await startHarness();
+  it('given a running controller, when an image change is committed, then the next poll applies it, the status branch records the revision, and a signed SyncSucceeded alert arrives', async () => {
+    // Resync off: only the poll can pick the commit up. How fast is bench:commit's business.
+    harness = await startHarness({ resync: '1h' });
     const h = harness;
     await waitForStatus(h.app, (s) => allSyncedAndHealthy(s));
     h.emulator.resetCalls();
     const files = await exampleFiles();
     const web = files['manifests/web.yaml']!.replace('nginx/nginx:1.27', 'nginx/nginx:1.28');
     const sha = await h.repo.commit({ 'manifests/web.yaml': web }, 'web: nginx 1.28');
-    const committed = Date.now();
 
-    await waitForStatus(h.app, (s) => s.overall.lastAppliedRevision === sha);
-    // Poll interval 300 ms; a pass plus the writes takes well under a second more.
-    expect(Date.now() - committed).toBeLessThan(3000);
+    await waitForStatus(h.app, (s) => s.overall.lastAppliedRevision === sha, 30_000);
     expect(writeCalls(h.emulator.calls())).toMatchObject({
       'ecs:RegisterTaskDefinition': 1,
       'ecs:UpdateService': 1,
@@ -141,7 +139,7 @@ describe('ecs-gitops run, end to end', () => {
     expect(alertsOf(h, 'DriftDetected')).toEqual([]);
   });
 
-  it('given a slow poll, when a signed push webhook arrives, then the commit is applied within 2 s; a bad signature triggers nothing', async () => {
+  it('given an hourly poll, when a signed push webhook arrives, then the commit is applied without waiting for the poll; a bad signature triggers nothing', async () => {
     harness = await startHarness({ poll: '1h', resync: '1h' });
     const h = harness;
     await waitForStatus(h.app, (s) => allSyncedAndHealthy(s));
@@ -169,7 +167,6 @@ describe('ecs-gitops run, end to end', () => {
     await new Promise((done) => setTimeout(done, 500));
     expect(h.app.store.snapshot().overall.lastAppliedRevision).not.toBe(sha);
 
-    const pushed = Date.now();
     const good = await fetch(`${h.app.url}/hooks/git`, {
       method: 'POST',
       headers: {
@@ -180,8 +177,8 @@ describe('ecs-gitops run, end to end', () => {
       body,
     });
     expect(good.status).toBeLessThan(300);
-    await waitForStatus(h.app, (s) => s.overall.lastAppliedRevision === sha, 5000);
-    expect(Date.now() - pushed).toBeLessThan(2000);
+    // Poll and resync are an hour away: only the webhook can have applied it (latency: bench:commit).
+    await waitForStatus(h.app, (s) => s.overall.lastAppliedRevision === sha, 30_000);
     // One log line per accepted push (the server logs it; the composition root only acts on it).
     expect(h.logs.filter((line) => line.msg === 'git push webhook')).toHaveLength(1);
   });

@@ -27,7 +27,7 @@ function tempFile(name: string): string {
 function waitForUrl(stream: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const timer = setTimeout(() => reject(new Error(`no URL line within 15 s: ${text}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`no URL line within 60 s: ${text}`)), 60_000);
     stream.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(text);
@@ -59,7 +59,7 @@ describe('ecs-gitops emulator (child process)', () => {
       regions: Record<string, { clusters: object }>;
     };
     expect(Object.keys(saved.regions['us-east-1']!.clusters)).toEqual(['from-process']);
-  }, 30_000);
+  }, 90_000);
 
   it('runs in-process through runCli, forwards output, and stops when the stop signal fires', async () => {
     const stdout = new PassThrough();

@@ -50,7 +50,8 @@ function keeper(name: string, f: Fixture, logger: Logger): LeaseKeeper {
     clients: { ecs: f.emulator.clients().ecs },
     instance: 'ecs-gitops',
     holderId: name,
-    ttlMs: 2000,
+    // Long enough that a loaded CI machine still renews in time (renewals every 300 ms).
+    ttlMs: 4000,
     settleMs: 20,
     clockSkewMs: 100,
     renewEveryMs: 300,
