@@ -11,6 +11,11 @@ export interface ResourceKey {
   readonly name: string;
 }
 
+/** A key of one kind: `ResourceKeyOf<'Service'>`. */
+export interface ResourceKeyOf<K extends Kind> extends ResourceKey {
+  readonly kind: K;
+}
+
 /** `Service/web` — the form used in messages, maps and status file names. */
 export type KeyString = `${Kind}/${string}`;
 

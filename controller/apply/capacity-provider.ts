@@ -8,7 +8,6 @@ import {
   UpdateCapacityProviderCommand,
   type UpdateCapacityProviderCommandInput,
 } from '@aws-sdk/client-ecs';
-import type { DesiredCapacityProvider } from '../manifest/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import { syncTags } from './cluster.js';
 import { type ApplyContext, type EntryRecorder, ownershipTags, toEcsTags } from './context.js';
@@ -19,11 +18,11 @@ type Spec = Record<string, unknown>;
 
 export async function applyCapacityProvider(
   context: ApplyContext,
-  entry: ChangeSetEntry,
+  entry: ChangeSetEntry<'CapacityProvider'>,
   recorder: EntryRecorder,
 ): Promise<KindOutcome> {
-  if (entry.action === 'delete') return deleteProvider(context, entry, recorder, entry.key.name);
-  const desired = entry.diff.desired as DesiredCapacityProvider;
+  if (entry.diff.action === 'delete') return deleteProvider(context, entry, recorder, entry.key.name);
+  const desired = entry.diff.desired;
   const { tags: _tags, ...spec } = desired.spec as Spec;
   const tags = { ...desired.tags, ...ownershipTags(context, entry.key, desired) };
   const name = desired.providerName;
@@ -88,11 +87,11 @@ export async function applyCapacityProvider(
 
 async function deleteProvider(
   context: ApplyContext,
-  entry: ChangeSetEntry,
+  entry: ChangeSetEntry<'CapacityProvider'>,
   recorder: EntryRecorder,
   name: string,
 ): Promise<KindOutcome> {
-  const desired = entry.diff.desired as DesiredCapacityProvider | undefined;
+  const desired = entry.diff.desired;
   await context.send(
     recorder,
     context.clients.ecs,

@@ -11,7 +11,6 @@ import {
   type UpdateClusterCommandInput,
   UpdateClusterSettingsCommand,
 } from '@aws-sdk/client-ecs';
-import type { DesiredCluster } from '../manifest/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import { type ApplyContext, type EntryRecorder, ownershipTags, toEcsTags } from './context.js';
 import type { KindOutcome } from './outcome.js';
@@ -21,11 +20,11 @@ type Spec = Record<string, unknown>;
 
 export async function applyCluster(
   context: ApplyContext,
-  entry: ChangeSetEntry,
+  entry: ChangeSetEntry<'Cluster'>,
   recorder: EntryRecorder,
 ): Promise<KindOutcome> {
-  if (entry.action === 'delete') return deleteCluster(context, entry, recorder);
-  const desired = entry.diff.desired as DesiredCluster;
+  if (entry.diff.action === 'delete') return deleteCluster(context, entry, recorder);
+  const desired = entry.diff.desired;
   const { tags: _tags, clusterName: _name, ...spec } = desired.spec as Spec;
   const ecs = context.clients.ecs;
   // Older desired states carried tags inside the spec; both are accepted.

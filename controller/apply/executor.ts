@@ -8,7 +8,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import { AwsError, EcsGitopsError, errorMessage, isRetryable } from '../errors.js';
 import type { ChangeSet, ChangeSetEntry } from '../plan/model.js';
-import { type KeyString, keyString, type Outcome } from '../types.js';
+import { type KeyString, type Kind, keyString, type Outcome } from '../types.js';
 import { applyCapacityProvider } from './capacity-provider.js';
 import { applyCluster } from './cluster.js';
 import { type ApplyContext, createApplyContext, type EntryRecorder } from './context.js';
@@ -18,13 +18,29 @@ import { applyScalingPolicy } from './scaling-policy.js';
 import { applyService } from './service.js';
 import { applyTaskDefinition } from './task-definition.js';
 
-const APPLIERS = {
+type Applier<K extends Kind> = (
+  context: ApplyContext,
+  entry: ChangeSetEntry<K>,
+  recorder: EntryRecorder,
+) => Promise<KindOutcome>;
+
+const APPLIERS: { readonly [K in Kind]: Applier<K> } = {
   CapacityProvider: applyCapacityProvider,
   Cluster: applyCluster,
   TaskDefinition: applyTaskDefinition,
   Service: applyService,
   ScalingPolicy: applyScalingPolicy,
-} as const;
+};
+
+/** The applier of an entry's own kind (indexed by the kind, so the entry's type goes with it). */
+function runApplier<K extends Kind>(
+  context: ApplyContext,
+  entry: ChangeSetEntry<K>,
+  recorder: EntryRecorder,
+): Promise<KindOutcome> {
+  const apply: Applier<K> = APPLIERS[entry.key.kind];
+  return apply(context, entry, recorder);
+}
 
 const PREDICTED: Record<ChangeSetEntry['action'], Outcome> = {
   create: 'created',
@@ -210,7 +226,7 @@ async function runEntry(
 
   options.onProgress?.({ type: 'start', key: entry.key, action: entry.action });
   try {
-    const done: KindOutcome = await APPLIERS[entry.key.kind](context, entry, recorder);
+    const done: KindOutcome = await runApplier(context, entry, recorder);
     return {
       ...base,
       outcome: done.outcome,

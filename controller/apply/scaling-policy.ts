@@ -16,7 +16,6 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import type { FieldChange } from '../diff/model.js';
-import type { DesiredScalingPolicy } from '../manifest/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import { type ApplyContext, type EntryRecorder, ownershipTags } from './context.js';
 import { UnknownTargetError } from './errors.js';
@@ -172,11 +171,11 @@ async function deleteTarget(
 
 export async function applyScalingPolicy(
   context: ApplyContext,
-  entry: ChangeSetEntry,
+  entry: ChangeSetEntry<'ScalingPolicy'>,
   recorder: EntryRecorder,
 ): Promise<KindOutcome> {
-  if (entry.action === 'delete') return deleteTarget(context, entry, recorder);
-  const desired = entry.diff.desired as DesiredScalingPolicy;
+  if (entry.diff.action === 'delete') return deleteTarget(context, entry, recorder);
+  const desired = entry.diff.desired;
   const spec = desired.spec as unknown as Spec;
   const resourceId = desired.resourceId;
   const creating = entry.action === 'create' || entry.action === 'replace';
@@ -187,7 +186,7 @@ export async function applyScalingPolicy(
   const done: string[] = [];
   let targetArn = entry.diff.liveArn?.startsWith('arn:')
     ? entry.diff.liveArn
-    : (context.options.live?.scalableTargets[resourceId]?.ScalableTargetARN as string | undefined);
+    : context.options.live?.scalableTargets[resourceId]?.ScalableTargetARN;
 
   if (creating || fields.has('minCapacity') || fields.has('maxCapacity') || fields.has('suspendedState')) {
     const out = await context.send<RegisterScalableTargetCommandOutput>(

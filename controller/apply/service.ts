@@ -71,7 +71,7 @@ function specOf(desired: DesiredService): Spec {
 /** The task definition a service must run: registered in this apply, matched by the diff, or external. */
 function resolveTaskDefinition(
   context: ApplyContext,
-  entry: ChangeSetEntry,
+  entry: ChangeSetEntry<'Service'>,
   desired: DesiredService,
 ): string {
   const ref = desired.taskDefinition;
@@ -119,7 +119,7 @@ function scalingPolicyFor(context: ApplyContext, desired: DesiredService): Desir
 
 function createInput(
   context: ApplyContext,
-  entry: ChangeSetEntry,
+  entry: ChangeSetEntry<'Service'>,
   desired: DesiredService,
 ): CreateServiceCommandInput {
   const spec = specOf(desired);
@@ -146,10 +146,10 @@ function createInput(
 
 async function create(
   context: ApplyContext,
-  entry: ChangeSetEntry,
+  entry: ChangeSetEntry<'Service'>,
+  desired: DesiredService,
   recorder: EntryRecorder,
 ): Promise<KindOutcome> {
-  const desired = entry.diff.desired as DesiredService;
   const input = createInput(context, entry, desired);
   const clientToken = serviceClientToken(
     context.options.instance,
@@ -174,10 +174,10 @@ async function create(
 
 async function update(
   context: ApplyContext,
-  entry: ChangeSetEntry,
+  entry: ChangeSetEntry<'Service'>,
+  desired: DesiredService,
   recorder: EntryRecorder,
 ): Promise<KindOutcome> {
-  const desired = entry.diff.desired as DesiredService;
   const spec = specOf(desired);
   const cluster = desired.cluster.clusterName;
   const serviceName = desired.serviceName;
@@ -289,10 +289,10 @@ async function waitInactive(
 
 async function replace(
   context: ApplyContext,
-  entry: ChangeSetEntry,
+  entry: ChangeSetEntry<'Service'>,
+  desired: DesiredService,
   recorder: EntryRecorder,
 ): Promise<KindOutcome> {
-  const desired = entry.diff.desired as DesiredService;
   // The live service may sit in another cluster when the cluster is what changed.
   const live = (entry.diff.liveArn && parseServiceArn(entry.diff.liveArn)) || {
     cluster: desired.cluster.clusterName,
@@ -300,13 +300,13 @@ async function replace(
   };
   await drainAndDelete(context, recorder, live.cluster, live.serviceName);
   await waitInactive(context, recorder, live.cluster, live.serviceName);
-  const created = await create(context, entry, recorder);
+  const created = await create(context, entry, desired, recorder);
   return { ...created, outcome: 'configured', message: `replaced (${entry.diff.replaceReasons.join('; ')})` };
 }
 
 async function prune(
   context: ApplyContext,
-  entry: ChangeSetEntry,
+  entry: ChangeSetEntry<'Service'>,
   recorder: EntryRecorder,
 ): Promise<KindOutcome> {
   const orphan = context.options.live?.orphans.find((o) => o.kind === 'Service' && o.name === entry.key.name);
@@ -324,17 +324,18 @@ async function prune(
 
 export async function applyService(
   context: ApplyContext,
-  entry: ChangeSetEntry,
+  entry: ChangeSetEntry<'Service'>,
   recorder: EntryRecorder,
 ): Promise<KindOutcome> {
-  switch (entry.action) {
-    case 'create':
-      return create(context, entry, recorder);
-    case 'replace':
-      return replace(context, entry, recorder);
+  const { diff } = entry;
+  switch (diff.action) {
     case 'delete':
       return prune(context, entry, recorder);
+    case 'create':
+      return create(context, entry, diff.desired, recorder);
+    case 'replace':
+      return replace(context, entry, diff.desired, recorder);
     default:
-      return update(context, entry, recorder);
+      return update(context, entry, diff.desired, recorder);
   }
 }

@@ -20,11 +20,11 @@ import type { KindOutcome } from './outcome.js';
 
 export async function applyTaskDefinition(
   context: ApplyContext,
-  entry: ChangeSetEntry,
+  entry: ChangeSetEntry<'TaskDefinition'>,
   recorder: EntryRecorder,
 ): Promise<KindOutcome> {
-  if (entry.action === 'delete') return deleteFamily(context, entry, recorder);
-  const desired = entry.diff.desired as DesiredTaskDefinition;
+  if (entry.diff.action === 'delete') return deleteFamily(context, entry, recorder);
+  const desired = entry.diff.desired;
   const target = entry.diff.taskDefinition;
   const tags = { ...desired.tags, ...ownershipTags(context, entry.key, desired) };
   const mustRegister = target ? target.register : entry.action === 'create';

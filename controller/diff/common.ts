@@ -3,9 +3,9 @@
 import { comparableTags, tagsToMap } from '../aws-model/tags.js';
 import { policyTags } from '../manifest/annotations.js';
 import type { DesiredResource } from '../manifest/model.js';
-import { type Action, OWNERSHIP_TAGS } from '../types.js';
+import { OWNERSHIP_TAGS } from '../types.js';
 import { compareObjects } from './compare.js';
-import type { FieldChange, ResourceDiff } from './model.js';
+import type { DesiredAction, FieldChange, ResourceDiff } from './model.js';
 
 export interface DiffOptions {
   /** This controller's instance name (the managed-by tag value). */
@@ -51,7 +51,7 @@ export function adoptingAction(
   owned: boolean,
   changes: readonly FieldChange[],
   replaceReasons: readonly string[],
-): { action: Action; changes: FieldChange[] } {
+): { action: DesiredAction; changes: FieldChange[] } {
   const adopting = !owned && desired.policy.adopt;
   if (adopting && changes.length === 0 && replaceReasons.length === 0)
     return { action: 'adopt', changes: [] };
@@ -63,17 +63,18 @@ export function actionFor(
   exists: boolean,
   changes: readonly FieldChange[],
   replaceReasons: readonly string[],
-): Action {
+): DesiredAction {
   if (!exists) return 'create';
   if (replaceReasons.length > 0) return 'replace';
   return changes.length > 0 ? 'update' : 'noop';
 }
 
-type Mutable<T> = { -readonly [P in keyof T]: T[P] };
-
-/** Builds a ResourceDiff leaving out absent optional fields (clean JSON, stable golden files). */
-export function makeDiff(diff: Mutable<ResourceDiff>): ResourceDiff {
-  const out: Mutable<ResourceDiff> = {
+/**
+ * Builds a ResourceDiff leaving out absent optional fields (clean JSON, stable golden files), in
+ * the one field order the golden files are written in.
+ */
+export function makeDiff<D extends ResourceDiff>(diff: D): D {
+  const out: Record<string, unknown> = {
     key: diff.key,
     action: diff.action,
     changes: diff.changes,
@@ -84,5 +85,5 @@ export function makeDiff(diff: Mutable<ResourceDiff>): ResourceDiff {
   if (diff.desired !== undefined) out.desired = diff.desired;
   if (diff.taskDefinition !== undefined) out.taskDefinition = diff.taskDefinition;
   if (diff.pruneProtected !== undefined) out.pruneProtected = diff.pruneProtected;
-  return out;
+  return out as D;
 }

@@ -47,7 +47,8 @@ export function diffResources(desired: DesiredState, live: LiveState, options: D
     const index = byKey.get(keyString(key));
     const existing = index === undefined ? undefined : diffs[index];
     // The manifest may be gone: the protection recorded on the resource itself decides.
-    const protectedByTag = isPruneProtected(orphan.tags ?? tagsToMap(orphan.live?.tags ?? orphan.live?.Tags));
+    const liveTags = orphan.live && 'tags' in orphan.live ? orphan.live.tags : undefined;
+    const protectedByTag = isPruneProtected(orphan.tags ?? tagsToMap(liveTags));
     if (existing && index !== undefined) {
       // Same manifest name, different identity (cluster or name moved): the old one must go.
       if (existing.action === 'create') {

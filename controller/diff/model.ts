@@ -1,6 +1,6 @@
 // The result of comparing one desired resource with its live counterpart. Pure data.
-import type { DesiredResource } from '../manifest/model.js';
-import type { Action, ResourceKey } from '../types.js';
+import type { DesiredOf } from '../manifest/model.js';
+import type { Action, Kind, ResourceKeyOf } from '../types.js';
 
 /**
  * One changed field. `path` is relative to the spec, dotted, with list items named by their
@@ -35,9 +35,9 @@ export interface TaskDefinitionTarget {
   readonly fingerprint?: string;
 }
 
-export interface ResourceDiff {
-  readonly key: ResourceKey;
-  readonly action: Action;
+/** What every ResourceDiff carries, whatever its action. */
+interface DiffCommon<K extends Kind> {
+  readonly key: ResourceKeyOf<K>;
   readonly changes: readonly FieldChange[];
   /** Why the action is `replace` (one line per create-only field). */
   readonly replaceReasons: readonly string[];
@@ -45,12 +45,34 @@ export interface ResourceDiff {
   readonly owned?: boolean;
   /** The live identity (ARN) when the resource exists. */
   readonly liveArn?: string;
-  readonly desired?: DesiredResource;
-  /** For Services: the revision to run. For TaskDefinitions: the revision that matches (if any). */
-  readonly taskDefinition?: TaskDefinitionTarget;
   /**
    * Deletes and orphan replaces: the live resource is tagged `ecs-gitops/prune=disabled` (written
    * while its manifest said `ecs-gitops/prune: disabled`), so it is never deleted.
    */
   readonly pruneProtected?: boolean;
 }
+
+/** What a resource Git describes can come to: everything but a delete. */
+export type DesiredAction = Exclude<Action, 'delete'>;
+
+/** A resource Git describes, compared with what runs: create, update, replace, adopt or noop. */
+export interface DesiredDiff<K extends Kind = Kind> extends DiffCommon<K> {
+  readonly action: DesiredAction;
+  readonly desired: DesiredOf<K>;
+  /** For Services: the revision to run. For TaskDefinitions: the revision that matches (if any). */
+  readonly taskDefinition?: TaskDefinitionTarget;
+}
+
+/** An owned resource no manifest of the revision describes any more: a prune candidate. */
+export interface DeleteDiff<K extends Kind = Kind> extends DiffCommon<K> {
+  readonly action: 'delete';
+  readonly desired?: undefined;
+  readonly taskDefinition?: undefined;
+}
+
+/**
+ * One resource's comparison, discriminated on `action`: only a delete has no desired side. With a
+ * kind (`ResourceDiff<'Service'>`), `desired` is that kind's Desired… type; without one it is the
+ * union of every kind's diff, and `diff.desired?.kind` narrows `desired`.
+ */
+export type ResourceDiff<K extends Kind = Kind> = (K extends Kind ? DesiredDiff<K> : never) | DeleteDiff<K>;

@@ -20,7 +20,7 @@ import { compareCreate, compareObjects } from './compare.js';
 import { taskDefinitionFingerprint, taskDefinitionTrust } from './fingerprint.js';
 import type { ResourceDiff, TaskDefinitionTarget } from './model.js';
 import { normalizeTaskDefinition } from './normalize/task-definition.js';
-import { asObject, deepEqual, type PlainObject, stableStringify } from './normalize/values.js';
+import { asObject, type PlainObject, stableStringify } from './normalize/values.js';
 
 /** Desired content equals a described revision (same family, same normalized content). */
 export function taskDefinitionMatches(

@@ -1,9 +1,9 @@
 // CapacityProvider health from DescribeCapacityProviders' `capacityProvider`: ACTIVE is Healthy unless
 // its last update failed (UPDATE_FAILED / CREATE_FAILED, with ECS's updateStatusReason).
-import type { AwsObject } from '../live/model.js';
+import type { LiveCapacityProvider } from '../live/model.js';
 import { type HealthResult, health, MISSING } from './model.js';
 
-export function capacityProviderHealth(provider: AwsObject | undefined): HealthResult {
+export function capacityProviderHealth(provider: LiveCapacityProvider | undefined): HealthResult {
   if (!provider) return MISSING;
   const status = typeof provider.status === 'string' ? provider.status : 'UNKNOWN';
   const update = typeof provider.updateStatus === 'string' ? provider.updateStatus : undefined;

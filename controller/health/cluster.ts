@@ -1,8 +1,8 @@
 // Cluster health from DescribeClusters' `cluster`.
-import type { AwsObject } from '../live/model.js';
+import type { LiveCluster } from '../live/model.js';
 import { type HealthResult, health, MISSING } from './model.js';
 
-export function clusterHealth(cluster: AwsObject | undefined): HealthResult {
+export function clusterHealth(cluster: LiveCluster | undefined): HealthResult {
   if (!cluster) return MISSING;
   const status = typeof cluster.status === 'string' ? cluster.status : 'UNKNOWN';
   switch (status) {
@@ -20,7 +20,7 @@ export function clusterHealth(cluster: AwsObject | undefined): HealthResult {
   }
 }
 
-function reasonSuffix(cluster: AwsObject): string {
+function reasonSuffix(cluster: LiveCluster): string {
   // ECS reports capacity-provider attachment failures on the cluster's attachmentsStatus.
   const attachments = cluster.attachmentsStatus;
   return typeof attachments === 'string' && attachments !== '' ? `: attachments ${attachments}` : '';

@@ -1,10 +1,10 @@
 // ScalingPolicy health: the scalable target exists and carries every policy the manifest names.
-import type { AwsObject } from '../live/model.js';
+import type { LiveScalableTarget, LiveScalingPolicy } from '../live/model.js';
 import { type HealthResult, health, MISSING } from './model.js';
 
 export function scalingPolicyHealth(
-  target: AwsObject | undefined,
-  policies: readonly AwsObject[] = [],
+  target: LiveScalableTarget | undefined,
+  policies: readonly LiveScalingPolicy[] = [],
   expectedPolicyNames: readonly string[] = [],
 ): HealthResult {
   if (!target) return MISSING;

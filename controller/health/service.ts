@@ -3,7 +3,7 @@
 // Stricter than the SDK's `waitUntilServicesStable`, which only checks that one deployment is left
 // and runningCount == desiredCount: after a circuit-breaker rollback that is true again, so the
 // waiter calls a failed deploy "stable". Here the deployment we created must still be PRIMARY.
-import type { AwsObject } from '../live/model.js';
+import { type LiveService, type ServiceDeployment, serviceDeployments } from '../live/model.js';
 import { type HealthResult, health, MISSING } from './model.js';
 
 export interface ServiceHealthOptions {
@@ -13,35 +13,8 @@ export interface ServiceHealthOptions {
   readonly stoppedReasons?: readonly string[];
 }
 
-interface Deployment {
-  readonly id: string;
-  readonly status: string;
-  readonly rolloutState?: string;
-  readonly rolloutStateReason?: string;
-  readonly desiredCount: number;
-  readonly runningCount: number;
-  readonly failedTasks: number;
-}
-
-function toDeployment(value: unknown): Deployment | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const d = value as Record<string, unknown>;
-  return {
-    id: String(d.id ?? ''),
-    status: String(d.status ?? ''),
-    ...(typeof d.rolloutState === 'string' ? { rolloutState: d.rolloutState } : {}),
-    ...(typeof d.rolloutStateReason === 'string' ? { rolloutStateReason: d.rolloutStateReason } : {}),
-    desiredCount: Number(d.desiredCount ?? 0),
-    runningCount: Number(d.runningCount ?? 0),
-    failedTasks: Number(d.failedTasks ?? 0),
-  };
-}
-
-function circuitBreakerEnabled(service: AwsObject): boolean {
-  const config = service.deploymentConfiguration as
-    | { deploymentCircuitBreaker?: { enable?: boolean } }
-    | undefined;
-  return config?.deploymentCircuitBreaker?.enable === true;
+function circuitBreakerEnabled(service: LiveService): boolean {
+  return service.deploymentConfiguration?.deploymentCircuitBreaker?.enable === true;
 }
 
 function withStopped(message: string, stoppedReasons: readonly string[] | undefined): string {
@@ -52,41 +25,39 @@ function withStopped(message: string, stoppedReasons: readonly string[] | undefi
 const ROLLBACK_TEXT = /roll(ing|ed)? ?back/i;
 
 /** ECS records a failed deployment in the service events: `(deployment ecs-svc/…) deployment failed: …`. */
-function failedInEvents(service: AwsObject, deploymentId: string): string | undefined {
-  const events = Array.isArray(service.events) ? (service.events as { message?: unknown }[]) : [];
-  const found = events.find((event) => {
-    const message = String(event.message ?? '');
-    return message.includes(deploymentId) && /deployment failed|roll(ing|ed)? ?back/i.test(message);
-  });
-  return found ? String(found.message) : undefined;
+function failedInEvents(service: LiveService, deploymentId: string): string | undefined {
+  const events = Array.isArray(service.events) ? (service.events ?? []) : [];
+  return events
+    .map((event) => event.message ?? '')
+    .find(
+      (message) => message.includes(deploymentId) && /deployment failed|roll(ing|ed)? ?back/i.test(message),
+    );
 }
 
 const UNPLACED = /was unable to place a task/;
 
 /** The newest service event, when it says a task could not be placed (EC2 capacity). */
-function unplacedEvent(service: AwsObject): string | undefined {
-  const events = Array.isArray(service.events) ? (service.events as { message?: unknown }[]) : [];
-  const newest = String(events[0]?.message ?? '');
+function unplacedEvent(service: LiveService): string | undefined {
+  const events = Array.isArray(service.events) ? (service.events ?? []) : [];
+  const newest = events[0]?.message ?? '';
   return UNPLACED.test(newest) ? newest : undefined;
 }
 
 export function serviceHealth(
-  service: AwsObject | undefined,
+  service: LiveService | undefined,
   options: ServiceHealthOptions = {},
 ): HealthResult {
   if (!service) return MISSING;
-  const status = String(service.status ?? 'ACTIVE');
+  const status = service.status ?? 'ACTIVE';
   if (status === 'INACTIVE') return health('Missing', 'Inactive', 'service INACTIVE (deleted)');
   if (status === 'DRAINING') return health('Progressing', 'Draining', 'service DRAINING (being deleted)');
 
-  const deployments = (Array.isArray(service.deployments) ? service.deployments : [])
-    .map(toDeployment)
-    .filter((d): d is Deployment => d !== undefined);
+  const deployments: ServiceDeployment[] = serviceDeployments(service);
   const primaries = deployments.filter((d) => d.status === 'PRIMARY');
   const primary = primaries[0];
   const stopped = options.stoppedReasons;
-  const running = Number(service.runningCount ?? primary?.runningCount ?? 0);
-  const desired = Number(service.desiredCount ?? primary?.desiredCount ?? 0);
+  const running = service.runningCount ?? primary?.runningCount ?? 0;
+  const desired = service.desiredCount ?? primary?.desiredCount ?? 0;
   const counts = `${running}/${desired} running`;
 
   if (options.expectedDeploymentId !== undefined) {

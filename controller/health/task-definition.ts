@@ -1,8 +1,8 @@
 // Task definition health: a registered revision is immutable, so only its status matters.
-import type { AwsObject } from '../live/model.js';
+import type { LiveTaskDefinitionObject } from '../live/model.js';
 import { type HealthResult, health, MISSING } from './model.js';
 
-export function taskDefinitionHealth(taskDefinition: AwsObject | undefined): HealthResult {
+export function taskDefinitionHealth(taskDefinition: LiveTaskDefinitionObject | undefined): HealthResult {
   if (!taskDefinition) return MISSING;
   const status = typeof taskDefinition.status === 'string' ? taskDefinition.status : 'UNKNOWN';
   const revision = typeof taskDefinition.revision === 'number' ? `:${taskDefinition.revision}` : '';

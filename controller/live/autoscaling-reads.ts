@@ -9,7 +9,7 @@ import {
 import type { AwsClients } from '../aws/clients.js';
 import { chunk, mapLimit, plain } from './batch.js';
 import { callAws, READ_CONCURRENCY } from './ecs-reads.js';
-import type { AwsObject } from './model.js';
+import type { LiveScalableTarget, LiveScalingPolicy, LiveScheduledAction } from './model.js';
 
 const NAMESPACE = 'ecs';
 const DIMENSION = 'ecs:service:DesiredCount';
@@ -23,8 +23,8 @@ export const PER_TARGET_LIMIT = 10;
 export async function describeScalableTargets(
   clients: AwsClients,
   resourceIds: readonly string[],
-): Promise<Map<string, AwsObject>> {
-  const out = new Map<string, AwsObject>();
+): Promise<Map<string, LiveScalableTarget>> {
+  const out = new Map<string, LiveScalableTarget>();
   await mapLimit(chunk(resourceIds, 50), READ_CONCURRENCY, async (batch) => {
     let NextToken: string | undefined;
     do {
@@ -39,7 +39,7 @@ export async function describeScalableTargets(
         ),
       );
       for (const target of response.ScalableTargets ?? []) {
-        if (target.ResourceId) out.set(target.ResourceId, plain<AwsObject>(target));
+        if (target.ResourceId) out.set(target.ResourceId, plain(target));
       }
       NextToken = response.NextToken;
     } while (NextToken);
@@ -47,13 +47,22 @@ export async function describeScalableTargets(
   return out;
 }
 
-type Lister = (
+/** A policy or scheduled action: both name their target by these two fields. */
+type TargetItem = {
+  readonly ResourceId?: string | undefined;
+  readonly ScalableDimension?: string | undefined;
+};
+
+type Lister<T extends TargetItem> = (
   resourceId: string | undefined,
   nextToken: string | undefined,
-) => Promise<{ items: AwsObject[]; next?: string }>;
+) => Promise<{ items: readonly T[]; next?: string | undefined }>;
 
-async function listAll(lister: Lister, resourceId: string | undefined): Promise<AwsObject[]> {
-  const items: AwsObject[] = [];
+async function listAll<T extends TargetItem>(
+  lister: Lister<T>,
+  resourceId: string | undefined,
+): Promise<T[]> {
+  const items: T[] = [];
   let next: string | undefined;
   do {
     const page = await lister(resourceId, next);
@@ -63,11 +72,11 @@ async function listAll(lister: Lister, resourceId: string | undefined): Promise<
   return items;
 }
 
-async function groupedByTarget(
-  lister: Lister,
+async function groupedByTarget<T extends TargetItem>(
+  lister: Lister<T>,
   resourceIds: readonly string[],
-): Promise<Map<string, AwsObject[]>> {
-  const out = new Map<string, AwsObject[]>(resourceIds.map((id) => [id, []]));
+): Promise<Map<string, T[]>> {
+  const out = new Map<string, T[]>(resourceIds.map((id) => [id, []]));
   const wanted = new Set(resourceIds);
   if (resourceIds.length <= PER_TARGET_LIMIT) {
     await mapLimit(resourceIds, READ_CONCURRENCY, async (id) => {
@@ -95,7 +104,7 @@ export function describeScalingPolicies(clients: AwsClients, resourceIds: readon
         }),
       ),
     );
-    return { items: plain<AwsObject[]>(response.ScalingPolicies ?? []), next: response.NextToken };
+    return { items: plain(response.ScalingPolicies ?? []), next: response.NextToken };
   }, resourceIds);
 }
 
@@ -111,7 +120,7 @@ export function describeScheduledActions(clients: AwsClients, resourceIds: reado
         }),
       ),
     );
-    return { items: plain<AwsObject[]>(response.ScheduledActions ?? []), next: response.NextToken };
+    return { items: plain(response.ScheduledActions ?? []), next: response.NextToken };
   }, resourceIds);
 }
 
@@ -127,7 +136,7 @@ export async function readScaling(clients: AwsClients, resourceIds: readonly str
   const targets =
     resourceIds.length > 0
       ? await describeScalableTargets(clients, resourceIds)
-      : new Map<string, AwsObject>();
+      : new Map<string, LiveScalableTarget>();
   const existing = [...targets.keys()].sort();
   const [policies, actions] =
     existing.length > 0
@@ -135,6 +144,6 @@ export async function readScaling(clients: AwsClients, resourceIds: readonly str
           describeScalingPolicies(clients, existing),
           describeScheduledActions(clients, existing),
         ])
-      : [new Map<string, AwsObject[]>(), new Map<string, AwsObject[]>()];
+      : [new Map<string, LiveScalingPolicy[]>(), new Map<string, LiveScheduledAction[]>()];
   return { targets, policies, actions };
 }

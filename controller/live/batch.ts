@@ -1,4 +1,5 @@
 // Chunking and bounded concurrency for batched reads.
+import type { Wire } from './model.js';
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -24,7 +25,7 @@ export async function mapLimit<T, R>(
   return results;
 }
 
-/** Converts SDK output (Dates, undefined fields) into plain JSON-shaped data. */
-export function plain<T>(value: unknown): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+/** Converts SDK output (Dates, undefined fields) into plain JSON-shaped data (live/model.ts `Wire`). */
+export function plain<T>(value: T): Wire<T> {
+  return JSON.parse(JSON.stringify(value)) as Wire<T>;
 }

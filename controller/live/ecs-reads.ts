@@ -15,7 +15,7 @@ import {
 import { type AwsClients, toAwsError } from '../aws/clients.js';
 import { parseTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
 import { chunk, mapLimit, plain } from './batch.js';
-import type { AwsObject, LiveTaskDefinition } from './model.js';
+import type { LiveCapacityProvider, LiveCluster, LiveService, LiveTaskDefinition } from './model.js';
 import type { TaskDefinitionCache } from './task-definition-cache.js';
 
 /** Parallel requests per read phase: well inside ECS's describe token buckets (20/s sustained). */
@@ -33,8 +33,8 @@ export async function callAws<T>(operation: string, fn: () => Promise<T>): Promi
 export async function describeCapacityProviders(
   clients: AwsClients,
   names: readonly string[],
-): Promise<Map<string, AwsObject>> {
-  const out = new Map<string, AwsObject>();
+): Promise<Map<string, LiveCapacityProvider>> {
+  const out = new Map<string, LiveCapacityProvider>();
   const batches = await mapLimit(chunk(names, 100), READ_CONCURRENCY, (batch) =>
     callAws('DescribeCapacityProviders', () =>
       clients.ecs.send(new DescribeCapacityProvidersCommand({ capacityProviders: batch, include: ['TAGS'] })),
@@ -43,7 +43,7 @@ export async function describeCapacityProviders(
   for (const response of batches) {
     for (const provider of (response.capacityProviders ?? []) as CapacityProvider[]) {
       if (!provider.name || provider.status !== 'ACTIVE') continue;
-      out.set(provider.name, plain<AwsObject>(provider));
+      out.set(provider.name, plain(provider));
     }
   }
   return out;
@@ -54,13 +54,13 @@ export async function describeClusters(
   clients: AwsClients,
   names: readonly string[],
   withConfiguration: boolean,
-): Promise<Map<string, AwsObject>> {
+): Promise<Map<string, LiveCluster>> {
   const include = ['SETTINGS', 'TAGS', ...(withConfiguration ? ['CONFIGURATIONS'] : [])] as (
     | 'SETTINGS'
     | 'TAGS'
     | 'CONFIGURATIONS'
   )[];
-  const out = new Map<string, AwsObject>();
+  const out = new Map<string, LiveCluster>();
   const batches = await mapLimit(chunk(names, 100), READ_CONCURRENCY, (batch) =>
     callAws('DescribeClusters', () =>
       clients.ecs.send(new DescribeClustersCommand({ clusters: batch, include })),
@@ -69,7 +69,7 @@ export async function describeClusters(
   for (const response of batches) {
     for (const cluster of (response.clusters ?? []) as Cluster[]) {
       if (!cluster.clusterName || cluster.status === 'INACTIVE') continue;
-      out.set(cluster.clusterName, plain<AwsObject>(cluster));
+      out.set(cluster.clusterName, plain(cluster));
     }
   }
   return out;
@@ -83,8 +83,8 @@ export async function describeServices(
   clients: AwsClients,
   cluster: string,
   names: readonly string[],
-): Promise<Map<string, AwsObject>> {
-  const out = new Map<string, AwsObject>();
+): Promise<Map<string, LiveService>> {
+  const out = new Map<string, LiveService>();
   const batches = await mapLimit(chunk(names, 10), READ_CONCURRENCY, (batch) =>
     callAws('DescribeServices', () =>
       clients.ecs.send(new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] })),
@@ -95,7 +95,7 @@ export async function describeServices(
       if (!service.serviceName || service.status !== 'ACTIVE') continue;
       // ECS returns up to 100 events per service; a resync of 1,000 services would hold 100,000.
       const events = service.events?.slice(0, SERVICE_EVENTS_KEPT);
-      out.set(service.serviceName, plain<AwsObject>({ ...service, ...(events ? { events } : {}) }));
+      out.set(service.serviceName, plain<Service>({ ...service, ...(events ? { events } : {}) }));
     }
   }
   return out;
@@ -149,10 +149,10 @@ async function describeTaskDefinition(
       new DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] }),
     );
     if (!response.taskDefinition) return undefined;
-    return plain<LiveTaskDefinition>({
-      taskDefinition: response.taskDefinition as AwsObject,
+    return {
+      taskDefinition: plain(response.taskDefinition),
       tags: (response.tags ?? []).map((tag) => ({ key: tag.key ?? '', value: tag.value ?? '' })),
-    });
+    };
   } catch (error) {
     if (isMissingTaskDefinition(error)) return undefined;
     throw toAwsError('DescribeTaskDefinition', error);

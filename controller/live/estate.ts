@@ -15,19 +15,26 @@ import {
   nameFromArn,
   READ_CONCURRENCY,
 } from './ecs-reads.js';
-import type { AwsObject, LiveTaskDefinition } from './model.js';
+import type {
+  LiveCluster,
+  LiveScalableTarget,
+  LiveScalingPolicy,
+  LiveScheduledAction,
+  LiveService,
+  LiveTaskDefinition,
+} from './model.js';
 import { TaskDefinitionCache } from './task-definition-cache.js';
 
 /** A service's scalable target with what hangs off it (Application Auto Scaling, PascalCase). */
 export interface LiveScaling {
-  readonly target: AwsObject;
-  readonly policies: readonly AwsObject[];
-  readonly scheduledActions: readonly AwsObject[];
+  readonly target: LiveScalableTarget;
+  readonly policies: readonly LiveScalingPolicy[];
+  readonly scheduledActions: readonly LiveScheduledAction[];
 }
 
 export interface EstateService {
   /** DescribeServices' service, with tags. */
-  readonly service: AwsObject;
+  readonly service: LiveService;
   /** The revision the service runs; absent when it could not be described (deleted family). */
   readonly taskDefinition?: LiveTaskDefinition;
   readonly scaling?: LiveScaling;
@@ -35,7 +42,7 @@ export interface EstateService {
 
 export interface EstateCluster {
   /** DescribeClusters' cluster with SETTINGS, CONFIGURATIONS and TAGS. */
-  readonly cluster: AwsObject;
+  readonly cluster: LiveCluster;
   readonly services: readonly EstateService[];
 }
 
@@ -59,7 +66,8 @@ export async function readEstate(clients: AwsClients, options: ReadEstateOptions
   const wanted = options.allClusters
     ? (await listClusterArns(clients)).map(nameFromArn)
     : [...new Set(options.clusters.map(nameFromArn))];
-  const found = wanted.length > 0 ? await describeClusters(clients, wanted, true) : new Map();
+  const found =
+    wanted.length > 0 ? await describeClusters(clients, wanted, true) : new Map<string, LiveCluster>();
   const names = [...found.keys()].sort();
   const onlyServices = new Set(options.services ?? []);
 
@@ -67,8 +75,10 @@ export async function readEstate(clients: AwsClients, options: ReadEstateOptions
     const arns = await listServiceArns(clients, clusterName);
     const serviceNames = arns.map(nameFromArn).filter((n) => onlyServices.size === 0 || onlyServices.has(n));
     const described =
-      serviceNames.length > 0 ? await describeServices(clients, clusterName, serviceNames) : new Map();
-    return { clusterName, services: [...described.values()] as AwsObject[] };
+      serviceNames.length > 0
+        ? await describeServices(clients, clusterName, serviceNames)
+        : new Map<string, LiveService>();
+    return { clusterName, services: [...described.values()] };
   });
 
   const cache = new TaskDefinitionCache();
@@ -85,7 +95,7 @@ export async function readEstate(clients: AwsClients, options: ReadEstateOptions
   const { targets, policies, actions } = await readScaling(clients, resourceIds);
 
   const clusters: EstateCluster[] = perCluster.map(({ clusterName, services }) => ({
-    cluster: found.get(clusterName) as AwsObject,
+    cluster: found.get(clusterName) as LiveCluster,
     services: services
       .sort((a, b) => String(a.serviceName).localeCompare(String(b.serviceName)))
       .map((service) => {

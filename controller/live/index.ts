@@ -26,7 +26,14 @@ import {
   nameFromArn,
   READ_CONCURRENCY,
 } from './ecs-reads.js';
-import type { AwsObject, LiveState, LiveTaskDefinition, OrphanRef } from './model.js';
+import type {
+  LiveCapacityProvider,
+  LiveCluster,
+  LiveService,
+  LiveState,
+  LiveTaskDefinition,
+  OrphanRef,
+} from './model.js';
 import { TaskDefinitionCache } from './task-definition-cache.js';
 
 export { TaskDefinitionCache } from './task-definition-cache.js';
@@ -84,11 +91,11 @@ export async function readLive(
     describeClusters(clients, clusterNames, withConfiguration),
     providerNames.length > 0
       ? describeCapacityProviders(clients, providerNames)
-      : new Map<string, AwsObject>(),
+      : new Map<string, LiveCapacityProvider>(),
   ]);
 
   // 2. Services, one batch list per existing cluster.
-  const services = new Map<string, AwsObject>();
+  const services = new Map<string, LiveService>();
   const byCluster = groupBy(
     servicesWanted.filter((s) => clusters.has(s.cluster.clusterName)),
     (s) => s.cluster.clusterName,
@@ -165,7 +172,7 @@ type Mutable<T> = { -readonly [P in keyof T]: T[P] };
 function trustedRevisions(
   servicesWanted: readonly DesiredService[],
   taskDefinitionsWanted: readonly DesiredTaskDefinition[],
-  services: ReadonlyMap<string, AwsObject>,
+  services: ReadonlyMap<string, LiveService>,
   cache: TaskDefinitionCache,
   options: ReadLiveOptions,
 ): Map<string, LiveTaskDefinition> {
@@ -201,7 +208,7 @@ function trustedRevisions(
 function needsLatestRevision(
   td: DesiredTaskDefinition,
   servicesWanted: readonly DesiredService[],
-  services: ReadonlyMap<string, AwsObject>,
+  services: ReadonlyMap<string, LiveService>,
   taskDefinitions: ReadonlyMap<string, LiveTaskDefinition>,
 ): boolean {
   const consumers = servicesWanted.filter(
@@ -236,7 +243,7 @@ async function discoverOrphans(
   const known = new Map(Object.entries(state.clusters));
   const others = (await listClusterArns(clients)).map(nameFromArn).filter((name) => !known.has(name));
   const described =
-    others.length > 0 ? await describeClusters(clients, others, false) : new Map<string, AwsObject>();
+    others.length > 0 ? await describeClusters(clients, others, false) : new Map<string, LiveCluster>();
   const ownedClusters: string[] = [];
   for (const [name, cluster] of [...known, ...described]) {
     if (!isOwnedBy(cluster.tags, instance)) continue;
@@ -249,7 +256,7 @@ async function discoverOrphans(
   // Owned services that left Git, in every cluster we look after.
   const wantedByCluster = groupBy(servicesWanted, (s) => s.cluster.clusterName);
   const clusters = [...new Set([...Object.keys(state.clusters), ...ownedClusters])].sort();
-  const orphanServices: { cluster: string; service: AwsObject }[] = [];
+  const orphanServices: { cluster: string; service: LiveService }[] = [];
   await mapLimit(clusters, READ_CONCURRENCY, async (cluster) => {
     const wanted = new Set((wantedByCluster.get(cluster) ?? []).map((s) => s.serviceName));
     const names = (await listServiceArns(clients, cluster))

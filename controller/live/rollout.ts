@@ -14,7 +14,8 @@ import type { AwsClients } from '../aws/clients.js';
 import { toAwsError } from '../aws/clients.js';
 import { serviceHealth } from '../health/service.js';
 import type { HealthState } from '../types.js';
-import type { AwsObject } from './model.js';
+import { plain } from './batch.js';
+import { type LiveService, serviceDeployments } from './model.js';
 
 export interface RolloutTarget {
   readonly cluster: string;
@@ -33,7 +34,7 @@ export interface RolloutResult extends RolloutTarget {
   readonly rolledBack: boolean;
   readonly timedOut: boolean;
   /** The last DescribeServices `service` seen. */
-  readonly live?: AwsObject;
+  readonly live?: LiveService;
 }
 
 export interface FollowOptions {
@@ -71,7 +72,7 @@ async function describe(
   names: readonly string[],
   signal?: AbortSignal,
 ) {
-  const found = new Map<string, AwsObject>();
+  const found = new Map<string, LiveService>();
   for (let i = 0; i < names.length; i += DESCRIBE_BATCH) {
     const batch = names.slice(i, i + DESCRIBE_BATCH);
     try {
@@ -80,7 +81,7 @@ async function describe(
         signal ? { abortSignal: signal } : {},
       );
       for (const service of out.services ?? []) {
-        if (service.serviceName) found.set(service.serviceName, service as unknown as AwsObject);
+        if (service.serviceName) found.set(service.serviceName, plain(service));
       }
     } catch (error) {
       throw toAwsError('DescribeServices', error);
@@ -123,13 +124,10 @@ export async function readStoppedReasons(
   return reasons;
 }
 
-function needsStoppedReasons(service: AwsObject | undefined, state: HealthState): boolean {
+function needsStoppedReasons(service: LiveService | undefined, state: HealthState): boolean {
   if (!service) return false;
   if (state === 'Degraded') return true;
-  const deployments = (Array.isArray(service.deployments) ? service.deployments : []) as {
-    failedTasks?: number;
-  }[];
-  return deployments.some((d) => Number(d.failedTasks ?? 0) > 0);
+  return serviceDeployments(service).some((d) => d.failedTasks > 0);
 }
 
 /** Polls until every target is Healthy, Degraded or Missing, or until `timeoutMs`. */
@@ -218,9 +216,6 @@ function isFinal(result: RolloutResult | undefined): boolean {
   );
 }
 
-function failedTaskCount(service: AwsObject | undefined): number {
-  const deployments = (Array.isArray(service?.deployments) ? service.deployments : []) as {
-    failedTasks?: number;
-  }[];
-  return deployments.reduce((sum, d) => sum + Number(d.failedTasks ?? 0), 0);
+function failedTaskCount(service: LiveService | undefined): number {
+  return serviceDeployments(service).reduce((sum, d) => sum + d.failedTasks, 0);
 }

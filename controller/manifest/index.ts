@@ -278,7 +278,6 @@ export function loadDocuments(
   for (const item of unique) {
     const base = {
       name: item.name,
-      key: { kind: item.kind, name: item.name },
       metadata: item.metadata,
       policy: policies.get(`${item.kind}/${item.name}`)!,
       source: {
@@ -293,6 +292,7 @@ export function loadDocuments(
         const provider: DesiredCapacityProvider = {
           ...base,
           kind: 'CapacityProvider',
+          key: { kind: 'CapacityProvider', name: item.name },
           providerName,
           ...(owner ? { clusterName: owner.clusterName } : {}),
           spec: {
@@ -323,6 +323,7 @@ export function loadDocuments(
         const cluster: DesiredCluster = {
           ...base,
           kind: 'Cluster',
+          key: { kind: 'Cluster', name: item.name },
           clusterName,
           spec,
           tags: item.spec.tags ?? {},
@@ -340,6 +341,7 @@ export function loadDocuments(
         const taskDefinition: DesiredTaskDefinition = {
           ...base,
           kind: 'TaskDefinition',
+          key: { kind: 'TaskDefinition', name: item.name },
           family,
           revisionHistoryLimit: item.spec.revisionHistoryLimit ?? 10,
           spec,
@@ -352,6 +354,7 @@ export function loadDocuments(
         const service: DesiredService = {
           ...base,
           kind: 'Service',
+          key: { kind: 'Service', name: item.name },
           serviceName: serviceNameOf(item),
           cluster: resolved.clusterRefs.get(item.name)!,
           taskDefinition: resolved.taskDefinitionRefs.get(item.name)!,
@@ -375,6 +378,7 @@ export function loadDocuments(
         const policy: DesiredScalingPolicy = {
           ...base,
           kind: 'ScalingPolicy',
+          key: { kind: 'ScalingPolicy', name: item.name },
           serviceName: target.name,
           awsServiceName,
           clusterName,

@@ -1,7 +1,7 @@
 // The validated, reference-resolved desired state: what every later stage (diff, plan, apply,
 // status) consumes. Produced by manifest/ from the documents of one revision; pure data.
 import type { ManifestProblem } from '../errors.js';
-import type { DriftPolicy, Kind, ResourceKey, SourceLocation } from '../types.js';
+import type { DriftPolicy, Kind, ResourceKeyOf, SourceLocation } from '../types.js';
 import type {
   CapacityProviderSpec,
   ClusterSpec,
@@ -39,7 +39,7 @@ export interface DocumentSource extends SourceLocation {
 interface DesiredBase<K extends Kind> {
   readonly kind: K;
   readonly name: string;
-  readonly key: ResourceKey;
+  readonly key: ResourceKeyOf<K>;
   readonly metadata: Metadata;
   readonly policy: ResourcePolicy;
   readonly source: DocumentSource;

@@ -1,6 +1,6 @@
 // A ChangeSet: the ordered, safety-checked list of what apply will do. Pure data.
 import type { ResourceDiff } from '../diff/model.js';
-import type { Action, ResourceKey } from '../types.js';
+import type { Action, Kind, ResourceKey, ResourceKeyOf } from '../types.js';
 
 /** Why a planned change will not be executed. */
 export type BlockReason =
@@ -23,10 +23,12 @@ export type BlockReason =
   /** A preflight check failed (image, secret or log group missing): not registered, not deployed. */
   | 'preflight-failed';
 
-export interface ChangeSetEntry {
-  readonly key: ResourceKey;
+/** One planned change; `ChangeSetEntry<'Service'>` is one of a kind (what that kind's applier gets). */
+export interface ChangeSetEntry<K extends Kind = Kind> {
+  readonly key: ResourceKeyOf<K>;
+  /** Always `diff.action`; narrow on `diff.action` to reach `diff.desired`. */
   readonly action: Action;
-  readonly diff: ResourceDiff;
+  readonly diff: ResourceDiff<K>;
   /** Entries that must succeed first (Service → its Cluster and TaskDefinition, …). */
   readonly dependsOn: readonly ResourceKey[];
   /** Set when the entry is planned but must not run; apply reports it as `skipped`. */

@@ -66,7 +66,7 @@ function base<K extends Kind>(kind: K, name: string, policy: Partial<ResourcePol
   return {
     kind,
     name,
-    key: { kind, name } as ResourceKey,
+    key: { kind, name },
     metadata: { name },
     policy: { ...POLICY, ...policy },
     source: { file: `${kind.toLowerCase()}s/${name}.yaml`, line: 1, column: 1, documentIndex: 0 },
@@ -170,7 +170,8 @@ export interface EntrySpec {
 
 export function entry(spec: EntrySpec): ChangeSetEntry {
   const key = spec.key ?? (spec.desired?.key as ResourceKey);
-  const diff: ResourceDiff = {
+  // Assembled field by field from the spec: the caller pairs action and desired as diff/ would.
+  const diff = {
     key,
     action: spec.action,
     changes: [],
@@ -179,7 +180,7 @@ export function entry(spec: EntrySpec): ChangeSetEntry {
     ...(spec.desired ? { desired: spec.desired } : {}),
     ...(spec.taskDefinition ? { taskDefinition: spec.taskDefinition } : {}),
     ...spec.diff,
-  };
+  } as ResourceDiff;
   return {
     key,
     action: spec.action,

@@ -3,21 +3,32 @@
 // DescribeScalableTargets / DescribeScalingPolicies / DescribeScheduledActions items).
 
 import { serviceKey } from '../../controller/aws-model/ids.js';
-import type { AwsObject, LiveState, LiveTaskDefinition } from '../../controller/live/model.js';
+import type {
+  LiveCapacityProvider,
+  LiveCluster,
+  LiveScalableTarget,
+  LiveScalingPolicy,
+  LiveScheduledAction,
+  LiveService,
+  LiveState,
+  LiveTaskDefinition,
+} from '../../controller/live/model.js';
 
 export interface LiveFixture {
-  readonly capacityProviders?: AwsObject[];
-  readonly clusters?: AwsObject[];
-  readonly services?: AwsObject[];
+  readonly capacityProviders?: LiveCapacityProvider[];
+  readonly clusters?: LiveCluster[];
+  readonly services?: LiveService[];
   readonly taskDefinitions?: LiveTaskDefinition[];
-  readonly scalableTargets?: AwsObject[];
-  readonly scalingPolicies?: AwsObject[];
-  readonly scheduledActions?: AwsObject[];
+  readonly scalableTargets?: LiveScalableTarget[];
+  readonly scalingPolicies?: LiveScalingPolicy[];
+  readonly scheduledActions?: LiveScheduledAction[];
   readonly scalableTargetTags?: Record<string, Record<string, string>>;
 }
 
-function groupByResource(items: readonly AwsObject[] = []): Record<string, AwsObject[]> {
-  const out: Record<string, AwsObject[]> = {};
+function groupByResource<T extends { readonly ResourceId?: string | undefined }>(
+  items: readonly T[] = [],
+): Record<string, T[]> {
+  const out: Record<string, T[]> = {};
   for (const item of items) {
     const id = String(item.ResourceId);
     out[id] = [...(out[id] ?? []), item];

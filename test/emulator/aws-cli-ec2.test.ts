@@ -3,7 +3,7 @@
 // Progressing with ECS's reason), a third instance (converges), then a drained instance (tasks move).
 import { describe, expect, it } from 'vitest';
 import { serviceHealth } from '../../controller/health/service.js';
-import type { AwsObject } from '../../controller/live/model.js';
+import type { LiveService } from '../../controller/live/model.js';
 import { awsCli, hasAwsCli } from '../helpers/aws-cli.js';
 import { useTestEmulator } from '../helpers/emulator.js';
 
@@ -29,11 +29,11 @@ async function registerInstance(id: string, memory = 2048): Promise<string> {
   return out.containerInstance.containerInstanceArn;
 }
 
-async function service(): Promise<AwsObject> {
+async function service(): Promise<LiveService> {
   const out = (await aws('ecs', 'describe-services', '--cluster', 'ec2', '--services', 'api')) as {
-    services: AwsObject[];
+    services: LiveService[];
   };
-  return out.services[0] as AwsObject;
+  return out.services[0] as LiveService;
 }
 
 async function tasksOn(instance: string): Promise<string[]> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clusterHealth } from '../../controller/health/cluster.js';
 import { scalingPolicyHealth } from '../../controller/health/scaling-policy.js';
 import { taskDefinitionHealth } from '../../controller/health/task-definition.js';
+import type { LiveScalableTarget } from '../../controller/live/model.js';
 
 describe('clusterHealth', () => {
   it.each([
@@ -11,7 +12,7 @@ describe('clusterHealth', () => {
     ['FAILED', 'Degraded'],
     ['INACTIVE', 'Missing'],
     ['SOMETHING_NEW', 'Unknown'],
-  ])('status %s is %s', (status, state) => {
+  ] as const)('status %s is %s', (status, state) => {
     const cluster = {
       clusterName: 'prod',
       clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod',
@@ -30,7 +31,7 @@ describe('taskDefinitionHealth', () => {
     ['ACTIVE', 'Healthy'],
     ['INACTIVE', 'Degraded'],
     ['DELETE_IN_PROGRESS', 'Missing'],
-  ])('status %s is %s', (status, state) => {
+  ] as const)('status %s is %s', (status, state) => {
     const result = taskDefinitionHealth({ family: 'web', revision: 7, status });
     expect(result.state).toBe(state);
     expect(result.message).toContain('web:7');
@@ -38,7 +39,7 @@ describe('taskDefinitionHealth', () => {
 });
 
 describe('scalingPolicyHealth', () => {
-  const target = {
+  const target: LiveScalableTarget = {
     ServiceNamespace: 'ecs',
     ResourceId: 'service/prod/web',
     ScalableDimension: 'ecs:service:DesiredCount',

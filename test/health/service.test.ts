@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { serviceHealth } from '../../controller/health/service.js';
-import type { AwsObject } from '../../controller/live/model.js';
+import type { LiveService } from '../../controller/live/model.js';
 
 interface Fixture {
-  readonly service: AwsObject;
+  readonly service: LiveService;
   readonly options?: { expectedDeploymentId?: string; stoppedReasons?: string[] };
   readonly expected: { state: string; reason: string; messageIncludes?: string };
 }

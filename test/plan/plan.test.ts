@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffResources } from '../../controller/diff/index.js';
-import type { ResourceDiff } from '../../controller/diff/model.js';
+import type { DeleteDiff, ResourceDiff } from '../../controller/diff/model.js';
 import { parseManifests } from '../../controller/manifest/index.js';
 import { changeSetToJson, planChanges, renderChangeSet } from '../../controller/plan/index.js';
 import { keyString } from '../../controller/types.js';
@@ -25,8 +25,8 @@ function diffsOf(caseName: string, replaceYaml?: (text: string) => string): Reso
 function orphan(
   kind: ResourceDiff['key']['kind'],
   name: string,
-  extra: Partial<ResourceDiff> = {},
-): ResourceDiff {
+  extra: Partial<DeleteDiff> = {},
+): DeleteDiff {
   return {
     key: { kind, name },
     action: 'delete',

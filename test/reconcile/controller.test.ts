@@ -2,7 +2,7 @@
 // no Git and no wall clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ResourceDiff } from '../../controller/diff/model.js';
-import type { DesiredResource } from '../../controller/manifest/model.js';
+import type { DesiredService } from '../../controller/manifest/model.js';
 import { fingerprintAll } from '../../controller/reconcile/fingerprint.js';
 import { getCondition } from '../../controller/status/conditions.js';
 import type { KeyString } from '../../controller/types.js';
@@ -11,7 +11,7 @@ import { type FakeWorld, fakeWorld } from './fake-ports.js';
 
 const WEB: KeyString = 'Service/web';
 
-function update(desired: DesiredResource): ResourceDiff {
+function update(desired: DesiredService): ResourceDiff<'Service'> {
   return {
     key: desired.key,
     action: 'update',

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceDiff } from '../../controller/diff/model.js';
 import { classifyChange, effectiveDriftPolicy } from '../../controller/reconcile/drift.js';
+import { service } from '../apply/support.js';
+
+const WEB = service('web', 'prod', 'web');
 
 function diff(action: ResourceDiff['action']): ResourceDiff {
-  return { key: { kind: 'Service', name: 'web' }, action, changes: [], replaceReasons: [] };
+  const common = { key: WEB.key, changes: [], replaceReasons: [] };
+  return action === 'delete' ? { ...common, action } : { ...common, action, desired: WEB };
 }
 
 describe('drift classification', () => {
