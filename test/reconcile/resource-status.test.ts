@@ -5,12 +5,14 @@ import type { ResourceDiff } from '../../controller/diff/model.js';
 import { markApplying } from '../../controller/reconcile/in-progress.js';
 import type { AppliedEntry } from '../../controller/reconcile/ports.js';
 import { nextResourceStatus, type ResourceFacts } from '../../controller/reconcile/resource-status.js';
+import { taskDefinition } from '../apply/support.js';
 
-const KEY = { kind: 'TaskDefinition', name: 'web' } as const;
+const WEB = taskDefinition('web', 'web:1');
+const KEY = WEB.key;
 const HEALTHY = { state: 'Healthy', reason: 'Registered', message: 'registered' } as const;
 
 function facts(revision: string, applied: AppliedEntry): ResourceFacts {
-  const diff: ResourceDiff = { key: KEY, action: 'update', changes: [], replaceReasons: [] };
+  const diff: ResourceDiff = { key: KEY, action: 'update', changes: [], replaceReasons: [], desired: WEB };
   return { diff, origin: 'git', driftPolicy: 'heal', applied, health: HEALTHY, revision, ownRollout: false };
 }
 
