@@ -147,6 +147,83 @@ export interface ServiceRecord {
   taskSets?: TaskSetRecord[];
   /** The last unplaced-task event, so the same cause is reported once (as ECS omits duplicates). */
   unplacedMessage?: string;
+  /** ARN of the service deployment the last deployment-starting CreateService/UpdateService made. */
+  currentServiceDeploymentArn?: string;
+  /** The service revision each classic deployment runs. */
+  revisionsByDeployment?: Record<string, string>;
+}
+
+export type ServiceDeploymentStatus =
+  | 'PENDING'
+  | 'IN_PROGRESS'
+  | 'SUCCESSFUL'
+  | 'STOPPED'
+  | 'STOP_REQUESTED'
+  | 'ROLLBACK_REQUESTED'
+  | 'ROLLBACK_IN_PROGRESS'
+  | 'ROLLBACK_SUCCESSFUL'
+  | 'ROLLBACK_FAILED';
+
+/** A lifecycle hook run at the deployment's current stage (DeploymentLifecycleHookDetail + timing). */
+export interface LifecycleHookRun {
+  hookId: string;
+  targetType: 'AWS_LAMBDA' | 'PAUSE';
+  targetArn?: string;
+  status: 'AWAITING_ACTION' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  expiresAtMs: number;
+  timeoutAction: 'CONTINUE' | 'ROLLBACK';
+  /** AWS_LAMBDA: when the simulated function answers next. */
+  answerAtMs?: number;
+}
+
+/** One step of a progressive (BLUE_GREEN / LINEAR / CANARY) deployment's plan. */
+export interface ProgressiveStep {
+  stage: string;
+  /** PRODUCTION_TRAFFIC_SHIFT: the target revision's production weight after this step. */
+  productionWeight?: number;
+  /** How long the stage holds after its hooks succeeded (bake times), ms. */
+  holdMs: number;
+}
+
+export interface ServiceDeploymentRecord {
+  arn: string;
+  serviceArn: string;
+  clusterName: string;
+  serviceName: string;
+  strategy: string;
+  status: ServiceDeploymentStatus;
+  statusReason?: string;
+  lifecycleStage?: string;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  stoppedAt?: number;
+  updatedAt: number;
+  /** The service's deploymentConfiguration when the deployment started. */
+  deploymentConfiguration: JsonObject;
+  targetRevisionArn: string;
+  /** The target revision runs behind the load balancers' alternate target groups (blue/green alternate). */
+  targetRevisionGreen?: boolean;
+  /** The classic (DescribeServices `deployments[]`) deployment that runs the target revision. */
+  targetDeploymentId: string;
+  sources: { revisionArn: string; deploymentId: string }[];
+  /** The target revision's requested production / test traffic weights (sources share the rest). */
+  productionWeight: number;
+  testWeight: number;
+  rollback?: { reason: string; startedAt: number; serviceRevisionArn?: string };
+  /** ROLLING: the classic deployment a rollback started. */
+  rollbackDeploymentId?: string;
+  breaker: { status: string; failureCount: number; threshold: number };
+  alarms: { status: string; alarmNames: string[]; triggeredAlarmNames: string[] };
+  /** Progressive strategies: the plan, where it is, when the current step may move on. */
+  plan?: ProgressiveStep[];
+  stepIndex?: number;
+  stepEnteredAtMs?: number;
+  /** Every hook of the current stage has let go (SUCCEEDED, or TIMED_OUT with CONTINUE). */
+  hooksSettled?: boolean;
+  hooks: LifecycleHookRun[];
+  /** Epoch ms of the next timed transition (a stage's end, a hook's answer or timeout). */
+  nextAtMs?: number;
 }
 
 export type TaskLastStatus =
@@ -244,6 +321,13 @@ export interface RegionState {
   secrets?: Record<string, JsonObject>;
   ssmParameters?: Record<string, JsonObject>;
   logGroups?: Record<string, JsonObject>;
+  /** Service deployments and revisions by ARN (created on first use). */
+  serviceDeployments?: Record<string, ServiceDeploymentRecord>;
+  serviceRevisions?: Record<string, JsonObject>;
+  /** CloudWatch alarm states set through the admin API (`ALARM`, `OK`, `INSUFFICIENT_DATA`). */
+  alarmStates?: Record<string, string>;
+  /** How simulated AWS_LAMBDA lifecycle hooks answer, by function ARN or `*` (admin API). */
+  hookRules?: Record<string, { result: 'SUCCEEDED' | 'FAILED'; inProgressSeconds: number }>;
 }
 
 export interface EmulatorState {

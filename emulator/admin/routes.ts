@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Emulator } from '../emulator.js';
 import type { JsonObject } from '../state.js';
+import { setAlarmState, setHookRule } from './deployment-controls.js';
 import { FaultError } from './faults.js';
 import { AdminInputError, addContainerInstances, removeContainerInstance } from './instances.js';
 import { rateLimitTable } from './rate-limits.js';
@@ -100,6 +101,10 @@ function route(emulator: Emulator, route: string, rawBody: string): Reply {
         return reply(200, addContainerInstances(emulator, body));
       case 'POST /_emulator/container-instances/remove':
         return reply(200, removeContainerInstance(emulator, body));
+      case 'POST /_emulator/alarms':
+        return reply(200, setAlarmState(emulator, body));
+      case 'POST /_emulator/lifecycle-hooks':
+        return reply(200, setHookRule(emulator, body));
       case 'GET /_emulator/health':
         return reply(200, { ok: true });
       default:

@@ -5,6 +5,12 @@ import { epochSeconds } from '../context.js';
 import type { DeploymentRecord, JsonObject, ServiceRecord, TaskRecord } from '../state.js';
 import { newDeploymentId } from './arns.js';
 import type { Placement } from './placement.js';
+import {
+  progressiveInFlight,
+  reconcileProgressive,
+  type SchedulerOps,
+} from './service-deployments/progressive.js';
+import { syncRolling } from './service-deployments/rolling.js';
 import { addEvent } from './service-events.js';
 import { launchForService } from './service-launch.js';
 import { resolveTaskDefinition } from './task-definitions.js';
@@ -103,22 +109,45 @@ export function onTaskFailedToStart(ctx: OpContext, service: ServiceRecord, task
   if (deployment !== primary || deployment.rolloutState !== 'IN_PROGRESS') return;
   const breaker = circuitBreaker(service);
   if (!breaker.enable || deployment.failedTasks < breakerThreshold(service.desiredCount)) return;
+  failDeployment(
+    ctx,
+    service,
+    deployment,
+    'ECS deployment circuit breaker: tasks failed to start.',
+    breaker.rollback,
+    'tasks failed to start.',
+  );
+}
+
+/**
+ * Fails a deployment (rolloutState FAILED) and, with `rollback`, starts a new PRIMARY deployment back
+ * on the last COMPLETED task definition (the circuit breaker, an alarm, StopServiceDeployment).
+ */
+export function failDeployment(
+  ctx: OpContext,
+  service: ServiceRecord,
+  deployment: DeploymentRecord,
+  reason: string,
+  rollback: boolean,
+  eventReason = reason,
+): void {
   deployment.rolloutState = 'FAILED';
-  deployment.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
+  deployment.rolloutStateReason = reason;
+  deployment.updatedAt = epochSeconds(ctx.nowMs);
   addEvent(
     ctx,
     service,
-    `(service ${service.serviceName}) (deployment ${deployment.id}) deployment failed: tasks failed to start.`,
+    `(service ${service.serviceName}) (deployment ${deployment.id}) deployment failed: ${eventReason}`,
   );
   const target = service.lastCompleted;
-  if (!breaker.rollback || !target || !resolveTaskDefinition(ctx, target.taskDefinition)) return;
-  const rollback = newDeployment(
+  if (!rollback || !target || !resolveTaskDefinition(ctx, target.taskDefinition)) return;
+  const back = newDeployment(
     ctx,
     service,
     target.taskDefinition,
     `ECS deployment circuit breaker: rolling back to deploymentId ${target.deploymentId}.`,
   );
-  startDeployment(service, rollback);
+  startDeployment(service, back);
   addEvent(
     ctx,
     service,
@@ -175,6 +204,13 @@ export function reconcileService(
   }
   if ((service.service.deploymentController as JsonObject | undefined)?.type === 'EXTERNAL') {
     reconcileTaskSets(ctx, service, tasks);
+    return;
+  }
+  const progressive = progressiveInFlight(ctx, service);
+  if (
+    progressive &&
+    reconcileProgressive(ctx, service, progressive, schedulerOps(ctx, service, tasks, now))
+  ) {
     return;
   }
   const primary = service.deployments[0];
@@ -290,6 +326,40 @@ export function reconcileService(
   if (steady && !service.steady)
     addEvent(ctx, service, `(service ${service.serviceName}) has reached a steady state.`);
   service.steady = steady;
+  syncRolling(ctx, service, breakerThreshold(service.desiredCount), failDeployment);
+}
+
+/** The scheduler's task operations, for the progressive driver (which owns tasks while it runs). */
+function schedulerOps(
+  ctx: OpContext,
+  service: ServiceRecord,
+  tasks: TaskRecord[],
+  now: number,
+): SchedulerOps {
+  return {
+    activeTasks: (id) => tasks.filter((task) => task.deploymentId === id && isActive(task)),
+    liveTasks: (id) => tasks.filter((task) => task.deploymentId === id && task.lastStatus !== 'STOPPED'),
+    runningTasks: (id) => tasks.filter((task) => task.deploymentId === id && isRunning(task)),
+    launch: (deployment, count) => {
+      const definition = resolveTaskDefinition(ctx, deployment.taskDefinition);
+      if (!definition || count <= 0) return;
+      tasks.push(
+        ...launchForService(
+          ctx,
+          {
+            service,
+            definition,
+            placement: placementOf(service),
+            startedBy: deployment.id,
+            deploymentId: deployment.id,
+          },
+          count,
+        ),
+      );
+    },
+    stop: (list, reason) => stopTasks(ctx, service, list, reason),
+    updateCounts: () => updateCounts(service, tasks, now),
+  };
 }
 
 function updateCounts(service: ServiceRecord, tasks: readonly TaskRecord[], now: number): void {

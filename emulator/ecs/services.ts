@@ -8,9 +8,11 @@ import { clone, compact, Input, stableStringify } from '../wire/input.js';
 import { paginate } from '../wire/pagination.js';
 import { clusterArn, serviceArn, serviceNameFromArnOrName } from './arns.js';
 import { requireCluster } from './cluster-lookup.js';
-import { newDeployment, startDeployment } from './deployments.js';
+import { breakerThreshold, newDeployment, startDeployment } from './deployments.js';
 import { validatePlacementRules } from './instance-placement.js';
 import { normalizeNetworkConfiguration, type Placement, validatePlacement } from './placement.js';
+import { currentRevisionsJson, recordServiceDeployment } from './service-deployments/records.js';
+import { validateStrategy } from './service-deployments/strategy-config.js';
 import { findService, servicesOf } from './services-store.js';
 import { MAX_TAGS, parseTags, setTags, tagsJson, tagsOf } from './tag-store.js';
 import { resolveTaskDefinition } from './task-definitions.js';
@@ -110,6 +112,8 @@ export function serviceJson(ctx: OpContext, service: ServiceRecord, includeTags:
     taskDefinition: service.taskDefinition === '' ? undefined : service.taskDefinition,
     deployments: service.deployments as unknown as JsonObject[],
     events: service.events as unknown as JsonObject[],
+    currentServiceDeployment: service.currentServiceDeploymentArn,
+    currentServiceRevisions: service.currentServiceDeploymentArn ? currentRevisionsJson(service) : undefined,
   });
   if (includeTags) out.tags = tagsJson(tagsOf(ctx, service.serviceArn));
   return out;
@@ -219,10 +223,19 @@ export function createService(ctx: OpContext, body: JsonObject): Json {
     steady: false,
     ...(clientToken !== undefined ? { clientToken } : {}),
   };
+  validateStrategy(service.service.deploymentConfiguration as JsonObject, {
+    controller,
+    loadBalancers,
+    ...(service.service.serviceConnectConfiguration
+      ? { serviceConnectConfiguration: service.service.serviceConnectConfiguration as JsonObject }
+      : {}),
+  });
   if (external) service.service.taskSets = [];
   else {
-    startDeployment(service, newDeployment(ctx, service, service.taskDefinition));
+    const deployment = newDeployment(ctx, service, service.taskDefinition);
+    startDeployment(service, deployment);
     recordOnDeployment(service);
+    recordServiceDeployment(ctx, service, deployment, definition, breakerThreshold(desiredCount));
   }
   // An INACTIVE service of the same name is replaced by the new one.
   const list = servicesOf(ctx, cluster.clusterName).filter((s) => s.serviceName !== name);
@@ -290,6 +303,14 @@ export function updateService(ctx: OpContext, body: JsonObject): Json {
     throw invalidParameter(`Invalid propagateTags: ${propagateTags}.`);
   }
   if (input.has('networkConfiguration')) normalizeNetworkConfiguration(input.object('networkConfiguration')!);
+  const serviceConnect = input.has('serviceConnectConfiguration')
+    ? input.object('serviceConnectConfiguration')
+    : (s.serviceConnectConfiguration as JsonObject | undefined);
+  validateStrategy(deploymentConfig, {
+    controller: String((s.deploymentController as JsonObject | undefined)?.type ?? 'ECS'),
+    loadBalancers: input.objects('loadBalancers') ?? (s.loadBalancers as JsonObject[] | undefined) ?? [],
+    ...(serviceConnect ? { serviceConnectConfiguration: serviceConnect } : {}),
+  });
 
   const newArn = String(definition.taskDefinition.taskDefinitionArn);
   const fields = placementFields(placement);
@@ -341,8 +362,10 @@ export function updateService(ctx: OpContext, body: JsonObject): Json {
     if (input.has(key)) s[key] = clone(input.raw(key)!);
   }
   if (needsDeployment) {
-    startDeployment(service, newDeployment(ctx, service, newArn));
+    const deployment = newDeployment(ctx, service, newArn);
+    startDeployment(service, deployment);
     recordOnDeployment(service);
+    recordServiceDeployment(ctx, service, deployment, definition, breakerThreshold(service.desiredCount));
   } else if (desiredCount !== undefined)
     service.steady = service.steady && desiredCount === Number(s.runningCount);
   return { service: serviceJson(ctx, service, false) };

@@ -35,6 +35,10 @@ export class Simulator {
       if (due === undefined || due > target || steps++ > MAX_STEPS) break;
       const stepCtx: OpContext = { ...ctx, nowMs: Math.max(due, this.simulatedTo.get(region) ?? due) };
       step(stepCtx, due);
+      // A transition that did not move its own time on would be due forever.
+      for (const deployment of Object.values(region.serviceDeployments ?? {})) {
+        if (deployment.nextAtMs !== undefined && deployment.nextAtMs <= due) delete deployment.nextAtMs;
+      }
       this.simulatedTo.set(region, stepCtx.nowMs);
     }
     reconcileAll(ctx);
@@ -81,6 +85,11 @@ function earliest(region: RegionState): number | undefined {
   let min: number | undefined;
   for (const task of Object.values(region.tasks)) {
     if (task.nextAtMs !== undefined && (min === undefined || task.nextAtMs < min)) min = task.nextAtMs;
+  }
+  // Service deployments move on at stage ends, bake ends, hook answers and timeouts.
+  for (const deployment of Object.values(region.serviceDeployments ?? {})) {
+    if (deployment.nextAtMs !== undefined && (min === undefined || deployment.nextAtMs < min))
+      min = deployment.nextAtMs;
   }
   return min;
 }

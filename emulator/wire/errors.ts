@@ -22,3 +22,6 @@ export const serviceNotActive = () => new ApiError('ServiceNotActiveException', 
 export const validationException = (message: string) => new ApiError('ValidationException', message);
 export const serverException = (message = 'Service Unavailable. Please try again later.') =>
   new ApiError('ServerException', message, 500);
+export const serviceDeploymentNotFound = () =>
+  new ApiError('ServiceDeploymentNotFoundException', 'Service deployment not found.');
+export const conflict = (message: string) => new ApiError('ConflictException', message);

@@ -9,6 +9,7 @@ import * as attributes from '../ecs/attributes.js';
 import * as capacityProviders from '../ecs/capacity-providers.js';
 import * as clusters from '../ecs/clusters.js';
 import * as instances from '../ecs/container-instances.js';
+import * as serviceDeployments from '../ecs/service-deployments/api.js';
 import * as services from '../ecs/services.js';
 import * as tags from '../ecs/tags.js';
 import * as taskDefinitions from '../ecs/task-definitions.js';
@@ -69,6 +70,11 @@ const ecs: Record<string, [Handler, boolean]> = {
   DescribeServices: [services.describeServices, false],
   ListServices: [services.listServices, false],
   DeleteService: [services.deleteService, true],
+  ListServiceDeployments: [serviceDeployments.listServiceDeployments, false],
+  DescribeServiceDeployments: [serviceDeployments.describeServiceDeployments, false],
+  DescribeServiceRevisions: [serviceDeployments.describeServiceRevisions, false],
+  StopServiceDeployment: [serviceDeployments.stopServiceDeployment, true],
+  ContinueServiceDeployment: [serviceDeployments.continueServiceDeployment, true],
   ListTasks: [tasks.listTasks, false],
   DescribeTasks: [tasks.describeTasks, false],
   RunTask: [tasks.runTask, true],
