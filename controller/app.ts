@@ -79,7 +79,10 @@ export async function startController(config: Config, options: AppOptions): Prom
   const parseCache = new ManifestParseCache();
   const store = new StatusStore(config.instance, () => source.status());
   const events = new EventLog();
-  const alerts = createAlerts({ notifiers: notifiersFromConfig(config, logger), logger });
+  const alerts = createAlerts({
+    notifiers: notifiersFromConfig(config, logger, {}, clients.counter),
+    logger,
+  });
   events.subscribe((event) => alerts.emit(event));
 
   const described = source.describe();
@@ -94,7 +97,12 @@ export async function startController(config: Config, options: AppOptions): Prom
     options.cwd ?? process.cwd(),
     options.target ? { section: options.target.name } : {},
   );
-  const preflight = config.preflight ? createPreflightReader(config.aws) : undefined;
+  const preflight = config.preflight
+    ? createPreflightReader(config.aws, {
+        counter: clients.counter,
+        ...(options.target?.credentials ? { credentials: options.target.credentials } : {}),
+      })
+    : undefined;
 
   const ports: ReconcilerPorts = {
     source,

@@ -2,6 +2,7 @@
 // any AWS event: source `ecs-gitops`, detail-type the event name, detail the webhook's JSON. This is
 // a notification sink, not a change to the fleet: it writes only to the event bus.
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { type AwsCallCounter, countCalls } from '../aws/clients.js';
 import { Backoff } from '../backoff.js';
 import type { AwsConfig } from '../config.js';
 import { errorMessage } from '../errors.js';
@@ -24,6 +25,8 @@ export interface EventBridgeOptions {
   readonly maxQueue?: number;
   /** For tests: a client of their own. */
   readonly client?: EventBridgeClient;
+  /** The controller's call counter: PutEvents shows in ecs_gitops_aws_requests_total{service="events"}. */
+  readonly counter?: AwsCallCounter;
 }
 
 /** The PutEvents entry for an alert. */
@@ -55,6 +58,7 @@ export class EventBridgeNotifier implements Notifier {
         maxAttempts: options.aws.maxAttempts,
         ...(options.aws.endpointUrl ? { endpoint: options.aws.endpointUrl } : {}),
       });
+    if (options.counter) countCalls(this.client, 'events', options.counter);
   }
 
   notify(alert: Alert): void {

@@ -1,6 +1,8 @@
 // Alerts: the loop emits every event it sees; episodes are filtered, secrets masked, and each
 // remaining alert fans out to every notifier (log always, webhook and Slack when configured).
+
 import { randomUUID } from 'node:crypto';
+import type { AwsCallCounter } from '../aws/clients.js';
 import type { AlertSink, Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ControllerEvent, EventType } from '../status/model.js';
@@ -95,6 +97,7 @@ export function notifiersFromConfig(
   delivery: Partial<
     Pick<DeliveryOptions, 'maxQueue' | 'maxAttempts' | 'initialDelayMs' | 'maxDelayMs' | 'timeoutMs'>
   > = {},
+  awsCalls?: AwsCallCounter,
 ): Notifier[] {
   const filters = config.alertEvents ?? {};
   const eventsOf = (sink: AlertSink) => filters[sink] ?? filters.all;
@@ -135,7 +138,12 @@ export function notifiersFromConfig(
     );
   }
   if (config.eventBus && config.aws) {
-    const bus = createEventBridgeNotifier({ aws: config.aws, eventBus: config.eventBus, logger });
+    const bus = createEventBridgeNotifier({
+      aws: config.aws,
+      eventBus: config.eventBus,
+      logger,
+      ...(awsCalls ? { counter: awsCalls } : {}),
+    });
     notifiers.push(filterEvents(bus, eventsOf('eventbridge')));
   }
   return notifiers;

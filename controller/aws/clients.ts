@@ -15,7 +15,15 @@ import type { AwsConfig } from '../config.js';
 import { AwsError } from '../errors.js';
 import { RateLimiter } from './rate-limiter.js';
 
-export type AwsServiceName = 'ecs' | 'application-autoscaling';
+export type AwsServiceName =
+  | 'ecs'
+  | 'application-autoscaling'
+  // Preflight reads and the EventBridge alert sink: counted like the rest (ecs_gitops_aws_requests_total).
+  | 'ecr'
+  | 'secretsmanager'
+  | 'ssm'
+  | 'logs'
+  | 'events';
 
 /** One finished AWS call, reported to listeners (metrics, benchmarks). */
 export interface AwsCallRecord {
@@ -68,11 +76,17 @@ export interface AwsClients {
   destroy(): void;
 }
 
-type Middlewareable = ECSClient | ApplicationAutoScalingClient;
+/** Any SDK v3 client (only its middleware stack is touched). */
+type Middlewareable = { readonly middlewareStack: unknown };
 type AnyStack = MiddlewareStack<object, MetadataBearer>;
 
 function operationOf(context: HandlerExecutionContext): string {
   return String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+}
+
+/** Counts another client's calls (preflight reads, PutEvents) in the controller's call counter. */
+export function countCalls(client: Middlewareable, service: AwsServiceName, counter: AwsCallCounter): void {
+  instrument(client, service, counter);
 }
 
 // Counts every HTTP attempt (retries included): that is what AWS rate limits see.
@@ -106,7 +120,11 @@ const THROTTLING = new Set([
 
 // Takes a token before every HTTP attempt. Added inside the retry middleware (which is
 // finalizeRequest/high), so retries wait for tokens too; a throttled attempt drains its bucket.
-function rateLimit(client: Middlewareable, service: AwsServiceName, limiter: RateLimiter): void {
+function rateLimit(
+  client: Middlewareable,
+  service: 'ecs' | 'application-autoscaling',
+  limiter: RateLimiter,
+): void {
   const middleware: FinalizeRequestMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
     const operation = operationOf(context);
     await limiter.acquire(service, operation);

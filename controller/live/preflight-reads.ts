@@ -5,6 +5,8 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { type AwsCallCounter, type AwsServiceName, countCalls } from '../aws/clients.js';
 import type { AwsConfig } from '../config.js';
 
 /** What a read found: present, missing (with the AWS answer), or the read itself failed. */
@@ -36,10 +38,17 @@ function missing(error: unknown): Lookup {
   throw error;
 }
 
-export function createPreflightReader(aws: AwsConfig): PreflightReader {
+export interface PreflightReaderOptions {
+  /** A target's assumed role: its images, secrets and log groups live in its account. */
+  readonly credentials?: AwsCredentialIdentityProvider;
+  /** The controller's call counter, so preflight reads show in metrics and benchmarks. */
+  readonly counter?: AwsCallCounter;
+}
+
+export function createPreflightReader(aws: AwsConfig, options: PreflightReaderOptions = {}): PreflightReader {
   const clients = new Map<string, { destroy(): void }>();
-  function client<T extends { destroy(): void }>(
-    kind: string,
+  function client<T extends { destroy(): void; readonly middlewareStack: unknown }>(
+    kind: AwsServiceName,
     region: string,
     make: (config: object) => T,
   ): T {
@@ -50,7 +59,9 @@ export function createPreflightReader(aws: AwsConfig): PreflightReader {
         region,
         maxAttempts: aws.maxAttempts,
         ...(aws.endpointUrl ? { endpoint: aws.endpointUrl } : {}),
+        ...(options.credentials ? { credentials: options.credentials } : {}),
       });
+      if (options.counter) countCalls(found, kind, options.counter);
       clients.set(key, found);
     }
     return found;

@@ -1,6 +1,7 @@
 // The EventBridge alert sink puts each alert on a bus through the real SDK, over the emulator's wire.
 import { describe, expect, it } from 'vitest';
 import { EventBridgeNotifier } from '../../controller/alerts/index.js';
+import { AwsCallCounter } from '../../controller/aws/clients.js';
 import type { ControllerEvent } from '../../controller/status/model.js';
 import { TEST_CREDENTIALS, useTestEmulator } from '../helpers/emulator.js';
 import { captureLogger } from '../helpers/log-capture.js';
@@ -17,7 +18,7 @@ const failed: ControllerEvent = {
   message: 'Service/web rollout failed: circuit breaker rolled back',
 };
 
-function notifier(eventBus: string) {
+function notifier(eventBus: string, counter?: AwsCallCounter) {
   process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
   const capture = captureLogger();
@@ -26,16 +27,20 @@ function notifier(eventBus: string) {
     eventBus,
     logger: capture.logger,
     initialDelayMs: 1,
+    ...(counter ? { counter } : {}),
   });
   return { sink, lines: capture.lines };
 }
 
 describe('EventBridge alerts', () => {
   it('given an alert, when put on the default bus, then the event has source ecs-gitops, the event name as detail-type and the alert JSON as detail', async () => {
-    const { sink } = notifier('default');
+    const counter = new AwsCallCounter();
+    const { sink } = notifier('default', counter);
     sink.notify({ id: 'alert-7', event: failed });
     await sink.close();
 
+    // counted with the controller's other AWS calls (ecs_gitops_aws_requests_total{service="events"})
+    expect(counter.snapshot()).toEqual({ 'events:PutEvents': 1 });
     expect(sink.stats).toMatchObject({ delivered: 1, failed: 0 });
     const { events } = (await env().admin('GET', '/_emulator/events')) as {
       events: Array<Record<string, unknown>>;

@@ -1,11 +1,14 @@
 // Preflight checks over the real wire: the AWS SDK's ECR, Secrets Manager, SSM and CloudWatch Logs
 // clients against the emulator, for the passing and the failing case of each check, and the
 // `ecs-gitops verify` command.
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AwsCallCounter } from '../../controller/aws/clients.js';
 import { runCli } from '../../controller/cli/index.js';
 import { createPreflightReader } from '../../controller/live/preflight-reads.js';
 import { parseManifests } from '../../controller/manifest/index.js';
@@ -101,6 +104,34 @@ describe('preflight references', () => {
 });
 
 describe('preflight checks against the emulator (real SDK clients)', () => {
+  it("given a target's role in another account, when its preflight reads, then it reads that account and the calls are counted", async () => {
+    await createPrerequisites(env().url, { parameters: ['/shared/db'] });
+    const counter = new AwsCallCounter();
+    const asTarget = createPreflightReader(
+      { region: 'us-east-1', endpointUrl: env().url, maxAttempts: 1 },
+      {
+        counter,
+        credentials: fromTemporaryCredentials({
+          params: { RoleArn: 'arn:aws:iam::222222222222:role/deployer', RoleSessionName: 'preflight' },
+          masterCredentials: TEST_CREDENTIALS,
+          clientConfig: { region: 'us-east-1', endpoint: env().url },
+        }),
+      },
+    );
+    const own = reader();
+    try {
+      // the parameter exists in the controller's account, not in the target's
+      expect((await own.parameters('us-east-1', ['/shared/db'])).get('/shared/db')).toEqual({ found: true });
+      expect((await asTarget.parameters('us-east-1', ['/shared/db'])).get('/shared/db')).toMatchObject({
+        found: false,
+      });
+      expect(counter.snapshot()).toEqual({ 'ssm:GetParameters': 1 });
+    } finally {
+      asTarget.destroy();
+      own.destroy();
+    }
+  });
+
   it('given an image, secret, parameters and log group that exist, when verified, then every check passes', async () => {
     await createPrerequisites(env().url, {
       images: [{ repository: 'api', tag: '1.2' }],
