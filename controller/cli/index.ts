@@ -19,6 +19,20 @@ const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./import.js'),
 ];
 
+/** The whole command tree (also read by docs/tools to write docs/cli.md). */
+export async function buildProgram(ctx: CliContext): Promise<Command> {
+  const program = new Command('ecs-gitops')
+    .description('Declarative GitOps reconciler for AWS ECS')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.stderr.write(text),
+    })
+    .showHelpAfterError();
+  for (const load of commands) (await load()).register(program, ctx);
+  return program;
+}
+
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = 0;
   const ctx: CliContext = {
@@ -27,15 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       exitCode = Math.max(exitCode, code);
     },
   };
-  const program = new Command('ecs-gitops')
-    .description('Declarative GitOps reconciler for AWS ECS')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-    })
-    .showHelpAfterError();
-  for (const load of commands) (await load()).register(program, ctx);
+  const program = await buildProgram(ctx);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
