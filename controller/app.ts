@@ -4,6 +4,7 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { createAlerts, notifiersFromConfig } from './alerts/index.js';
 import { applyChangeSet } from './apply/index.js';
+import { runTask, stopTask } from './apply/run-task.js';
 import { type AwsClients, createAwsClients } from './aws/clients.js';
 import { commitStatusFromConfig } from './commit-status/index.js';
 import type { Config } from './config.js';
@@ -13,6 +14,7 @@ import { readLive, TaskDefinitionCache } from './live/index.js';
 import { createPreflightReader } from './live/preflight-reads.js';
 import { readStoppedReasons } from './live/rollout.js';
 import { liveTagsOf } from './live/tags.js';
+import { describeTaskRuns } from './live/task-runs.js';
 import type { Logger } from './log.js';
 import { ManifestParseCache } from './manifest/index.js';
 import { planChanges } from './plan/index.js';
@@ -199,6 +201,16 @@ export async function startController(config: Config, options: AppOptions): Prom
       );
     },
     recordedFingerprint: (diff, live) => liveTagsOf(diff, live)?.[OWNERSHIP_TAGS.specHash],
+    hooks: {
+      run: (request) =>
+        runTask(clients, {
+          ...request,
+          // The hook's tasks carry the ownership record, so people can tell who started them.
+          tags: { ...request.tags, [OWNERSHIP_TAGS.managedBy]: config.instance },
+        }),
+      describe: (cluster, taskArns) => describeTaskRuns(clients, cluster, taskArns),
+      stop: (cluster, taskArn, reason) => stopTask(clients, cluster, taskArn, reason),
+    },
   };
 
   const reconciler = new Reconciler(

@@ -1,7 +1,15 @@
 // Leaf vocabulary shared by every module. Imports nothing.
 
-/** The four manifest kinds, in create/update order (deletes run in reverse). */
-export const KINDS = ['CapacityProvider', 'Cluster', 'TaskDefinition', 'Service', 'ScalingPolicy'] as const;
+/** The manifest kinds, in create/update order (deletes run in reverse). */
+export const KINDS = [
+  'CapacityProvider',
+  'Cluster',
+  'TaskDefinition',
+  'Service',
+  'ScalingPolicy',
+  /** Run-to-completion tasks: hooks around a deploy and on-demand runs; no live object to diff. */
+  'Task',
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 export const API_VERSION = 'ecs-gitops/v1';
@@ -78,6 +86,12 @@ export const ANNOTATIONS = {
   drift: 'ecs-gitops/drift',
   replace: 'ecs-gitops/replace',
   adopt: 'ecs-gitops/adopt',
+  /** Task: PreSync | PostSync | SyncFail (docs/tasks.md). */
+  hook: 'ecs-gitops/hook',
+  /** Task: `Service/NAME[,Service/NAME…]` it guards; absent = every Service of the revision. */
+  hookFor: 'ecs-gitops/hook-for',
+  /** Task: how long a hook run may take (seconds, or `10m`, `1h`); default 30m. */
+  hookTimeout: 'ecs-gitops/hook-timeout',
 } as const;
 
 /** Tag keys written on every AWS resource the controller creates (docs/architecture.md#reconcile-semantics). */

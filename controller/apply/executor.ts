@@ -30,6 +30,11 @@ const APPLIERS: { readonly [K in Kind]: Applier<K> } = {
   TaskDefinition: applyTaskDefinition,
   Service: applyService,
   ScalingPolicy: applyScalingPolicy,
+  // A Task has no standing AWS object: hooks run it (reconcile/hooks.ts), run-task on demand.
+  Task: async (): Promise<KindOutcome> => ({
+    outcome: 'unchanged',
+    message: 'a Task runs as a hook or on demand',
+  }),
 };
 
 /** The applier of an entry's own kind (indexed by the kind, so the entry's type goes with it). */

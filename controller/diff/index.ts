@@ -39,6 +39,11 @@ export function diffResources(desired: DesiredState, live: LiveState, options: D
     else if (resource.kind === 'Service') diffs.push(diffService(resource, live, options, taskDefinitions));
     else if (resource.kind === 'ScalingPolicy')
       diffs.push(diffScalingPolicy(resource, desired, live, options));
+    // A Task has no standing object in AWS: nothing to compare, its runs are reported instead.
+    else if (resource.kind === 'Task')
+      diffs.push(
+        makeDiff({ key: resource.key, action: 'noop', changes: [], replaceReasons: [], desired: resource }),
+      );
   }
 
   const byKey = new Map(diffs.map((diff, index) => [keyString(diff.key), index]));

@@ -41,5 +41,8 @@ export function healthOf(
         names.filter(Boolean),
       );
     }
+    case 'Task':
+      // Its runs decide (health/task-run.ts, reported by the hook runner); the manifest alone is fine.
+      return health('Healthy', 'NotRun', 'runs as a hook or on demand; no run for this revision');
   }
 }

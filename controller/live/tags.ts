@@ -22,5 +22,7 @@ export function liveTagsOf(diff: ResourceDiff, live: LiveState): Record<string, 
     }
     case 'ScalingPolicy':
       return { ...(live.scalableTargetTags[desired.resourceId] ?? {}) };
+    case 'Task':
+      return undefined;
   }
 }

@@ -13,7 +13,16 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   [ANNOTATIONS.replace]: ['allowed', 'disallowed'],
   [ANNOTATIONS.adopt]: ['true', 'false'],
   [EXTERNAL_CLUSTER_ANNOTATION]: ['true', 'false'],
+  [ANNOTATIONS.hook]: ['PreSync', 'PostSync', 'SyncFail'],
 };
+
+/** Annotations with free-form values, checked by their own rules (manifest/task-rules.ts). */
+const FREE_FORM: ReadonlySet<string> = new Set([ANNOTATIONS.hookFor, ANNOTATIONS.hookTimeout]);
+const TASK_ONLY: ReadonlySet<string> = new Set([
+  ANNOTATIONS.hook,
+  ANNOTATIONS.hookFor,
+  ANNOTATIONS.hookTimeout,
+]);
 
 /**
  * Tags that record an annotation on the resource itself, because it must still hold after the
@@ -43,12 +52,17 @@ export function parseAnnotations(
   const values = annotations ?? {};
   for (const [key, value] of Object.entries(values)) {
     if (!key.startsWith('ecs-gitops/')) continue;
+    if (TASK_ONLY.has(key) && kind !== 'Task') {
+      issues.push({ key, at: 'key', message: `annotation ${key} only applies to a Task` });
+      continue;
+    }
+    if (FREE_FORM.has(key)) continue;
     const allowed = ALLOWED[key];
     if (!allowed) {
       issues.push({
         key,
         at: 'key',
-        message: `unknown annotation "${key}"${didYouMean(key, Object.keys(ALLOWED))}`,
+        message: `unknown annotation "${key}"${didYouMean(key, [...Object.keys(ALLOWED), ...FREE_FORM])}`,
       });
     } else if (!allowed.includes(value)) {
       issues.push({
@@ -56,8 +70,8 @@ export function parseAnnotations(
         at: 'value',
         message: `invalid value ${JSON.stringify(value)} for annotation ${key}; use ${allowed.join(' or ')}${didYouMean(value, allowed)}`,
       });
-    } else if (key === EXTERNAL_CLUSTER_ANNOTATION && kind !== 'Service') {
-      issues.push({ key, at: 'key', message: `annotation ${key} only applies to a Service` });
+    } else if (key === EXTERNAL_CLUSTER_ANNOTATION && kind !== 'Service' && kind !== 'Task') {
+      issues.push({ key, at: 'key', message: `annotation ${key} only applies to a Service or a Task` });
     }
   }
   const valid = (key: string): string | undefined => {

@@ -11,6 +11,7 @@ import type {
   DesiredResource,
   DesiredScalingPolicy,
   DesiredService,
+  DesiredTask,
   DesiredTaskDefinition,
   ManifestFile,
   ManifestResult,
@@ -32,6 +33,7 @@ import { validateSchema } from './schema-validate.js';
 import type { ScalingPolicySpec, TargetTrackingPolicy } from './spec-types.js';
 import { didYouMean } from './suggest.js';
 import { checkTaskDefinition } from './task-definition-rules.js';
+import { checkTask, hookOf } from './task-rules.js';
 import { parseCpu, parseMemory } from './units.js';
 import { LIMITS, parseYamlFile, type YamlDocument } from './yaml-documents.js';
 
@@ -212,6 +214,7 @@ export function loadDocuments(
     TaskDefinition: new Map<string, Loaded<'TaskDefinition'>>(),
     Service: new Map<string, Loaded<'Service'>>(),
     ScalingPolicy: new Map<string, Loaded<'ScalingPolicy'>>(),
+    Task: new Map<string, Loaded<'Task'>>(),
   };
   const unique: LoadedAny[] = [];
   for (const item of loaded) {
@@ -258,6 +261,9 @@ export function loadDocuments(
       case 'ScalingPolicy':
         checkScalingPolicy(item, sink);
         break;
+      case 'Task':
+        checkTask(item, sink);
+        break;
     }
   }
 
@@ -267,6 +273,7 @@ export function loadDocuments(
     taskDefinitions: byKind.TaskDefinition,
     services: byKind.Service,
     scalingPolicies: byKind.ScalingPolicy,
+    tasks: byKind.Task,
     invalid,
   };
   const resolved = resolveReferences(manifests, sink);
@@ -386,6 +393,21 @@ export function loadDocuments(
           spec,
         };
         resources.push(policy);
+        break;
+      }
+      case 'Task': {
+        const hook = hookOf(item);
+        const task: DesiredTask = {
+          ...base,
+          kind: 'Task',
+          key: { kind: 'Task', name: item.name },
+          cluster: resolved.taskRefs.get(item.name)!.cluster,
+          taskDefinition: resolved.taskRefs.get(item.name)!.taskDefinition,
+          ...(hook ? { hook } : {}),
+          spec: withoutKeys(item.spec, ['cluster', 'taskDefinition', 'tags']),
+          tags: item.spec.tags ?? {},
+        };
+        resources.push(task);
         break;
       }
     }

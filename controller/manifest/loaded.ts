@@ -9,6 +9,7 @@ import type {
   ScalingPolicySpec,
   ServiceSpec,
   TaskDefinitionSpec,
+  TaskSpec,
 } from './spec-types.js';
 import type { YamlDocument } from './yaml-documents.js';
 
@@ -18,6 +19,7 @@ export interface SpecOf {
   TaskDefinition: TaskDefinitionSpec;
   Service: ServiceSpec;
   ScalingPolicy: ScalingPolicySpec;
+  Task: TaskSpec;
 }
 
 export interface Loaded<K extends Kind = Kind> {

@@ -8,6 +8,7 @@ import type {
   ScalingPolicySpec,
   ServiceSpec,
   TaskDefinitionSpec,
+  TaskSpec,
 } from './spec-types.js';
 
 export interface Metadata {
@@ -115,12 +116,33 @@ export interface DesiredScalingPolicy extends DesiredBase<'ScalingPolicy'> {
   readonly spec: ScalingPolicySpec;
 }
 
+export type HookPhase = 'PreSync' | 'PostSync' | 'SyncFail';
+
+/** `ecs-gitops/hook*` annotations of a Task. */
+export interface TaskHook {
+  readonly phase: HookPhase;
+  /** metadata.names of the Service manifests it guards; undefined = every Service of the revision. */
+  readonly for?: readonly string[];
+  readonly timeoutSeconds: number;
+}
+
+export interface DesiredTask extends DesiredBase<'Task'> {
+  readonly cluster: ClusterRef;
+  readonly taskDefinition: TaskDefinitionRef;
+  /** Absent: not a hook (runs only on demand, `ecs-gitops run-task`). */
+  readonly hook?: TaskHook;
+  /** The RunTask input minus cluster / taskDefinition / tags (those are above). */
+  readonly spec: Omit<TaskSpec, 'cluster' | 'taskDefinition' | 'tags'>;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
 export type DesiredResource =
   | DesiredCapacityProvider
   | DesiredCluster
   | DesiredTaskDefinition
   | DesiredService
-  | DesiredScalingPolicy;
+  | DesiredScalingPolicy
+  | DesiredTask;
 
 export type DesiredOf<K extends Kind> = Extract<DesiredResource, { kind: K }>;
 

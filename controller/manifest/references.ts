@@ -20,6 +20,7 @@ export interface Manifests {
   readonly taskDefinitions: ReadonlyMap<string, Loaded<'TaskDefinition'>>;
   readonly services: ReadonlyMap<string, Loaded<'Service'>>;
   readonly scalingPolicies: ReadonlyMap<string, Loaded<'ScalingPolicy'>>;
+  readonly tasks: ReadonlyMap<string, Loaded<'Task'>>;
   /** `Kind/name` of documents that failed their schema (already reported; references to them are not). */
   readonly invalid: ReadonlySet<string>;
 }
@@ -27,6 +28,11 @@ export interface Manifests {
 export interface Resolved {
   readonly clusterRefs: ReadonlyMap<string, ClusterRef>;
   readonly taskDefinitionRefs: ReadonlyMap<string, TaskDefinitionRef>;
+  /** Task name → what it runs, where. */
+  readonly taskRefs: ReadonlyMap<
+    string,
+    { readonly cluster: ClusterRef; readonly taskDefinition: TaskDefinitionRef }
+  >;
   /** ScalingPolicy name → the Service it scales. */
   readonly policyTargets: ReadonlyMap<string, Loaded<'Service'>>;
   /** Service names that a ScalingPolicy targets. */
@@ -45,7 +51,7 @@ export const familyOf = (td: Loaded<'TaskDefinition'>): string => td.spec.family
 export const serviceNameOf = (service: Loaded<'Service'>): string => service.spec.serviceName ?? service.name;
 
 function resolveCluster(
-  service: Loaded<'Service'>,
+  service: Loaded<'Service'> | Loaded<'Task'>,
   manifests: Manifests,
   sink: ProblemSink,
 ): ClusterRef | undefined {
@@ -66,7 +72,7 @@ function resolveCluster(
     sink.add(
       service,
       '/spec/cluster',
-      `Cluster/${value} is defined in this repository, but the Service is annotated ${EXTERNAL_CLUSTER_ANNOTATION}: "true"; remove one`,
+      `Cluster/${value} is defined in this repository, but the ${service.kind} is annotated ${EXTERNAL_CLUSTER_ANNOTATION}: "true"; remove one`,
     );
     return undefined;
   }
@@ -82,13 +88,13 @@ function resolveCluster(
   sink.add(
     service,
     '/spec/cluster',
-    `Cluster "${value}" is not defined in this repository${didYouMean(value, manifests.clusters.keys())}; to use an existing cluster, give its ARN or annotate the Service with ${EXTERNAL_CLUSTER_ANNOTATION}: "true"`,
+    `Cluster "${value}" is not defined in this repository${didYouMean(value, manifests.clusters.keys())}; to use an existing cluster, give its ARN or annotate the ${service.kind} with ${EXTERNAL_CLUSTER_ANNOTATION}: "true"`,
   );
   return undefined;
 }
 
 function resolveTaskDefinition(
-  service: Loaded<'Service'>,
+  service: Loaded<'Service'> | Loaded<'Task'>,
   manifests: Manifests,
   sink: ProblemSink,
 ): TaskDefinitionRef | undefined {
@@ -217,6 +223,70 @@ function checkServiceAgainst(
   });
 }
 
+/** A Task's RunTask input against its task definition (what RunTask would refuse). */
+function checkTaskAgainst(task: Loaded<'Task'>, td: Loaded<'TaskDefinition'>, sink: ProblemSink): void {
+  const compatibilities = td.spec.requiresCompatibilities ?? [];
+  const onFargate =
+    task.spec.launchType === 'FARGATE' ||
+    (task.spec.capacityProviderStrategy ?? []).some((item) => item.capacityProvider.startsWith('FARGATE'));
+  if (onFargate && !compatibilities.includes('FARGATE')) {
+    sink.add(
+      task,
+      '/spec',
+      `runs on Fargate, but ${td.label} does not list FARGATE in requiresCompatibilities`,
+    );
+  }
+  const awsvpc =
+    td.spec.networkMode === 'awsvpc' ||
+    (td.spec.networkMode === undefined && compatibilities.includes('FARGATE'));
+  if (awsvpc && !task.spec.networkConfiguration?.awsvpcConfiguration) {
+    sink.add(
+      task,
+      '/spec',
+      `${td.label} uses networkMode awsvpc, so the Task needs networkConfiguration.awsvpcConfiguration (subnets and security groups)`,
+    );
+  }
+  task.spec.overrides?.containerOverrides?.forEach((override, i) => {
+    if (override.name === undefined) return;
+    if (!td.spec.containerDefinitions.some((container) => container.name === override.name)) {
+      sink.add(
+        task,
+        `/spec/overrides/containerOverrides/${i}/name`,
+        `${td.label} has no container named "${override.name}"${didYouMean(
+          override.name,
+          td.spec.containerDefinitions.map((c) => c.name),
+        )}`,
+      );
+    }
+  });
+}
+
+/** `ecs-gitops/hook-for` names Service manifests of this revision. */
+function checkHookTargets(task: Loaded<'Task'>, manifests: Manifests, sink: ProblemSink): void {
+  const value = task.metadata.annotations?.['ecs-gitops/hook-for'];
+  if (value === undefined) return;
+  const pointer = '/metadata/annotations/ecs-gitops~1hook-for';
+  for (const part of value.split(',').map((item) => item.trim())) {
+    const match = /^Service\/(.+)$/.exec(part);
+    if (!match) {
+      sink.add(
+        task,
+        pointer,
+        `"${part}" is not Service/NAME; a hook guards Services (comma-separated for several)`,
+      );
+      continue;
+    }
+    const name = match[1]!;
+    if (!manifests.services.has(name) && !manifests.invalid.has(`Service/${name}`)) {
+      sink.add(
+        task,
+        pointer,
+        `Service "${name}" is not defined in this repository${didYouMean(name, manifests.services.keys())}; a hook guards Service manifests`,
+      );
+    }
+  }
+}
+
 export function resolveReferences(manifests: Manifests, sink: ProblemSink): Resolved {
   const clusterRefs = new Map<string, ClusterRef>();
   const taskDefinitionRefs = new Map<string, TaskDefinitionRef>();
@@ -332,9 +402,21 @@ export function resolveReferences(manifests: Manifests, sink: ProblemSink): Reso
     }
   }
 
+  const taskRefs = new Map<string, { cluster: ClusterRef; taskDefinition: TaskDefinitionRef }>();
+  for (const task of manifests.tasks.values()) {
+    const cluster = resolveCluster(task, manifests, sink);
+    const taskDefinition = resolveTaskDefinition(task, manifests, sink);
+    if (cluster && taskDefinition) taskRefs.set(task.name, { cluster, taskDefinition });
+    const td =
+      taskDefinition?.type === 'manifest' ? manifests.taskDefinitions.get(taskDefinition.name) : undefined;
+    if (td) checkTaskAgainst(task, td, sink);
+    checkHookTargets(task, manifests, sink);
+  }
+
   return {
     clusterRefs,
     taskDefinitionRefs,
+    taskRefs,
     policyTargets,
     autoscaled: new Set(byService.keys()),
     providerClusters,

@@ -6,6 +6,7 @@ import clusterSchema from '../../schemas/cluster.schema.json' with { type: 'json
 import overlaySchema from '../../schemas/overlay.schema.json' with { type: 'json' };
 import scalingPolicySchema from '../../schemas/scaling-policy.schema.json' with { type: 'json' };
 import serviceSchema from '../../schemas/service.schema.json' with { type: 'json' };
+import taskSchema from '../../schemas/task.schema.json' with { type: 'json' };
 import taskDefinitionSchema from '../../schemas/task-definition.schema.json' with { type: 'json' };
 import type { Kind } from '../types.js';
 import { didYouMean } from './suggest.js';
@@ -32,6 +33,7 @@ export const KIND_SCHEMAS: Readonly<Record<Kind, JsonSchema>> = {
   TaskDefinition: taskDefinitionSchema,
   Service: serviceSchema,
   ScalingPolicy: scalingPolicySchema,
+  Task: taskSchema,
 };
 
 const validators = new Map<Kind, ValidateFunction>();

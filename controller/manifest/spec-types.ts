@@ -9,6 +9,7 @@ export interface Manifests {
   TaskDefinition?: TaskDefinitionManifest;
   Service?: ServiceManifest;
   ScalingPolicy?: ScalingPolicyManifest;
+  Task?: TaskManifest;
 }
 /**
  * An ECS capacity provider: an Auto Scaling group or Amazon ECS Managed Instances (CreateCapacityProvider / UpdateCapacityProvider input).
@@ -40,7 +41,7 @@ export interface Metadata {
     [k: string]: string;
   };
   /**
-   * Controller switches: ecs-gitops/sync (disabled), ecs-gitops/prune (disabled), ecs-gitops/drift (alert | heal | ignore), ecs-gitops/replace (allowed), ecs-gitops/adopt ("true"), ecs-gitops/external-cluster ("true", Service only). Other keys are free-form.
+   * Controller switches: ecs-gitops/sync (disabled), ecs-gitops/prune (disabled), ecs-gitops/drift (alert | heal | ignore), ecs-gitops/replace (allowed), ecs-gitops/adopt ("true"), ecs-gitops/external-cluster ("true", Service and Task), ecs-gitops/hook (PreSync | PostSync | SyncFail, Task only), ecs-gitops/hook-for (Service/NAME, comma-separated; Task only), ecs-gitops/hook-timeout (seconds, or 10m / 1h; Task only). Other keys are free-form.
    */
   annotations?: {
     [k: string]: string;
@@ -2630,6 +2631,256 @@ export interface ScalableTargetAction {
   maxCapacity?: number;
 }
 /**
+ * A task that runs to completion (RunTask input). With the annotation ecs-gitops/hook: PreSync | PostSync | SyncFail it runs around the deploy of the services it guards (ecs-gitops/hook-for), once per revision; `ecs-gitops run-task Task/NAME` runs it on demand.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "TaskManifest".
+ */
+export interface TaskManifest {
+  apiVersion: 'ecs-gitops/v1';
+  kind: 'Task';
+  metadata: Metadata;
+  spec: TaskSpec;
+}
+/**
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "TaskSpec".
+ */
+export interface TaskSpec {
+  /**
+   * The capacity provider strategy to use for the task.
+   */
+  capacityProviderStrategy?: CapacityProviderStrategyItem[];
+  /**
+   * The Cluster manifest (its metadata.name) to run in, or an existing cluster by ARN; a bare name outside the repo needs the annotation ecs-gitops/external-cluster: "true".
+   */
+  cluster: string;
+  /**
+   * The number of instantiations of the specified task to place on your cluster. You can specify up to 10 tasks for each call.
+   */
+  count?: number;
+  /**
+   * Specifies whether to use Amazon ECS managed tags for the task. For more information, see Tagging Your Amazon ECS Resources in the Amazon Elastic Container Service Developer Guide.
+   */
+  enableECSManagedTags?: boolean;
+  /**
+   * Determines whether to use the execute command functionality for the containers in this task. If true, this enables execute command functionality on all containers in the task.
+   */
+  enableExecuteCommand?: boolean;
+  /**
+   * The name of the task group to associate with the task. The default value is the family name of the task definition (for example, family:my-family-name).
+   */
+  group?: string;
+  /**
+   * The infrastructure to run your standalone task on. For more information, see Amazon ECS launch types in the Amazon Elastic Container Service Developer Guide.
+   */
+  launchType?: 'EC2' | 'EXTERNAL' | 'FARGATE' | 'MANAGED_INSTANCES';
+  networkConfiguration?: NetworkConfiguration1;
+  overrides?: TaskOverride;
+  /**
+   * An array of placement constraint objects to use for the task. You can specify up to 10 constraints for each task (including constraints in the task definition and those specified at runtime).
+   */
+  placementConstraints?: PlacementConstraint[];
+  /**
+   * The placement strategy objects to use for the task. You can specify a maximum of 5 strategy rules for each task.
+   */
+  placementStrategy?: PlacementStrategy[];
+  /**
+   * The platform version the task uses. A platform version is only specified for tasks hosted on Fargate. If one isn't specified, the LATEST platform version is used. For more information, see Fargate platform versions in the Amazon Elastic Container Service Developer Guide.
+   */
+  platformVersion?: string;
+  /**
+   * Specifies whether to propagate the tags from the task definition to the task. If no value is specified, the tags aren't propagated. Tags can only be propagated to the task during task creation. To add tags to a task after task creation, use theTagResource API action.
+   */
+  propagateTags?: 'NONE' | 'SERVICE' | 'TASK_DEFINITION';
+  /**
+   * This parameter is only used by Amazon ECS. It is not intended for use by customers.
+   */
+  referenceId?: string;
+  /**
+   * The TaskDefinition manifest (its metadata.name), or an external task definition as family:revision or a full task definition ARN.
+   */
+  taskDefinition: string;
+  /**
+   * The details of the volume that was configuredAtLaunch. You can configure the size, volumeType, IOPS, throughput, snapshot and encryption in TaskManagedEBSVolumeConfiguration. The name of the volume must match the name from the task definition.
+   */
+  volumeConfigurations?: TaskVolumeConfiguration[];
+  tags?: Tags;
+}
+/**
+ * The network configuration for the task. This parameter is required for task definitions that use the awsvpc network mode to receive their own elastic network interface, and it isn't supported for other network modes. For more information, see Task networking in the Amazon Elastic Container Service Developer Guide.
+ */
+export interface NetworkConfiguration1 {
+  awsvpcConfiguration?: AwsVpcConfiguration;
+}
+/**
+ * A list of container overrides in JSON format that specify the name of a container in the specified task definition and the overrides it should receive. You can override the default command for a container (that's specified in the task definition or Docker image) with a command override.
+ */
+export interface TaskOverride {
+  /**
+   * One or more container overrides that are sent to a task.
+   */
+  containerOverrides?: ContainerOverride[];
+  /**
+   * The CPU override for the task.
+   */
+  cpu?: string;
+  /**
+   * The Elastic Inference accelerator override for the task.
+   */
+  inferenceAcceleratorOverrides?: InferenceAcceleratorOverride[];
+  /**
+   * The Amazon Resource Name (ARN) of the task execution role override for the task. For more information, see Amazon ECS task execution IAM role in the Amazon Elastic Container Service Developer Guide.
+   */
+  executionRoleArn?: string;
+  /**
+   * The memory override for the task.
+   */
+  memory?: string;
+  /**
+   * The Amazon Resource Name (ARN) of the role that containers in this task can assume. All containers in this task are granted the permissions that are specified in this role. For more information, see IAM Role for Tasks in the Amazon Elastic Container Service Developer Guide.
+   */
+  taskRoleArn?: string;
+  ephemeralStorage?: EphemeralStorage1;
+}
+/**
+ * The overrides that are sent to a container. An empty container override can be passed in. An example of an empty container override is \{"containerOverrides": [ ] \}. If a non-empty container override is specified, the name parameter must be included.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "ContainerOverride".
+ */
+export interface ContainerOverride {
+  /**
+   * The name of the container that receives the override. This parameter is required if any override is specified.
+   */
+  name?: string;
+  /**
+   * The command to send to the container that overrides the default command from the Docker image or the task definition. You must also specify a container name.
+   */
+  command?: string[];
+  /**
+   * The environment variables to send to the container. You can add new environment variables, which are added to the container at launch, or you can override the existing environment variables from the Docker image or the task definition. You must also specify a container name.
+   */
+  environment?: KeyValuePair[];
+  /**
+   * A list of files containing the environment variables to pass to a container, instead of the value from the container definition.
+   */
+  environmentFiles?: EnvironmentFile[];
+  /**
+   * The number of cpu units reserved for the container, instead of the default value from the task definition. You must also specify a container name.
+   */
+  cpu?: number;
+  /**
+   * The hard limit (in MiB) of memory to present to the container, instead of the default value from the task definition. If your container attempts to exceed the memory specified here, the container is killed. You must also specify a container name.
+   */
+  memory?: number;
+  /**
+   * The soft limit (in MiB) of memory to reserve for the container, instead of the default value from the task definition. You must also specify a container name.
+   */
+  memoryReservation?: number;
+  /**
+   * The type and amount of a resource to assign to a container, instead of the default value from the task definition. The supported resources are GPUs and Neuron devices.
+   */
+  resourceRequirements?: ResourceRequirement[];
+}
+/**
+ * Details on an Elastic Inference accelerator task override. This parameter is used to override the Elastic Inference accelerator specified in the task definition. For more information, see Working with Amazon Elastic Inference on Amazon ECS in the Amazon Elastic Container Service Developer Guide.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "InferenceAcceleratorOverride".
+ */
+export interface InferenceAcceleratorOverride {
+  /**
+   * The Elastic Inference accelerator device name to override for the task. This parameter must match a deviceName specified in the task definition.
+   */
+  deviceName?: string;
+  /**
+   * The Elastic Inference accelerator type to use.
+   */
+  deviceType?: string;
+}
+/**
+ * The ephemeral storage setting override for the task.
+ */
+export interface EphemeralStorage1 {
+  /**
+   * The total amount, in GiB, of ephemeral storage to set for the task. The minimum supported value is 21 GiB and the maximum supported value is 200 GiB.
+   */
+  sizeInGiB: number;
+}
+/**
+ * Configuration settings for the task volume that was configuredAtLaunch that weren't set during RegisterTaskDef.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "TaskVolumeConfiguration".
+ */
+export interface TaskVolumeConfiguration {
+  /**
+   * The name of the volume. This value must match the volume name from the Volume object in the task definition.
+   */
+  name: string;
+  managedEBSVolume?: TaskManagedEBSVolumeConfiguration;
+}
+/**
+ * The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf. These settings are used to create each Amazon EBS volume, with one volume created for each task. The Amazon EBS volumes are visible in your account in the Amazon EC2 console once they are created.
+ */
+export interface TaskManagedEBSVolumeConfiguration {
+  /**
+   * Indicates whether the volume should be encrypted. If you turn on Region-level Amazon EBS encryption by default but set this value as false, the setting is overridden and the volume is encrypted with the KMS key specified for Amazon EBS encryption by default. This parameter maps 1:1 with the Encrypted parameter of the CreateVolume API in the Amazon EC2 API Reference.
+   */
+  encrypted?: boolean;
+  /**
+   * The Amazon Resource Name (ARN) identifier of the Amazon Web Services Key Management Service key to use for Amazon EBS encryption. When a key is specified using this parameter, it overrides Amazon EBS default encryption or any KMS key that you specified for cluster-level managed storage encryption.
+   */
+  kmsKeyId?: string;
+  /**
+   * The volume type. This parameter maps 1:1 with the VolumeType parameter of the CreateVolume API in the Amazon EC2 API Reference. For more information, see Amazon EBS volume types in the Amazon EC2 User Guide.
+   */
+  volumeType?: string;
+  /**
+   * The size of the volume in GiB. You must specify either a volume size or a snapshot ID. If you specify a snapshot ID, the snapshot size is used for the volume size by default. You can optionally specify a volume size greater than or equal to the snapshot size. This parameter maps 1:1 with the Size parameter of the CreateVolume API in the Amazon EC2 API Reference.
+   */
+  sizeInGiB?: number;
+  /**
+   * The snapshot that Amazon ECS uses to create the volume. You must specify either a snapshot ID or a volume size. This parameter maps 1:1 with the SnapshotId parameter of the CreateVolume API in the Amazon EC2 API Reference.
+   */
+  snapshotId?: string;
+  /**
+   * The rate, in MiB/s, at which data is fetched from a snapshot of an existing Amazon EBS volume to create a new volume for attachment to the task. This property can be specified only if you specify a snapshotId. For more information, see Initialize Amazon EBS volumes in the Amazon EBS User Guide.
+   */
+  volumeInitializationRate?: number;
+  /**
+   * The number of I/O operations per second (IOPS). For gp3, io1, and io2 volumes, this represents the number of IOPS that are provisioned for the volume. For gp2 volumes, this represents the baseline performance of the volume and the rate at which the volume accumulates I/O credits for bursting.
+   */
+  iops?: number;
+  /**
+   * The throughput to provision for a volume, in MiB/s, with a maximum of 1,000 MiB/s. This parameter maps 1:1 with the Throughput parameter of the CreateVolume API in the Amazon EC2 API Reference.
+   */
+  throughput?: number;
+  /**
+   * The tags to apply to the volume. Amazon ECS applies service-managed tags by default. This parameter maps 1:1 with the TagSpecifications.N parameter of the CreateVolume API in the Amazon EC2 API Reference.
+   */
+  tagSpecifications?: EBSTagSpecification[];
+  /**
+   * The ARN of the IAM role to associate with this volume. This is the Amazon ECS infrastructure IAM role that is used to manage your Amazon Web Services infrastructure. We recommend using the Amazon ECS-managed AmazonECSInfrastructureRolePolicyForVolumes IAM policy with this role. For more information, see Amazon ECS infrastructure IAM role in the Amazon ECS Developer Guide.
+   */
+  roleArn: string;
+  terminationPolicy?: TaskManagedEBSVolumeTerminationPolicy;
+  /**
+   * The Linux filesystem type for the volume. For volumes created from a snapshot, you must specify the same filesystem type that the volume was using when the snapshot was created. If there is a filesystem type mismatch, the task will fail to start.
+   */
+  filesystemType?: 'ext3' | 'ext4' | 'ntfs' | 'xfs';
+}
+/**
+ * The termination policy for the volume when the task exits. This provides a way to control whether Amazon ECS terminates the Amazon EBS volume when the task stops.
+ */
+export interface TaskManagedEBSVolumeTerminationPolicy {
+  /**
+   * Indicates whether the volume should be deleted on when the task stops. If a value of true is specified, Amazon ECS deletes the Amazon EBS volume on your behalf when the task goes into the STOPPED state. If no value is specified, the default value is true is used. When set to false, Amazon ECS leaves the volume in your account.
+   */
+  deleteOnTermination: boolean;
+}
+/**
  * The details of the Auto Scaling group for the capacity provider.
  *
  * This interface was referenced by `Manifests`'s JSON-Schema
@@ -3446,7 +3697,7 @@ export interface ProxyConfiguration1 {
  * This interface was referenced by `Manifests`'s JSON-Schema
  * via the `definition` "EphemeralStorage".
  */
-export interface EphemeralStorage1 {
+export interface EphemeralStorage2 {
   /**
    * The total amount, in GiB, of ephemeral storage to set for the task. The minimum supported value is 21 GiB and the maximum supported value is 200 GiB.
    */
@@ -3666,7 +3917,7 @@ export interface DeploymentEarlySuccessCriteria1 {
  * This interface was referenced by `Manifests`'s JSON-Schema
  * via the `definition` "NetworkConfiguration".
  */
-export interface NetworkConfiguration1 {
+export interface NetworkConfiguration2 {
   awsvpcConfiguration?: AwsVpcConfiguration;
 }
 /**
@@ -4129,4 +4380,102 @@ export interface SuspendedState1 {
    * Whether scheduled scaling is suspended. Set the value to true if you don't want Application Auto Scaling to add or remove capacity by initiating scheduled actions. The default is false.
    */
   scheduledScalingSuspended?: boolean;
+}
+/**
+ * The overrides that are associated with a task.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "TaskOverride".
+ */
+export interface TaskOverride1 {
+  /**
+   * One or more container overrides that are sent to a task.
+   */
+  containerOverrides?: ContainerOverride[];
+  /**
+   * The CPU override for the task.
+   */
+  cpu?: string;
+  /**
+   * The Elastic Inference accelerator override for the task.
+   */
+  inferenceAcceleratorOverrides?: InferenceAcceleratorOverride[];
+  /**
+   * The Amazon Resource Name (ARN) of the task execution role override for the task. For more information, see Amazon ECS task execution IAM role in the Amazon Elastic Container Service Developer Guide.
+   */
+  executionRoleArn?: string;
+  /**
+   * The memory override for the task.
+   */
+  memory?: string;
+  /**
+   * The Amazon Resource Name (ARN) of the role that containers in this task can assume. All containers in this task are granted the permissions that are specified in this role. For more information, see IAM Role for Tasks in the Amazon Elastic Container Service Developer Guide.
+   */
+  taskRoleArn?: string;
+  ephemeralStorage?: EphemeralStorage1;
+}
+/**
+ * The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf. These settings are used to create each Amazon EBS volume, with one volume created for each task.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "TaskManagedEBSVolumeConfiguration".
+ */
+export interface TaskManagedEBSVolumeConfiguration1 {
+  /**
+   * Indicates whether the volume should be encrypted. If you turn on Region-level Amazon EBS encryption by default but set this value as false, the setting is overridden and the volume is encrypted with the KMS key specified for Amazon EBS encryption by default. This parameter maps 1:1 with the Encrypted parameter of the CreateVolume API in the Amazon EC2 API Reference.
+   */
+  encrypted?: boolean;
+  /**
+   * The Amazon Resource Name (ARN) identifier of the Amazon Web Services Key Management Service key to use for Amazon EBS encryption. When a key is specified using this parameter, it overrides Amazon EBS default encryption or any KMS key that you specified for cluster-level managed storage encryption.
+   */
+  kmsKeyId?: string;
+  /**
+   * The volume type. This parameter maps 1:1 with the VolumeType parameter of the CreateVolume API in the Amazon EC2 API Reference. For more information, see Amazon EBS volume types in the Amazon EC2 User Guide.
+   */
+  volumeType?: string;
+  /**
+   * The size of the volume in GiB. You must specify either a volume size or a snapshot ID. If you specify a snapshot ID, the snapshot size is used for the volume size by default. You can optionally specify a volume size greater than or equal to the snapshot size. This parameter maps 1:1 with the Size parameter of the CreateVolume API in the Amazon EC2 API Reference.
+   */
+  sizeInGiB?: number;
+  /**
+   * The snapshot that Amazon ECS uses to create the volume. You must specify either a snapshot ID or a volume size. This parameter maps 1:1 with the SnapshotId parameter of the CreateVolume API in the Amazon EC2 API Reference.
+   */
+  snapshotId?: string;
+  /**
+   * The rate, in MiB/s, at which data is fetched from a snapshot of an existing Amazon EBS volume to create a new volume for attachment to the task. This property can be specified only if you specify a snapshotId. For more information, see Initialize Amazon EBS volumes in the Amazon EBS User Guide.
+   */
+  volumeInitializationRate?: number;
+  /**
+   * The number of I/O operations per second (IOPS). For gp3, io1, and io2 volumes, this represents the number of IOPS that are provisioned for the volume. For gp2 volumes, this represents the baseline performance of the volume and the rate at which the volume accumulates I/O credits for bursting.
+   */
+  iops?: number;
+  /**
+   * The throughput to provision for a volume, in MiB/s, with a maximum of 1,000 MiB/s. This parameter maps 1:1 with the Throughput parameter of the CreateVolume API in the Amazon EC2 API Reference.
+   */
+  throughput?: number;
+  /**
+   * The tags to apply to the volume. Amazon ECS applies service-managed tags by default. This parameter maps 1:1 with the TagSpecifications.N parameter of the CreateVolume API in the Amazon EC2 API Reference.
+   */
+  tagSpecifications?: EBSTagSpecification[];
+  /**
+   * The ARN of the IAM role to associate with this volume. This is the Amazon ECS infrastructure IAM role that is used to manage your Amazon Web Services infrastructure. We recommend using the Amazon ECS-managed AmazonECSInfrastructureRolePolicyForVolumes IAM policy with this role. For more information, see Amazon ECS infrastructure IAM role in the Amazon ECS Developer Guide.
+   */
+  roleArn: string;
+  terminationPolicy?: TaskManagedEBSVolumeTerminationPolicy;
+  /**
+   * The Linux filesystem type for the volume. For volumes created from a snapshot, you must specify the same filesystem type that the volume was using when the snapshot was created. If there is a filesystem type mismatch, the task will fail to start.
+   */
+  filesystemType?: 'ext3' | 'ext4' | 'ntfs' | 'xfs';
+}
+/**
+ * The termination policy for the Amazon EBS volume when the task exits. For more information, see Amazon ECS volume termination policy.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "TaskManagedEBSVolumeTerminationPolicy".
+ */
+export interface TaskManagedEBSVolumeTerminationPolicy1 {
+  /**
+   * Indicates whether the volume should be deleted on when the task stops. If a value of true is specified, Amazon ECS deletes the Amazon EBS volume on your behalf when the task goes into the STOPPED state. If no value is specified, the default value is true is used. When set to false, Amazon ECS leaves the volume in your account.
+   */
+  deleteOnTermination: boolean;
 }

@@ -21,7 +21,11 @@ export type BlockReason =
   /** AWS refused this content for good (a terminal error): not retried until it or the revision changes, or Sync now. */
   | 'stalled'
   /** A preflight check failed (image, secret or log group missing): not registered, not deployed. */
-  | 'preflight-failed';
+  | 'preflight-failed'
+  /** A PreSync hook Task guarding this service is running (or waits for its task definition). */
+  | 'hook-pending'
+  /** A PreSync hook Task guarding this service failed: not deployed until Git changes or Sync now. */
+  | 'hook-failed';
 
 /** One planned change; `ChangeSetEntry<'Service'>` is one of a kind (what that kind's applier gets). */
 export interface ChangeSetEntry<K extends Kind = Kind> {

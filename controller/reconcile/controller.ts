@@ -19,6 +19,7 @@ import { type DriftPolicy, type KeyString, keyString, shortRevision } from '../t
 import { type BackoffOptions, DEFAULT_BACKOFF, KeyedBackoff } from './backoff.js';
 import { type AppliedRecord, classifyChange, effectiveDriftPolicy } from './drift.js';
 import { fingerprintAll } from './fingerprint.js';
+import { HookGate } from './hooks.js';
 import { markApplying } from './in-progress.js';
 import { PassQueue, type PassRequest, type RequestOptions } from './pass-queue.js';
 import type { AppliedEntry, ReconcilerPorts, SourceSnapshot } from './ports.js';
@@ -86,6 +87,8 @@ export class Reconciler {
   private passCount = 0;
   private readonly passListeners = new Set<(snapshot: StatusSnapshot) => void>();
   private readonly applyStartListeners = new Set<(snapshot: StatusSnapshot) => void>();
+  /** Hook Tasks (PreSync / PostSync / SyncFail) around deploys. */
+  private readonly hooks: HookGate;
 
   constructor(
     private readonly ports: ReconcilerPorts,
@@ -95,6 +98,14 @@ export class Reconciler {
     this.backoff = new KeyedBackoff(options.backoff ?? DEFAULT_BACKOFF);
     this.passBackoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
     this.now = options.now ?? (() => new Date());
+    this.hooks = new HookGate(ports.hooks, {
+      instance: options.instance,
+      now: this.now,
+      publish: (event) => this.publish(event),
+      ...(ports.metrics?.recordHookRun
+        ? { recordRun: (phase, result) => ports.metrics?.recordHookRun?.(phase, result) }
+        : {}),
+    });
   }
 
   /** Starts the loop with an initial fetch and the resync timer. */
@@ -170,6 +181,7 @@ export class Reconciler {
       if (request.manual) {
         this.failedRollouts.clear();
         this.stalled.clear();
+        this.hooks.retryFailed();
       }
       if (request.fetch || !this.snapshot) await this.fetch();
       const parsed = this.parseLatest();
@@ -306,6 +318,15 @@ export class Reconciler {
       }
     }
 
+    // PreSync hooks hold back the deploys they guard until they exited 0 (reconcile/hooks.ts).
+    const deploying = new Set<KeyString>(
+      diffs
+        .filter((d) => d.key.kind === 'Service' && d.action !== 'noop' && d.action !== 'delete')
+        .map((d) => keyString(d.key))
+        .filter((key) => origins.get(key) === 'git' && !blocked.has(key)),
+    );
+    const hookRunning = await this.hooks.preSync({ desired, diffs, deploying, writable, blocked });
+
     const ownedCount = diffs.filter((d) => d.owned === true).length;
     const changeSet: ChangeSet = this.ports.plan(diffs, {
       revision: desired.revision,
@@ -396,9 +417,11 @@ export class Reconciler {
       const stoppedReasons = deployments
         ? await this.stoppedReasons(key, diff, deployments, expected, preliminary.state === 'Degraded')
         : undefined;
-      const health = stoppedReasons
-        ? this.ports.health.of(diff, live, expected, stoppedReasons)
-        : preliminary;
+      const hookHealth =
+        diff.key.kind === 'Task' ? this.hooks.healthOf(diff.key.name, desired.revision) : undefined;
+      const health =
+        hookHealth ??
+        (stoppedReasons ? this.ports.health.of(diff, live, expected, stoppedReasons) : preliminary);
       const record = this.applied.get(key);
       const transition = nextResourceStatus(
         this.store.getResource(key),
@@ -421,9 +444,26 @@ export class Reconciler {
       );
       if (transition.status.health === 'Progressing') progressing = true;
       if (transition.status.health === 'Healthy' && expected) this.ownDeployments.delete(key);
+      if (diff.key.kind === 'Task') {
+        // A hook's failure is told once, by the hook gate's SyncFailed; its health edges are not alerts.
+        const runs = this.hooks.runsOf(diff.key.name);
+        this.store.setResource({
+          ...transition.status,
+          ...(hookHealth?.state === 'Degraded' ? { sync: 'Failed' as const } : {}),
+          ...(runs.length > 0 ? { hookRuns: runs } : {}),
+        });
+        continue;
+      }
       this.store.setResource(transition.status);
       for (const event of transition.events) this.publish(event);
     }
+    const postSyncPending = await this.hooks.postSync(
+      desired,
+      diffs,
+      (key) => this.store.getResource(key)?.health,
+      writable,
+    );
+    this.hooks.prune(desired.revision);
     this.store.retain(seen);
     for (const key of this.stalled.keys()) if (!seen.has(key)) this.stalled.delete(key);
     this.forgetLeftGit(desired);
@@ -431,8 +471,11 @@ export class Reconciler {
       .snapshot()
       .resources.filter((s) => s.sync === 'OutOfSync' || s.sync === 'Failed').length;
     if (failures === 0 && outstanding === 0) this.completeRevision(desired, actionable.length > 0);
-    if (progressing && !this.stopping.signal.aborted) {
-      this.queue.requestAfter(this.options.progressPollMs ?? 3000, 'rollout progressing');
+    if ((progressing || hookRunning || postSyncPending) && !this.stopping.signal.aborted) {
+      this.queue.requestAfter(
+        this.options.progressPollMs ?? 3000,
+        hookRunning ? 'hook running' : 'rollout progressing',
+      );
     }
     return failures === 0;
   }

@@ -82,11 +82,15 @@ export interface StatusWriterPort {
 export interface MetricsPort {
   observePass(seconds: number, result: 'success' | 'failure' | 'rejected'): void;
   recordApply(kind: string, action: string, result: string): void;
+  /** A hook run ended (hook_runs_total). */
+  recordHookRun?(phase: string, result: 'succeeded' | 'failed'): void;
   observeCommitToApplied(seconds: number): void;
   setResources(resources: readonly ResourceStatus[]): void;
 }
 
 export interface ReconcilerPorts {
+  /** Runs hook Tasks (RunTask, DescribeTasks, StopTask); absent: a revision's hooks wait. */
+  readonly hooks?: import('./hooks.js').HookPort;
   readonly source: SourcePort;
   parse(snapshot: SourceSnapshot): ParseResult;
   readLive(desired: DesiredState, options: { discoverOrphans: boolean }): Promise<LiveState>;

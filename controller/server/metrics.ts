@@ -22,6 +22,8 @@ export interface Metrics {
   recordGitFetch(result: GitFetchResult): void;
   /** Seconds from the commit's timestamp to the moment its changes were applied. */
   observeCommitToApplied(seconds: number): void;
+  /** A hook Task run ended (docs/tasks.md). */
+  recordHookRun(phase: string, result: 'succeeded' | 'failed'): void;
 }
 
 const PASS_RESULTS: readonly PassResult[] = ['success', 'failure', 'rejected'];
@@ -80,6 +82,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     registers,
   });
 
+  const hookRuns = new Counter({
+    name: `${METRIC_PREFIX}hook_runs_total`,
+    help: 'Hook Task runs that ended, by phase (PreSync, PostSync, SyncFail) and result (succeeded, failed)',
+    labelNames: ['phase', 'result'] as const,
+    registers,
+  });
+
   // Known label values start at 0 so rate() and alerts work before the first occurrence.
   for (const result of PASS_RESULTS) passes.inc({ result }, 0);
   for (const result of FETCH_RESULTS) gitFetches.inc({ result }, 0);
@@ -99,6 +108,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     observePass(seconds, result) {
       passDuration.observe(Math.max(0, seconds));
       passes.inc({ result });
+    },
+    recordHookRun(phase, result) {
+      hookRuns.inc({ phase, result });
     },
     recordApply(kind, action, result) {
       applies.inc({ kind, action, result });

@@ -48,6 +48,22 @@ export interface ResourceStatus {
   readonly deployments?: readonly DeploymentStatus[];
   /** Services only: failed tasks' stoppedReason, newest first. */
   readonly stoppedReasons?: readonly string[];
+  /** Tasks only: the hook runs of this controller, newest first (docs/tasks.md). */
+  readonly hookRuns?: readonly HookRunStatus[];
+}
+
+/** One run of a hook Task. */
+export interface HookRunStatus {
+  readonly phase: 'PreSync' | 'PostSync' | 'SyncFail';
+  readonly revision: string;
+  readonly state: 'Running' | 'Succeeded' | 'Failed';
+  /** Exit codes, the stop reason and log stream on failure; progress while running. */
+  readonly message: string;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly taskArns: readonly string[];
+  /** Essential containers' exit codes by container name. */
+  readonly exitCodes: Readonly<Record<string, number>>;
 }
 
 export interface SourceStatus {

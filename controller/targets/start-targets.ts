@@ -51,6 +51,7 @@ function sharedMetrics(apps: readonly ControllerApp[]): Metrics {
     recordAwsCall: none,
     recordGitFetch: none,
     observeCommitToApplied: none,
+    recordHookRun: none,
   };
 }
 

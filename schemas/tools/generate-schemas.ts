@@ -269,7 +269,7 @@ const METADATA: Json = {
     annotations: {
       type: 'object',
       description:
-        'Controller switches: ecs-gitops/sync (disabled), ecs-gitops/prune (disabled), ecs-gitops/drift (alert | heal | ignore), ecs-gitops/replace (allowed), ecs-gitops/adopt ("true"), ecs-gitops/external-cluster ("true", Service only). Other keys are free-form.',
+        'Controller switches: ecs-gitops/sync (disabled), ecs-gitops/prune (disabled), ecs-gitops/drift (alert | heal | ignore), ecs-gitops/replace (allowed), ecs-gitops/adopt ("true"), ecs-gitops/external-cluster ("true", Service and Task), ecs-gitops/hook (PreSync | PostSync | SyncFail, Task only), ecs-gitops/hook-for (Service/NAME, comma-separated; Task only), ecs-gitops/hook-timeout (seconds, or 10m / 1h; Task only). Other keys are free-form.',
       additionalProperties: { type: 'string' },
     },
   },
@@ -467,6 +467,34 @@ function scalingPolicy(): Json {
   );
 }
 
+/** The Task kind: RunTask input; the controller supplies clientToken and startedBy. */
+function task(): Json {
+  const b = new Builder('ecs');
+  const spec = b.object('RunTaskRequest', ['tags', 'clientToken', 'startedBy']);
+  const props = spec.properties as Record<string, Json>;
+  spec.required = ['cluster', 'taskDefinition'];
+  props.cluster = {
+    type: 'string',
+    minLength: 1,
+    description:
+      'The Cluster manifest (its metadata.name) to run in, or an existing cluster by ARN; a bare name outside the repo needs the annotation ecs-gitops/external-cluster: "true".',
+  };
+  props.taskDefinition = {
+    type: 'string',
+    minLength: 1,
+    description:
+      'The TaskDefinition manifest (its metadata.name), or an external task definition as family:revision or a full task definition ARN.',
+  };
+  props.count = { ...props.count, minimum: 1, maximum: 10 };
+  props.tags = TAGS;
+  return envelope(
+    'Task',
+    spec,
+    b.definitions,
+    'A task that runs to completion (RunTask input). With the annotation ecs-gitops/hook: PreSync | PostSync | SyncFail it runs around the deploy of the services it guards (ecs-gitops/hook-for), once per revision; `ecs-gitops run-task Task/NAME` runs it on demand.',
+  );
+}
+
 /** Prefixes end where the name begins, so they may end in "-" or "."; suffixes may start with one. */
 const NAME_PREFIX = '^[a-z0-9][a-z0-9.-]{0,62}$';
 const NAME_SUFFIX = '^[a-z0-9.-]{0,62}[a-z0-9]$';
@@ -601,6 +629,7 @@ const KINDS: Record<string, () => Json> = {
   'task-definition': taskDefinition,
   service,
   'scaling-policy': scalingPolicy,
+  task,
   overlay,
 };
 

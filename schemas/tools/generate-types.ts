@@ -18,6 +18,7 @@ const KINDS = [
   ['TaskDefinition', 'task-definition'],
   ['Service', 'service'],
   ['ScalingPolicy', 'scaling-policy'],
+  ['Task', 'task'],
 ] as const;
 
 function readSchema(file: string): Json {
