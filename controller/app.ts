@@ -10,7 +10,7 @@ import { commitStatusFromConfig } from './commit-status/index.js';
 import type { Config } from './config.js';
 import { diffResources } from './diff/index.js';
 import { healthOf } from './health/index.js';
-import { readLive, TaskDefinitionCache } from './live/index.js';
+import { readLive, ServiceDeploymentCache, TaskDefinitionCache } from './live/index.js';
 import { createPreflightReader } from './live/preflight-reads.js';
 import { readStoppedReasons } from './live/rollout.js';
 import { liveTagsOf } from './live/tags.js';
@@ -78,6 +78,7 @@ export async function startController(config: Config, options: AppOptions): Prom
   );
   clients.counter.onCall((record) => metrics.recordAwsCall(record));
   const cache = new TaskDefinitionCache();
+  const serviceDeploymentCache = new ServiceDeploymentCache();
   const parseCache = new ManifestParseCache();
   const store = new StatusStore(config.instance, () => source.status());
   const events = new EventLog();
@@ -122,6 +123,7 @@ export async function startController(config: Config, options: AppOptions): Prom
         instance: config.instance,
         discoverOrphans: readOptions.discoverOrphans,
         cache,
+        serviceDeploymentCache,
       }),
     diff: (desired, live) =>
       diffResources(desired, live, { instance: config.instance, pruneCandidates: config.prune }),

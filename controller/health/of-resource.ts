@@ -26,11 +26,16 @@ export function healthOf(
       const arn = liveTaskDefinitionArn(diff, live);
       return taskDefinitionHealth(arn ? live.taskDefinitions[arn]?.taskDefinition : undefined);
     }
-    case 'Service':
-      return serviceHealth(live.services[serviceKey(desired.cluster.clusterName, desired.serviceName)], {
+    case 'Service': {
+      const key = serviceKey(desired.cluster.clusterName, desired.serviceName);
+      const serviceDeployment = live.serviceDeployments?.[key];
+      return serviceHealth(live.services[key], {
         ...(expectedDeploymentId ? { expectedDeploymentId } : {}),
         ...(stoppedReasons ? { stoppedReasons } : {}),
+        ...(serviceDeployment ? { serviceDeployment } : {}),
+        ...(live.readAt ? { now: new Date(live.readAt) } : {}),
       });
+    }
     case 'ScalingPolicy': {
       const names = [...(desired.spec.targetTracking ?? []), ...(desired.spec.stepScaling ?? [])].map((p) =>
         String((p as { policyName?: string }).policyName ?? ''),

@@ -3,14 +3,24 @@
 // Stricter than the SDK's `waitUntilServicesStable`, which only checks that one deployment is left
 // and runningCount == desiredCount: after a circuit-breaker rollback that is true again, so the
 // waiter calls a failed deploy "stable". Here the deployment we created must still be PRIMARY.
-import { type LiveService, type ServiceDeployment, serviceDeployments } from '../live/model.js';
+import {
+  type LiveService,
+  type LiveServiceDeployment,
+  type ServiceDeployment,
+  serviceDeployments,
+} from '../live/model.js';
 import { type HealthResult, health, MISSING } from './model.js';
+import { isProgressive, serviceDeploymentHealth } from './service-deployment.js';
 
 export interface ServiceHealthOptions {
   /** The deployment id the controller's CreateService/UpdateService produced. */
   readonly expectedDeploymentId?: string;
   /** stoppedReason of recently stopped tasks, newest first (live/rollout.ts reads them). */
   readonly stoppedReasons?: readonly string[];
+  /** BLUE_GREEN / LINEAR / CANARY: the service's current service deployment, which decides. */
+  readonly serviceDeployment?: LiveServiceDeployment;
+  /** When the live picture was read (how long a bake has left). */
+  readonly now?: Date;
 }
 
 function circuitBreakerEnabled(service: LiveService): boolean {
@@ -51,6 +61,18 @@ export function serviceHealth(
   const status = service.status ?? 'ACTIVE';
   if (status === 'INACTIVE') return health('Missing', 'Inactive', 'service INACTIVE (deleted)');
   if (status === 'DRAINING') return health('Progressing', 'Draining', 'service DRAINING (being deleted)');
+
+  // Progressive strategies: Healthy only once the service deployment is SUCCESSFUL (then the
+  // counts below must agree too); a rollback or a stop is Degraded however the counts look.
+  const current = options.serviceDeployment;
+  if (
+    current &&
+    isProgressive(service) &&
+    current.serviceDeploymentArn === service.currentServiceDeployment
+  ) {
+    const verdict = serviceDeploymentHealth(current, options.now);
+    if (verdict) return verdict;
+  }
 
   const deployments: ServiceDeployment[] = serviceDeployments(service);
   const primaries = deployments.filter((d) => d.status === 'PRIMARY');

@@ -30,12 +30,19 @@ import type {
   LiveCapacityProvider,
   LiveCluster,
   LiveService,
+  LiveServiceDeployment,
   LiveState,
   LiveTaskDefinition,
   OrphanRef,
 } from './model.js';
+import {
+  currentDeploymentArn,
+  readServiceDeployments,
+  ServiceDeploymentCache,
+} from './service-deployments.js';
 import { TaskDefinitionCache } from './task-definition-cache.js';
 
+export { ServiceDeploymentCache } from './service-deployments.js';
 export { TaskDefinitionCache } from './task-definition-cache.js';
 
 export interface ReadLiveOptions {
@@ -45,6 +52,10 @@ export interface ReadLiveOptions {
   readonly discoverOrphans?: boolean;
   /** Shared across passes; a new one per call when absent. */
   readonly cache?: TaskDefinitionCache;
+  /** Finished service deployments, shared across passes (a steady pass then describes none). */
+  readonly serviceDeploymentCache?: ServiceDeploymentCache;
+  /** The clock of `readAt` (tests pass a manual one). */
+  readonly now?: () => Date;
 }
 
 function ofKind<K extends DesiredState['resources'][number]['kind']>(desired: DesiredState, kind: K) {
@@ -144,7 +155,20 @@ export async function readLive(
       }
     }
   }
-  const scaling = await readScaling(clients, [...targetIds].sort());
+  const [scaling, deployments] = await Promise.all([
+    readScaling(clients, [...targetIds].sort()),
+    readServiceDeployments(
+      clients,
+      services.values(),
+      options.serviceDeploymentCache ?? new ServiceDeploymentCache(),
+    ),
+  ]);
+  const serviceDeployments: Record<string, LiveServiceDeployment> = {};
+  for (const [key, service] of services) {
+    const arn = currentDeploymentArn(service);
+    const deployment = arn ? deployments.get(arn) : undefined;
+    if (deployment) serviceDeployments[key] = deployment;
+  }
 
   const state: Mutable<LiveState> = {
     capacityProviders: Object.fromEntries(capacityProviders),
@@ -157,6 +181,8 @@ export async function readLive(
     scheduledActions: Object.fromEntries(scaling.actions),
     scalableTargetTags: {},
     orphans: [],
+    serviceDeployments,
+    readAt: (options.now?.() ?? new Date()).toISOString(),
   };
   if (options.discoverOrphans) await discoverOrphans(clients, desired, state, options.instance, cache);
   return state;

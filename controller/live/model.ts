@@ -6,7 +6,14 @@ import type {
   ScalingPolicy,
   ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
-import type { CapacityProvider, Cluster, Deployment, Service, TaskDefinition } from '@aws-sdk/client-ecs';
+import type {
+  CapacityProvider,
+  Cluster,
+  Deployment,
+  ServiceDeployment as SdkServiceDeployment,
+  Service,
+  TaskDefinition,
+} from '@aws-sdk/client-ecs';
 import { normalizeTimestamp } from '../aws-model/time.js';
 import type { ResourceDiff } from '../diff/model.js';
 
@@ -28,6 +35,8 @@ export type Wire<T> = T extends Date
 export type LiveService = Wire<Service>;
 /** One of a service's `deployments`. */
 export type LiveDeployment = Wire<Deployment>;
+/** DescribeServiceDeployments' `ServiceDeployment` (BLUE_GREEN / LINEAR / CANARY services). */
+export type LiveServiceDeployment = Wire<SdkServiceDeployment>;
 /** DescribeClusters' `cluster` (with settings, configuration and tags when asked for). */
 export type LiveCluster = Wire<Cluster>;
 /** DescribeCapacityProviders' capacity provider (with tags). */
@@ -134,6 +143,13 @@ export interface LiveState {
   readonly scalableTargetTags: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Owned resources missing from Git (only filled when discovery was asked for). */
   readonly orphans: readonly OrphanRef[];
+  /**
+   * `${clusterName}/${serviceName}` → the current service deployment of a BLUE_GREEN / LINEAR /
+   * CANARY service (live/service-deployments.ts). Absent for ROLLING services.
+   */
+  readonly serviceDeployments?: Readonly<Record<string, LiveServiceDeployment>>;
+  /** ISO-8601 time the picture was read (health says how long a bake has left). */
+  readonly readAt?: string;
 }
 
 export function emptyLiveState(): LiveState {

@@ -16,6 +16,11 @@ import { serviceHealth } from '../health/service.js';
 import type { HealthState } from '../types.js';
 import { plain } from './batch.js';
 import { type LiveService, serviceDeployments } from './model.js';
+import {
+  currentDeploymentArn,
+  readServiceDeployments,
+  ServiceDeploymentCache,
+} from './service-deployments.js';
 
 export interface RolloutTarget {
   readonly cluster: string;
@@ -139,6 +144,7 @@ export async function followRollouts(
   const sleep = options.sleep ?? ((ms: number) => realSleep(ms, options.signal));
   const results = new Map<string, RolloutResult>();
   const stoppedCache = new Map<string, { failed: number; reasons: string[] }>();
+  const deploymentCache = new ServiceDeploymentCache();
   const startedAt = Date.now();
   let waited = 0;
 
@@ -155,9 +161,21 @@ export async function followRollouts(
         [...new Set(group.map((t) => t.service))],
         options.signal,
       );
+      // BLUE_GREEN / LINEAR / CANARY: the service deployment decides (a rollback is never "stable").
+      const deployments = await readServiceDeployments(
+        clients,
+        live.values(),
+        deploymentCache,
+        options.signal,
+      );
       for (const target of group) {
         const service = live.get(target.service);
-        const healthOptions = target.deploymentId ? { expectedDeploymentId: target.deploymentId } : {};
+        const arn = currentDeploymentArn(service);
+        const serviceDeployment = arn ? deployments.get(arn) : undefined;
+        const healthOptions = {
+          ...(target.deploymentId ? { expectedDeploymentId: target.deploymentId } : {}),
+          ...(serviceDeployment ? { serviceDeployment, now: new Date() } : {}),
+        };
         let health = serviceHealth(service, healthOptions);
         let stoppedReasons: string[] = [];
         if (needsStoppedReasons(service, health.state)) {

@@ -1,12 +1,24 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { serviceHealth } from '../../controller/health/service.js';
-import type { LiveService } from '../../controller/live/model.js';
+import { type ServiceHealthOptions, serviceHealth } from '../../controller/health/service.js';
+import type { LiveService, LiveServiceDeployment } from '../../controller/live/model.js';
 
 interface Fixture {
   readonly service: LiveService;
-  readonly options?: { expectedDeploymentId?: string; stoppedReasons?: string[] };
+  readonly options?: {
+    expectedDeploymentId?: string;
+    stoppedReasons?: string[];
+    /** BLUE_GREEN / LINEAR / CANARY: the current service deployment, and when it was read. */
+    serviceDeployment?: LiveServiceDeployment;
+    now?: string;
+  };
   readonly expected: { state: string; reason: string; messageIncludes?: string };
+}
+
+/** The fixture's options with `now` as a Date. */
+function optionsOf(fixture: Fixture): ServiceHealthOptions {
+  const { now, ...options } = fixture.options ?? {};
+  return { ...options, ...(now ? { now: new Date(now) } : {}) };
 }
 
 const dir = new URL('./fixtures/service/', import.meta.url);
@@ -27,7 +39,7 @@ describe('serviceHealth', () => {
   it.each(fixtures)('%s', (_name, fixture) => {
     // given a DescribeServices service (and maybe the deployment we created)
     // when its health is computed
-    const result = serviceHealth(fixture.service, fixture.options);
+    const result = serviceHealth(fixture.service, optionsOf(fixture));
     // then state and reason match the golden expectation
     expect({ state: result.state, reason: result.reason }).toEqual({
       state: fixture.expected.state,
@@ -51,18 +63,39 @@ describe('serviceHealth', () => {
     const waiterStable = deployments.length === 1 && service.runningCount === service.desiredCount;
     // then the waiter would report success, but we report the rollback
     expect(waiterStable).toBe(true);
-    expect(serviceHealth(service, fixture!.options).state).toBe('Degraded');
+    expect(serviceHealth(service, optionsOf(fixture!)).state).toBe('Degraded');
   });
 
   it('reports the first stoppedReason in a failure message', () => {
     const fixture = fixtures.find(([name]) => name === 'degraded-rolled-back-steady-counts')?.[1];
     const result = serviceHealth(fixture!.service, {
-      ...fixture!.options,
+      ...optionsOf(fixture!),
       stoppedReasons: [
         '',
         'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:...)',
       ],
     });
     expect(result.message).toContain('Task failed ELB health checks');
+  });
+
+  it('never calls a rolled-back blue/green deploy Healthy, though its counts are steady', () => {
+    // given the service of a blue/green deployment that was rolled back: blue runs in full, alone
+    const fixture = fixtures.find(([name]) => name === 'degraded-blue-green-rolled-back-steady-counts')?.[1];
+    expect(fixture).toBeDefined();
+    // when judged on the counts alone it looks Healthy…
+    expect(serviceHealth(fixture!.service).state).toBe('Healthy');
+    // …then with its service deployment it is Degraded, RolledBack, with the reason
+    const result = serviceHealth(fixture!.service, optionsOf(fixture!));
+    expect(result).toMatchObject({ state: 'Degraded', reason: 'RolledBack' });
+    expect(result.message).toContain('CloudWatch alarm(s) web-5xx in ALARM state.');
+  });
+
+  it('ignores a service deployment that is not the current one', () => {
+    const fixture = fixtures.find(([name]) => name === 'degraded-blue-green-rolled-back-steady-counts')?.[1];
+    const service = {
+      ...fixture!.service,
+      currentServiceDeployment: 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/newer',
+    };
+    expect(serviceHealth(service, optionsOf(fixture!)).state).toBe('Healthy');
   });
 });
