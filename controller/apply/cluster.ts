@@ -11,12 +11,11 @@ import {
   type UpdateClusterCommandInput,
   UpdateClusterSettingsCommand,
 } from '@aws-sdk/client-ecs';
+import { SERVER_CHOSEN_DEFAULTS } from '../diff/normalize/defaults.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import { type ApplyContext, type EntryRecorder, ownershipTags, toEcsTags } from './context.js';
 import type { KindOutcome } from './outcome.js';
 import { changedTopLevelFields, hasTagChanges, removedTagKeys } from './tags.js';
-
-type Spec = Record<string, unknown>;
 
 export async function applyCluster(
   context: ApplyContext,
@@ -25,7 +24,7 @@ export async function applyCluster(
 ): Promise<KindOutcome> {
   if (entry.diff.action === 'delete') return deleteCluster(context, entry, recorder);
   const desired = entry.diff.desired;
-  const { tags: _tags, clusterName: _name, ...spec } = desired.spec as Spec;
+  const { tags: _tags, clusterName: _name, ...spec } = desired.spec;
   const ecs = context.clients.ecs;
   // Older desired states carried tags inside the spec; both are accepted.
   const tags = {
@@ -40,7 +39,7 @@ export async function applyCluster(
       ...spec,
       clusterName: desired.clusterName,
       tags: toEcsTags(tags),
-    } as CreateClusterCommandInput;
+    } satisfies CreateClusterCommandInput;
     const out = await context.send<{ cluster?: { clusterArn?: string } }>(
       recorder,
       ecs,
@@ -58,28 +57,16 @@ export async function applyCluster(
   const fields = changedTopLevelFields(entry.diff.changes);
   const done: string[] = [];
   if (fields.has('settings')) {
-    const settings = (spec.settings as { name: string; value: string }[] | undefined) ?? [
-      { name: 'containerInsights', value: 'disabled' },
-    ];
-    await context.send(
-      recorder,
-      ecs,
-      new UpdateClusterSettingsCommand({ cluster, settings } as never),
-      cluster,
-    );
+    const settings = spec.settings ?? [...SERVER_CHOSEN_DEFAULTS.clusterSettings];
+    await context.send(recorder, ecs, new UpdateClusterSettingsCommand({ cluster, settings }), cluster);
     done.push('settings');
   }
   if (fields.has('configuration') || fields.has('serviceConnectDefaults')) {
-    const input: Spec = { cluster };
+    const input: UpdateClusterCommandInput = { cluster };
     if (fields.has('configuration')) input.configuration = spec.configuration ?? {};
     if (fields.has('serviceConnectDefaults'))
       input.serviceConnectDefaults = spec.serviceConnectDefaults ?? { namespace: '' };
-    await context.send(
-      recorder,
-      ecs,
-      new UpdateClusterCommand(input as unknown as UpdateClusterCommandInput),
-      cluster,
-    );
+    await context.send(recorder, ecs, new UpdateClusterCommand(input), cluster);
     done.push('configuration');
   }
   if (fields.has('capacityProviders') || fields.has('defaultCapacityProviderStrategy')) {
@@ -89,8 +76,8 @@ export async function applyCluster(
       ecs,
       new PutClusterCapacityProvidersCommand({
         cluster,
-        capacityProviders: (spec.capacityProviders as string[] | undefined) ?? [],
-        defaultCapacityProviderStrategy: (spec.defaultCapacityProviderStrategy as never) ?? [],
+        capacityProviders: spec.capacityProviders ?? [],
+        defaultCapacityProviderStrategy: spec.defaultCapacityProviderStrategy ?? [],
       }),
       cluster,
     );

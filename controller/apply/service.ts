@@ -7,12 +7,15 @@ import {
   type CreateServiceCommandInput,
   type CreateServiceCommandOutput,
   DeleteServiceCommand,
+  type DeploymentConfiguration,
   type Service,
+  type ServiceConnectConfiguration,
   UpdateServiceCommand,
   type UpdateServiceCommandInput,
   type UpdateServiceCommandOutput,
 } from '@aws-sdk/client-ecs';
 import { taskDefinitionTrustTag } from '../diff/fingerprint.js';
+import { CIRCUIT_BREAKER_DEFAULTS, deploymentConfigurationDefaults } from '../diff/normalize/defaults.js';
 import { serviceStatus } from '../live/lookups.js';
 import type { DesiredScalingPolicy, DesiredService } from '../manifest/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
@@ -24,10 +27,28 @@ import { UnknownClusterError } from './errors.js';
 import type { KindOutcome } from './outcome.js';
 import { changedTopLevelFields } from './tags.js';
 
-type Spec = Record<string, unknown>;
+/**
+ * The CreateService / UpdateService fields of a Service manifest (the rest names or tags it), in the
+ * SDK's types. The manifest's are the same shapes (schemas/ is generated from the API), except two
+ * the SDK types more narrowly than the API's JSON: a lifecycle hook's `hookDetails` (any JSON value,
+ * the SDK's DocumentType) and a Service Connect container configuration (one optional `logLevel`,
+ * in the SDK a one-member union).
+ */
+type Spec = Omit<
+  DesiredService['spec'],
+  | 'tags'
+  | 'cluster'
+  | 'taskDefinition'
+  | 'serviceName'
+  | 'deploymentConfiguration'
+  | 'serviceConnectConfiguration'
+> & {
+  readonly deploymentConfiguration?: DeploymentConfiguration;
+  readonly serviceConnectConfiguration?: ServiceConnectConfiguration;
+};
 
 /** UpdateService fields, with the value that clears each one when the manifest drops it. */
-const UPDATABLE: Readonly<Record<string, unknown>> = {
+const UPDATABLE = {
   desiredCount: undefined,
   capacityProviderStrategy: [],
   deploymentConfiguration: {},
@@ -45,7 +66,13 @@ const UPDATABLE: Readonly<Record<string, unknown>> = {
   serviceConnectConfiguration: { enabled: false },
   volumeConfigurations: [],
   vpcLatticeConfigurations: [],
-};
+} satisfies Partial<UpdateServiceCommandInput>;
+
+type UpdatableField = keyof typeof UPDATABLE;
+
+function isUpdatable(field: string): field is UpdatableField {
+  return field in UPDATABLE;
+}
 
 /** `arn:aws:ecs:r:a:service/prod/web` → `{ cluster: 'prod', serviceName: 'web' }` (long ARN format). */
 export function parseServiceArn(arn: string): { cluster: string; serviceName: string } | undefined {
@@ -64,8 +91,8 @@ function specOf(desired: DesiredService): Spec {
     taskDefinition: _taskDefinition,
     serviceName: _serviceName,
     ...spec
-  } = desired.spec as unknown as Spec;
-  return spec;
+  } = desired.spec;
+  return spec as Spec;
 }
 
 /** The task definition a service must run: registered in this apply, matched by the diff, or external. */
@@ -97,15 +124,19 @@ function taskDefinitionTag(
   return value ? { [OWNERSHIP_TAGS.taskDefinition]: value } : {};
 }
 
-/** ECS fills unspecified deployment settings with these; UpdateService must send the whole structure. */
-function deploymentConfiguration(spec: Spec): Spec {
-  const given = (spec.deploymentConfiguration ?? {}) as Spec;
-  const daemon = spec.schedulingStrategy === 'DAEMON';
+/**
+ * ECS fills unspecified deployment settings with its defaults (the diff's table); UpdateService must
+ * send the whole structure, or a setting the manifest dropped would stay as it was.
+ */
+function deploymentConfiguration(spec: Spec): DeploymentConfiguration {
+  const { maximumPercent, minimumHealthyPercent } = deploymentConfigurationDefaults(
+    spec.schedulingStrategy === 'DAEMON',
+  );
   return {
-    maximumPercent: daemon ? 100 : 200,
-    minimumHealthyPercent: daemon ? 0 : 100,
-    deploymentCircuitBreaker: { enable: false, rollback: false },
-    ...given,
+    maximumPercent,
+    minimumHealthyPercent,
+    deploymentCircuitBreaker: { ...CIRCUIT_BREAKER_DEFAULTS },
+    ...spec.deploymentConfiguration,
   };
 }
 
@@ -129,19 +160,19 @@ function createInput(
     ...ownershipTags(context, entry.key, desired),
     ...taskDefinitionTag(context, desired, taskDefinition),
   };
-  const input: Spec = {
+  const input = {
     ...spec,
     serviceName: desired.serviceName,
     cluster: desired.cluster.clusterName,
     taskDefinition,
     tags: toEcsTags(tags),
-  };
+  } satisfies CreateServiceCommandInput;
   if (spec.schedulingStrategy === 'DAEMON') delete input.desiredCount;
   else if (input.desiredCount === undefined) {
     // Omitted desiredCount: start at the autoscaling minimum (autoscaling owns it from then on), else 1.
     input.desiredCount = scalingPolicyFor(context, desired)?.spec.minCapacity ?? 1;
   }
-  return input as unknown as CreateServiceCommandInput;
+  return input;
 }
 
 async function create(
@@ -182,16 +213,17 @@ async function update(
   const cluster = desired.cluster.clusterName;
   const serviceName = desired.serviceName;
   const fields = changedTopLevelFields(entry.diff.changes);
-  const input: Spec = { cluster, service: serviceName };
+  const input: UpdateServiceCommandInput = { cluster, service: serviceName };
   const changed: string[] = [];
   for (const field of fields) {
-    if (!(field in UPDATABLE)) continue;
+    if (!isUpdatable(field)) continue;
     // Autoscaling owns desiredCount after creation; never reset it.
     if (field === 'desiredCount' && (desired.autoscaled || spec.desiredCount === undefined)) continue;
     const value =
       field === 'deploymentConfiguration' ? deploymentConfiguration(spec) : (spec[field] ?? UPDATABLE[field]);
     if (value === undefined) continue;
-    input[field] = value;
+    // Picked by name from the diff: the value is the manifest's (or UPDATABLE's) for that very field.
+    Object.assign(input, { [field]: value });
     changed.push(field);
   }
   const ref = desired.taskDefinition;
@@ -209,7 +241,7 @@ async function update(
     const out = await context.send<UpdateServiceCommandOutput>(
       recorder,
       context.clients.ecs,
-      new UpdateServiceCommand(input as unknown as UpdateServiceCommandInput),
+      new UpdateServiceCommand(input),
       `${cluster}/${serviceName} (${changed.join(', ')})`,
     );
     arn = out.service?.serviceArn ?? arn;
@@ -219,7 +251,7 @@ async function update(
   const retag = entry.action === 'update' || adopting;
   if (arn && retag) {
     // The revision the service runs after this update: the one just set, or the one it kept.
-    const running = (input.taskDefinition as string | undefined) ?? entry.diff.taskDefinition?.arn;
+    const running = input.taskDefinition ?? entry.diff.taskDefinition?.arn;
     await syncTags(
       context,
       recorder,

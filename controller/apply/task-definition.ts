@@ -11,6 +11,7 @@ import { parseTaskDefinitionRef, shortTaskDefinitionRef } from '../aws-model/tas
 import { taskDefinitionMatches } from '../diff/task-definition.js';
 import { errorMessage } from '../errors.js';
 import { describeTaskDefinitionRevision, listActiveRevisions, taskDefinitionTags } from '../live/lookups.js';
+import { serviceDeployments } from '../live/model.js';
 import type { DesiredTaskDefinition } from '../manifest/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import { OWNERSHIP_TAGS } from '../types.js';
@@ -87,10 +88,9 @@ export async function applyTaskDefinition(
 function inUseTaskDefinitions(context: ApplyContext): Set<string> {
   const inUse = new Set<string>(context.taskDefinitionArns.values());
   for (const service of Object.values(context.options.live?.services ?? {})) {
-    if (typeof service.taskDefinition === 'string') inUse.add(service.taskDefinition);
-    const deployments = Array.isArray(service.deployments) ? service.deployments : [];
-    for (const deployment of deployments as { taskDefinition?: unknown }[]) {
-      if (typeof deployment.taskDefinition === 'string') inUse.add(deployment.taskDefinition);
+    if (service.taskDefinition) inUse.add(service.taskDefinition);
+    for (const deployment of serviceDeployments(service)) {
+      if (deployment.taskDefinition) inUse.add(deployment.taskDefinition);
     }
   }
   for (const entry of context.changeSet.entries) {

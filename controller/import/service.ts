@@ -4,11 +4,8 @@
 import {
   AWSVPC_DEFAULTS,
   CAPACITY_PROVIDER_STRATEGY_ITEM_DEFAULTS,
-  CIRCUIT_BREAKER_DEFAULTS,
-  DEPLOYMENT_ALARMS_DEFAULTS,
-  deploymentConfigurationDefaults,
+  deploymentConfigurationWithoutDefaults,
   dropDefaults,
-  isAllDefaults,
   SERVER_CHOSEN_DEFAULTS,
   SERVICE_DEFAULTS,
 } from '../diff/normalize/defaults.js';
@@ -22,22 +19,6 @@ export function importCapacityProviderStrategy(value: unknown): unknown {
     dropDefaults(item, CAPACITY_PROVIDER_STRATEGY_ITEM_DEFAULTS);
     return item;
   });
-}
-
-function deploymentConfiguration(value: unknown, daemon: boolean): unknown {
-  if (!isPlainObject(value)) return value;
-  const config: PlainObject = { ...value };
-  dropDefaults(config, deploymentConfigurationDefaults(daemon));
-  if (daemon) dropDefaults(config, deploymentConfigurationDefaults(false));
-  if (
-    isPlainObject(config.deploymentCircuitBreaker) &&
-    isAllDefaults(config.deploymentCircuitBreaker, CIRCUIT_BREAKER_DEFAULTS)
-  ) {
-    delete config.deploymentCircuitBreaker;
-  }
-  if (isPlainObject(config.alarms) && isAllDefaults(config.alarms, DEPLOYMENT_ALARMS_DEFAULTS))
-    delete config.alarms;
-  return config;
 }
 
 function networkConfiguration(value: unknown): unknown {
@@ -68,7 +49,11 @@ export function importServiceSpec(live: PlainObject, context: ServiceImportConte
   spec.capacityProviderStrategy = importCapacityProviderStrategy(spec.capacityProviderStrategy);
   if (Array.isArray(spec.capacityProviderStrategy) && spec.capacityProviderStrategy.length > 0)
     delete spec.launchType;
-  spec.deploymentConfiguration = deploymentConfiguration(spec.deploymentConfiguration, daemon);
+  if (isPlainObject(spec.deploymentConfiguration))
+    spec.deploymentConfiguration = deploymentConfigurationWithoutDefaults(
+      spec.deploymentConfiguration,
+      daemon,
+    );
   spec.networkConfiguration = networkConfiguration(spec.networkConfiguration);
   return {
     cluster: context.cluster,

@@ -4,11 +4,8 @@
 import {
   AWSVPC_DEFAULTS,
   CAPACITY_PROVIDER_STRATEGY_ITEM_DEFAULTS,
-  CIRCUIT_BREAKER_DEFAULTS,
-  DEPLOYMENT_ALARMS_DEFAULTS,
-  deploymentConfigurationDefaults,
+  deploymentConfigurationWithoutDefaults,
   dropDefaults,
-  isAllDefaults,
   SERVICE_DEFAULTS,
 } from './defaults.js';
 import { sortByKey, sortScalars } from './sort.js';
@@ -64,22 +61,11 @@ export function roleName(value: unknown): unknown {
   return value.startsWith('arn:') && slash >= 0 ? value.slice(slash + 1) : value;
 }
 
+/** Without ECS's defaults (the form import writes), alarm names in a stable order. */
 function normalizeDeploymentConfiguration(value: unknown, daemon: boolean): PlainObject | undefined {
-  const config: PlainObject = { ...asObject(value) };
-  dropDefaults(config, deploymentConfigurationDefaults(daemon));
-  // DAEMON services ignore maximumPercent and some tooling (and the emulator) reports the REPLICA
-  // defaults for them; both default pairs mean "not set".
-  if (daemon) dropDefaults(config, deploymentConfigurationDefaults(false));
-  if (
-    isPlainObject(config.deploymentCircuitBreaker) &&
-    isAllDefaults(config.deploymentCircuitBreaker, CIRCUIT_BREAKER_DEFAULTS)
-  ) {
-    delete config.deploymentCircuitBreaker;
-  }
+  const config = deploymentConfigurationWithoutDefaults(asObject(value), daemon);
   if (isPlainObject(config.alarms)) {
-    const alarms: PlainObject = { ...config.alarms, alarmNames: sortScalars(config.alarms.alarmNames) };
-    if (isAllDefaults(alarms, DEPLOYMENT_ALARMS_DEFAULTS)) delete config.alarms;
-    else config.alarms = alarms;
+    config.alarms = { ...config.alarms, alarmNames: sortScalars(config.alarms.alarmNames) };
   }
   return config;
 }
