@@ -30,6 +30,11 @@ export interface AwsConfig {
   readonly endpointUrl?: string;
   /** Upper bound of SDK attempts per call (adaptive retry). */
   readonly maxAttempts: number;
+  /**
+   * How long one HTTP attempt may wait for an answer (`--aws-timeout`): an endpoint that accepts the
+   * connection and never answers must fail the attempt (and be retried), not hang the pass forever.
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface Config {
@@ -104,6 +109,7 @@ export const DEFAULTS = {
   drift: 'alert' as DriftPolicy,
   waitTimeout: '10m',
   maxAttempts: 5,
+  awsTimeout: '30s',
   cacheDir: '.ecs-gitops/cache',
   logLevel: 'info',
 } as const;
@@ -116,6 +122,12 @@ export function parseDuration(text: string): number {
   const unit = match[2] ?? 's';
   const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
   return Math.round(value * factor);
+}
+
+function positiveDuration(flag: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms <= 0) throw new ConfigError(`invalid --${flag} "${text}": must be more than 0`);
+  return ms;
 }
 
 export function parseListen(text: string): { host: string; port: number } {
@@ -200,6 +212,13 @@ export function addAwsOptions(command: Command): Command {
         '--endpoint-url <url>',
         'ECS / Application Auto Scaling endpoint (e.g. the emulator)',
         'endpoint-url',
+      ),
+    )
+    .addOption(
+      option(
+        '--aws-timeout <duration>',
+        `longest wait for one AWS answer before the attempt is retried (default ${DEFAULTS.awsTimeout})`,
+        'aws-timeout',
       ),
     )
     .addOption(
@@ -379,6 +398,7 @@ export function resolveConfig(raw: Raw, env: NodeJS.ProcessEnv = process.env): C
       region,
       ...(endpointUrl ? { endpointUrl } : {}),
       maxAttempts: DEFAULTS.maxAttempts,
+      requestTimeoutMs: positiveDuration('aws-timeout', str(raw, 'awsTimeout') ?? DEFAULTS.awsTimeout),
     },
     instance: str(raw, 'instance') ?? DEFAULTS.instance,
     output,

@@ -3,6 +3,7 @@
 // a notification sink, not a change to the fleet: it writes only to the event bus.
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { type AwsCallCounter, countCalls } from '../aws/clients.js';
+import { requestHandlerOptions } from '../aws/http-options.js';
 import { Backoff } from '../backoff.js';
 import type { AwsConfig } from '../config.js';
 import { errorMessage } from '../errors.js';
@@ -56,6 +57,7 @@ export class EventBridgeNotifier implements Notifier {
       new EventBridgeClient({
         region: options.aws.region,
         maxAttempts: options.aws.maxAttempts,
+        requestHandler: requestHandlerOptions(options.aws),
         ...(options.aws.endpointUrl ? { endpoint: options.aws.endpointUrl } : {}),
       });
     if (options.counter) countCalls(this.client, 'events', options.counter);

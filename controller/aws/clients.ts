@@ -13,6 +13,7 @@ import type {
 } from '@smithy/types';
 import type { AwsConfig } from '../config.js';
 import { AwsError } from '../errors.js';
+import { requestHandlerOptions } from './http-options.js';
 import { RateLimiter } from './rate-limiter.js';
 
 export type AwsServiceName =
@@ -179,6 +180,7 @@ export function createAwsClients(
     // per client, so one throttled RegisterTaskDefinition would slow every DescribeServices to
     // 0.5 requests/s (measured: 2 s per call after a single throttle). Without it, adaptive.
     retryMode: rateLimiter ? 'standard' : 'adaptive',
+    requestHandler: requestHandlerOptions(config),
     ...(config.endpointUrl ? { endpoint: config.endpointUrl } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   } as const;

@@ -7,6 +7,7 @@ import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { type AwsCallCounter, type AwsServiceName, countCalls } from '../aws/clients.js';
+import { requestHandlerOptions } from '../aws/http-options.js';
 import type { AwsConfig } from '../config.js';
 
 /** What a read found: present, missing (with the AWS answer), or the read itself failed. */
@@ -58,6 +59,7 @@ export function createPreflightReader(aws: AwsConfig, options: PreflightReaderOp
       found = make({
         region,
         maxAttempts: aws.maxAttempts,
+        requestHandler: requestHandlerOptions(aws),
         ...(aws.endpointUrl ? { endpoint: aws.endpointUrl } : {}),
         ...(options.credentials ? { credentials: options.credentials } : {}),
       });

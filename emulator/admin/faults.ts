@@ -13,6 +13,13 @@ export interface FaultRule {
   /** Matching calls left (undefined = unlimited). */
   remaining?: number;
   readonly latencyMs?: number;
+  /**
+   * The share of matching calls this rule hits (0 < share <= 1, default 1), spread evenly and
+   * deterministically: with 0.25 every fourth matching call, so a run can be repeated exactly.
+   */
+  readonly share?: number;
+  /** Matching calls seen so far (for `share`). */
+  seen?: number;
   /** `service`: calls about that ECS service; `region`: calls signed for that region only. */
   readonly match?: { readonly service?: string; readonly region?: string };
 }
@@ -81,6 +88,10 @@ export class Faults {
     if (kind === 'latency' && (typeof latencyMs !== 'number' || latencyMs < 0)) {
       throw new FaultError('latency faults need latencyMs >= 0');
     }
+    const share = spec.share;
+    if (share !== undefined && (typeof share !== 'number' || !(share > 0 && share <= 1))) {
+      throw new FaultError('share must be a number > 0 and <= 1');
+    }
     const match = spec.match as JsonObject | undefined;
     const rule: FaultRule = {
       id: this.nextId++,
@@ -88,6 +99,7 @@ export class Faults {
       ...(operation ? { operation } : {}),
       ...(typeof count === 'number' ? { remaining: count } : {}),
       ...(typeof latencyMs === 'number' ? { latencyMs } : {}),
+      ...(typeof share === 'number' && share < 1 ? { share, seen: 0 } : {}),
       ...(match && (typeof match.service === 'string' || typeof match.region === 'string')
         ? {
             match: {
@@ -135,6 +147,7 @@ export class Faults {
         names ??= serviceNamesOf(body);
         if (!names.includes(rule.match.service)) continue;
       }
+      if (rule.share !== undefined && !this.hits(rule, rule.share)) continue;
       if (rule.kind === 'latency') latencyMs += rule.latencyMs ?? 0;
       else if (fail !== undefined || dropAfterCommit) continue;
       else if (rule.kind === 'drop-after-commit') dropAfterCommit = true;
@@ -143,5 +156,12 @@ export class Faults {
     }
     this.rules = this.rules.filter((rule) => rule.remaining !== 0);
     return { latencyMs, dropAfterCommit, ...(fail ? { fail } : {}) };
+  }
+
+  /** The n-th matching call is hit when n × share crosses an integer (error diffusion). */
+  private hits(rule: FaultRule, share: number): boolean {
+    const seen = rule.seen ?? 0;
+    rule.seen = seen + 1;
+    return Math.floor((seen + 1) * share) > Math.floor(seen * share);
   }
 }
