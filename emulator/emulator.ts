@@ -143,6 +143,9 @@ export class Emulator {
         this.simulator.markDirty(ctx.region);
         this.simulator.sync(ctx);
         this.persister?.schedule();
+        // ECS never forgets a write it acknowledged: with a state file, the answer waits until the
+        // file holds the change, so a SIGKILL loses nothing that was answered.
+        await this.persister?.flush();
       }
       return { status: 200, text };
     } catch (error) {

@@ -55,6 +55,10 @@ export interface ServerOptions {
   readonly allowedHosts?: readonly string[];
   /** Folder with the dashboard files (default: next to this module). */
   readonly dashboardDir?: string;
+  /** A client must send all its headers within this (slowloris defence; default 10 s). */
+  readonly headersTimeoutMs?: number;
+  /** A client must send its whole request within this (default 30 s). */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -94,21 +98,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Sockets with the number of requests in flight on them: on close, idle ones (including
   // connections a client opened ahead of time and never used) go at once.
   const sockets = new Map<Socket, number>();
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
-    const socket = req.socket;
-    sockets.set(socket, (sockets.get(socket) ?? 0) + 1);
-    res.once('close', () => {
-      if (sockets.has(socket)) sockets.set(socket, Math.max(0, (sockets.get(socket) ?? 1) - 1));
-      if (closing && sockets.get(socket) === 0) socket.destroy();
-    });
-    const host = checkHost(req, options.listen.host, options.allowedHosts);
-    if (!host.ok) {
-      logger.warn({ reason: host.reason }, 'request refused');
-      sendJson(res, host.status, { error: 'MisdirectedRequest', message: host.reason });
-      return;
-    }
-    void handle(router, req, res, logger);
-  });
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout,
+      // Node looks for expired requests only this often (default 30 s): without it a slow client
+      // kept a connection for up to 40 s instead of 10.
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout / 2),
+    },
+    (req, res) => {
+      const socket = req.socket;
+      sockets.set(socket, (sockets.get(socket) ?? 0) + 1);
+      res.once('close', () => {
+        if (sockets.has(socket)) sockets.set(socket, Math.max(0, (sockets.get(socket) ?? 1) - 1));
+        if (closing && sockets.get(socket) === 0) socket.destroy();
+      });
+      const host = checkHost(req, options.listen.host, options.allowedHosts);
+      if (!host.ok) {
+        logger.warn({ reason: host.reason }, 'request refused');
+        sendJson(res, host.status, { error: 'MisdirectedRequest', message: host.reason });
+        return;
+      }
+      void handle(router, req, res, logger);
+    },
+  );
   server.on('connection', (socket) => {
     sockets.set(socket, 0);
     socket.once('close', () => sockets.delete(socket));
@@ -280,6 +295,14 @@ function buildRouter(
   router.post('/api/sync', async (ctx) => handleSync(ctx, options));
 
   router.post('/hooks/git', async ({ req, res }) => {
+    // Git hosts send neither Origin nor Sec-Fetch-Site; a browser on another site sends one of them
+    // (without a webhook secret, a page could otherwise trigger fetches and passes).
+    const origin = checkSameOrigin(req);
+    if (!origin.ok) {
+      logger.warn({ status: origin.status, reason: origin.reason }, 'git webhook refused');
+      sendJson(res, origin.status, { error: 'Forbidden', message: origin.reason });
+      return;
+    }
     const body = await readBody(req, options.maxWebhookBytes ?? DEFAULT_WEBHOOK_LIMIT);
     const outcome = handleGitWebhook(req.headers, body, options.gitWebhookSecret);
     switch (outcome.kind) {

@@ -32,6 +32,15 @@ afterEach(async () => {
 });
 
 describe('state file', () => {
+  it('answers a write only once the state file holds it, so a crash right after the answer loses nothing', async () => {
+    const file = join(tempDir(), 'state.json');
+    const e = await start(file);
+    await givenCluster(e.ecs);
+    // read at once, without closing (a SIGKILL gives no chance to flush)
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { regions: Record<string, { clusters: object }> };
+    expect(Object.keys(saved.regions['us-east-1']?.clusters ?? {})).toEqual(['prod']);
+  });
+
   it('keeps container instances across a restart and reads files written before EC2 capacity existed', async () => {
     // given a state file of the previous format: a region without container instances or providers
     const file = join(tempDir(), 'state.json');
