@@ -170,21 +170,32 @@ describe(`crash consistency (seed ${SEED}, ${CYCLES} cycles)`, () => {
           }
         }, 20);
       });
+      let seen = '';
       await waitFor(
         async () => {
           const status = (await (await fetch(`${url}/api/status`)).json()) as {
             overall: { lastAppliedRevision?: string };
-            resources: Array<{ sync: string; health: string }>;
+            resources: Array<{ key: string; sync: string; health: string; healthMessage?: string }>;
           };
+          seen = JSON.stringify({
+            lastAppliedRevision: status.overall.lastAppliedRevision,
+            head,
+            waiting: status.resources
+              .filter((r) => r.sync !== 'Synced' || r.health !== 'Healthy')
+              .map((r) => `${r.key} ${r.sync}/${r.health} ${r.healthMessage ?? ''}`),
+          });
           return (
             status.overall.lastAppliedRevision === head &&
             status.resources.length === 7 &&
             status.resources.every((r) => r.sync === 'Synced' && r.health === 'Healthy')
           );
         },
-        60_000,
+        // Waits for convergence, does not time it: a loaded CI machine is slow.
+        120_000,
         200,
-      );
+      ).catch((error: unknown) => {
+        throw new Error(`not converged: ${seen}`, { cause: error });
+      });
 
       // then ECS equals Git: diff against the head finds nothing
       const out = sink();
