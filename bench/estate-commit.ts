@@ -7,6 +7,7 @@ import {
   desiredOf,
   estateRepo,
   machine,
+  type PassLog,
   percentile,
   Rows,
   seconds,
@@ -26,15 +27,36 @@ const estate = generateEstate({ services: size });
 const emulator = await startEmulatorProcess();
 const repo = await estateRepo(estate);
 const rows = new Rows();
+const steps = new Rows();
 let deploy = 0;
+
+/** Median of each step of the passes that carried the commits, plus the wait before they started. */
+function stepRow(mode: string, carried: readonly { waitMs: number; pass: PassLog }[]): string[] {
+  const median = (values: number[]) => seconds(percentile(values, 50));
+  const names = ['fetch', 'parse', 'read', 'diff', 'lease', 'plan', 'apply', 'status'];
+  return [
+    mode,
+    median(carried.map((c) => c.waitMs)),
+    ...names.map((name) => median(carried.map((c) => c.pass.ms[name] ?? 0))),
+    median(carried.map((c) => c.pass.durationMs)),
+    `${percentile(
+      carried.map((c) => c.pass.scope?.resources ?? 0),
+      50,
+    )}`,
+  ];
+}
 
 async function measure(mode: 'webhook' | 'poll 2s'): Promise<void> {
   const args = ['--repo', repo.dir, '--resync', '60s', '--cache-dir', `${repo.dir}/../cache-${deploy}`];
-  const run = await startRun([...args, '--poll', mode === 'webhook' ? '10m' : '2s'], emulator.url);
+  const run = await startRun(
+    [...args, '--poll', mode === 'webhook' ? '10m' : '2s', '--log-level', 'debug'],
+    emulator.url,
+  );
   try {
     await waitFor('ready', async () => ((await run.ready()) ? true : undefined), 600_000, 100);
     await sleep(2000);
     const latencies: number[] = [];
+    const carried: { waitMs: number; pass: PassLog }[] = [];
     for (let i = 0; i < commits; i += 1) {
       deploy += 1;
       const service = estate.services[(deploy * 37) % estate.services.length];
@@ -45,6 +67,8 @@ async function measure(mode: 'webhook' | 'poll 2s'): Promise<void> {
         `deploy ${deploy}`,
       );
       const committed = performance.now();
+      const committedAt = Date.now();
+      const passesBefore = run.passes.length;
       if (mode === 'webhook') {
         await fetch(`${run.url}/hooks/git`, {
           method: 'POST',
@@ -61,6 +85,12 @@ async function measure(mode: 'webhook' | 'poll 2s'): Promise<void> {
       latencies.push(performance.now() - committed);
       // Let the pass finish and the rollout start before the next commit.
       await sleep(1500);
+      // The pass that applied the commit: the first one after it that wrote (apply ran).
+      const pass = run.passes.slice(passesBefore).find((p) => p.ms.apply !== undefined);
+      if (pass) {
+        const startedAt = Date.parse(pass.time) - pass.durationMs;
+        carried.push({ waitMs: Math.max(0, startedAt - committedAt), pass });
+      }
     }
     rows.push([
       `commit → UpdateService, ${mode}`,
@@ -69,6 +99,7 @@ async function measure(mode: 'webhook' | 'poll 2s'): Promise<void> {
       seconds(Math.max(...latencies)),
       mode === 'webhook' ? '≤ 1 s median' : '≤ 3 s (poll + 1 s)',
     ]);
+    steps.push(stepRow(mode, carried));
     const rss = await run.rss();
     rows.push([
       `\`run\` RSS (${mode})`,
@@ -95,4 +126,23 @@ try {
 process.stdout.write(
   `Estate: ${estate.clusters.length} clusters × ${size} services, ${estate.resources} resources; ${commits} one-service commits per mode; emulator in its own process, rate limits on.\nMachine: ${machine()}\n\n`,
 );
-process.stdout.write(`${table(['measure', 'median', 'p95', 'max', 'goal'], rows)}\n`);
+process.stdout.write(`${table(['measure', 'median', 'p95', 'max', 'goal'], rows)}\n\n`);
+process.stdout.write(
+  `Where the time goes (median per step of the pass that applied each commit; wait = commit to pass start):\n\n${table(
+    [
+      'mode',
+      'wait',
+      'fetch',
+      'parse',
+      'read',
+      'diff',
+      'lease',
+      'plan',
+      'apply',
+      'status',
+      'pass',
+      'resources read',
+    ],
+    steps,
+  )}\n`,
+);

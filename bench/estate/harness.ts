@@ -211,6 +211,17 @@ export interface ControllerProcess {
   metrics(): Promise<string>;
   stop(): Promise<void>;
   readonly output: string[];
+  /** The controller's 'pass finished' debug lines (with `--log-level debug`): steps and their ms. */
+  readonly passes: PassLog[];
+}
+
+export interface PassLog {
+  /** ISO time the pass finished. */
+  readonly time: string;
+  readonly reasons: readonly string[];
+  readonly durationMs: number;
+  readonly ms: Readonly<Record<string, number>>;
+  readonly scope?: { readonly targeted: boolean; readonly resources: number };
 }
 
 /** `ecs-gitops <command> …` as a child process; resolves once its HTTP server listens (run) or at once. */
@@ -232,6 +243,7 @@ export async function startRun(args: readonly string[], endpointUrl: string): Pr
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT },
   );
   const output: string[] = [];
+  const passes: PassLog[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     let buffered = '';
     const onData = (chunk: Buffer) => {
@@ -239,7 +251,8 @@ export async function startRun(args: readonly string[], endpointUrl: string): Pr
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
-        if (output.length < 2000) output.push(line);
+        if (line.includes('"msg":"pass finished"')) passes.push(JSON.parse(line) as PassLog);
+        else if (output.length < 2000) output.push(line);
         const match = /"url":"(http:\/\/[^"]+)"/.exec(line);
         if (match?.[1] && line.includes('controller started')) resolve(match[1]);
       }
@@ -255,6 +268,7 @@ export async function startRun(args: readonly string[], endpointUrl: string): Pr
     url,
     pid,
     output,
+    passes,
     rss: () => rssOf(pid),
     async ready() {
       const response = await fetch(`${url}/readyz`).catch(() => undefined);

@@ -22,6 +22,8 @@ import { fingerprintAll } from './fingerprint.js';
 import { HookGate } from './hooks.js';
 import { markApplying } from './in-progress.js';
 import { PassQueue, type PassRequest, type RequestOptions } from './pass-queue.js';
+import { mergeLive, passScope, ROLLOUT_REASON, withDependencies } from './pass-scope.js';
+import { PassTimings } from './pass-timings.js';
 import type { AppliedEntry, ReconcilerPorts, SourceSnapshot } from './ports.js';
 import { nextResourceStatus } from './resource-status.js';
 
@@ -83,6 +85,15 @@ export class Reconciler {
   private lastPass: OverallStatus['lastPass'];
   private pruneBlocked: OverallStatus['pruneBlocked'];
   private loop: Promise<void> | undefined;
+  /** The last full live picture, with targeted passes' reads merged in. */
+  private lastLive: LiveState | undefined;
+  /** Fingerprints of the desired state the last pass reconciled: a targeted pass reads what differs. */
+  private reconciled: Map<KeyString, string> | undefined;
+  /**
+   * Resources not settled after the last pass: still rolling out, or just written (their health came
+   * from the read taken before the write). The next targeted pass reads these again.
+   */
+  private unsettledKeys = new Set<KeyString>();
   private resyncTimer: NodeJS.Timeout | undefined;
   private passCount = 0;
   private readonly passListeners = new Set<(snapshot: StatusSnapshot) => void>();
@@ -176,6 +187,7 @@ export class Reconciler {
     const started = this.now();
     const startedMs = performance.now();
     let result: 'success' | 'failure' | 'rejected' = 'success';
+    const timings = new PassTimings();
     try {
       // "Sync now" is a person asking to try again, failed rollouts included.
       if (request.manual) {
@@ -183,11 +195,16 @@ export class Reconciler {
         this.stalled.clear();
         this.hooks.retryFailed();
       }
-      if (request.fetch || !this.snapshot) await this.fetch();
-      const parsed = this.parseLatest();
+      if (request.fetch || !this.snapshot) await timings.time('fetch', () => this.fetch());
+      const parsed = timings.timeSync('parse', () => this.parseLatest());
       if (parsed === 'rejected') result = 'rejected';
       if (this.desired) {
-        const ok = await this.reconcile(this.desired);
+        // Sync now is always a full pass.
+        const ok = await this.reconcile(
+          this.desired,
+          request.manual ? ['sync now'] : request.reasons,
+          timings,
+        );
         this.passBackoff.reset();
         if (!ok && result === 'success') result = 'failure';
       }
@@ -200,6 +217,16 @@ export class Reconciler {
       const seconds = (performance.now() - startedMs) / 1000;
       this.lastPass = { startedAt: started.toISOString(), durationMs: Math.round(seconds * 1000), result };
       this.ports.metrics?.observePass(seconds, result);
+      this.log().debug(
+        {
+          reasons: request.reasons,
+          result,
+          durationMs: Math.round(seconds * 1000),
+          ms: timings,
+          scope: timings.scope,
+        },
+        'pass finished',
+      );
       this.store.setOverall({
         ...(this.lastAppliedRevision ? { lastAppliedRevision: this.lastAppliedRevision } : {}),
         ...(this.lastAttemptedRevision ? { lastAttemptedRevision: this.lastAttemptedRevision } : {}),
@@ -262,18 +289,45 @@ export class Reconciler {
     return 'accepted';
   }
 
-  /** One level-triggered pass over the last good desired state. Returns false when anything failed. */
-  private async reconcile(desired: DesiredState): Promise<boolean> {
+  /**
+   * One level-triggered pass over the last good desired state, full or targeted (see pass-scope.ts).
+   * Returns false when anything failed.
+   */
+  private async reconcile(
+    desired: DesiredState,
+    reasons: readonly string[],
+    timings: PassTimings,
+  ): Promise<boolean> {
     const now = this.now();
     const nowIso = now.toISOString();
-    const live = await this.ports.readLive(desired, { discoverOrphans: this.options.prune });
-    const diffs = this.ports.diff(desired, live);
-
     const fingerprints = fingerprintAll(desired.resources) as Map<KeyString, string>;
+    const scope = this.lastLive
+      ? passScope({
+          reasons,
+          previous: this.reconciled,
+          current: fingerprints,
+          progressing: this.unsettledKeys,
+        })
+      : undefined;
+    const target = scope ? withDependencies(desired, scope) : desired;
+    // A commit that changed no manifest reads nothing: the last picture stands.
+    const live =
+      scope && this.lastLive && target.resources.length === 0
+        ? this.lastLive
+        : await timings.time('read', () =>
+            this.ports.readLive(target, { discoverOrphans: !scope && this.options.prune }),
+          );
+    timings.scope = { targeted: scope !== undefined, resources: target.resources.length };
+    // Apply sees the whole estate (which revisions services run), not just what this pass read.
+    const picture = scope && this.lastLive ? mergeLive(this.lastLive, live, target) : live;
+    this.lastLive = picture;
+    this.reconciled = fingerprints;
+    const diffs = timings.timeSync('diff', () => this.ports.diff(target, live));
 
     const origins = new Map<KeyString, ReturnType<typeof classifyChange>>();
     const blocked = new Map<string, { reason: BlockReason; message: string }>();
-    const writable = this.ports.lease ? await this.ports.lease.holds() : true;
+    const lease = this.ports.lease;
+    const writable = lease ? await timings.time('lease', () => lease.holds()) : true;
     for (const diff of diffs) {
       const key = keyString(diff.key);
       const fingerprint = fingerprints.get(key);
@@ -328,24 +382,29 @@ export class Reconciler {
     const hookRunning = await this.hooks.preSync({ desired, diffs, deploying, writable, blocked });
 
     const ownedCount = diffs.filter((d) => d.owned === true).length;
-    const changeSet: ChangeSet = this.ports.plan(diffs, {
-      revision: desired.revision,
-      prune: this.options.prune,
-      pruneLimit: pruneLimit(this.options.pruneMax, ownedCount),
-      pruneConfirm: this.options.pruneConfirm,
-      blocked,
-    });
-    this.notePruneLimit(changeSet, desired.revision);
+    const changeSet: ChangeSet = timings.timeSync('plan', () =>
+      this.ports.plan(diffs, {
+        revision: desired.revision,
+        prune: this.options.prune,
+        pruneLimit: pruneLimit(this.options.pruneMax, ownedCount),
+        pruneConfirm: this.options.pruneConfirm,
+        blocked,
+      }),
+    );
+    // Only a full pass can tell whether the prune rail still refuses something.
+    if (!scope) this.notePruneLimit(changeSet, desired.revision);
     const actionable = changeSet.entries.filter((e) => e.action !== 'noop' && !e.blocked);
     let results: readonly AppliedEntry[] = [];
     if (actionable.length > 0) {
       this.log().info({ revision: desired.revision, summary: changeSet.summary }, 'applying changes');
       this.showApplying(actionable, desired.revision, nowIso);
-      results = await this.ports.apply(changeSet, {
-        revision: desired.revision,
-        signal: this.stopping.signal,
-        live,
-      });
+      results = await timings.time('apply', () =>
+        this.ports.apply(changeSet, {
+          revision: desired.revision,
+          signal: this.stopping.signal,
+          live: picture,
+        }),
+      );
       for (const r of results) {
         if (r.outcome !== 'unchanged' && r.outcome !== 'skipped') {
           this.ports.metrics?.recordApply(
@@ -361,7 +420,10 @@ export class Reconciler {
 
     let failures = 0;
     let progressing = false;
+    // A targeted pass keeps what it did not look at; a full pass starts over.
+    const unsettled = scope ? this.unsettledKeys : new Set<KeyString>();
     const seen = new Set<KeyString>();
+    const statusDone = timings.begin('status');
     for (const diff of diffs) {
       const key = keyString(diff.key);
       seen.add(key);
@@ -442,7 +504,13 @@ export class Reconciler {
         nowIso,
         this.options.instance,
       );
-      if (transition.status.health === 'Progressing') progressing = true;
+      // What this pass wrote shows the health read before the write: a follow-up reads it again
+      // (a new ScalingPolicy is Missing until then).
+      const settling =
+        transition.status.health === 'Progressing' || (wrote && transition.status.health !== 'Healthy');
+      if (settling) progressing = true;
+      if (settling || wrote) unsettled.add(key);
+      else unsettled.delete(key);
       if (transition.status.health === 'Healthy' && expected) this.ownDeployments.delete(key);
       if (diff.key.kind === 'Task') {
         // A hook's failure is told once, by the hook gate's SyncFailed; its health edges are not alerts.
@@ -457,6 +525,13 @@ export class Reconciler {
       this.store.setResource(transition.status);
       for (const event of transition.events) this.publish(event);
     }
+    statusDone();
+    this.unsettledKeys = unsettled;
+    // What did not get applied (blocked, failed) is looked at again by the next targeted pass.
+    for (const entry of changeSet.entries) {
+      const key = keyString(entry.key);
+      if (entry.blocked || resultByKey.get(key)?.outcome === 'failed') this.reconciled?.delete(key);
+    }
     const postSyncPending = await this.hooks.postSync(
       desired,
       diffs,
@@ -464,17 +539,20 @@ export class Reconciler {
       writable,
     );
     this.hooks.prune(desired.revision);
-    this.store.retain(seen);
-    for (const key of this.stalled.keys()) if (!seen.has(key)) this.stalled.delete(key);
+    if (!scope) {
+      this.store.retain(seen);
+      for (const key of this.stalled.keys()) if (!seen.has(key)) this.stalled.delete(key);
+    }
     this.forgetLeftGit(desired);
     const outstanding = this.store
       .snapshot()
       .resources.filter((s) => s.sync === 'OutOfSync' || s.sync === 'Failed').length;
     if (failures === 0 && outstanding === 0) this.completeRevision(desired, actionable.length > 0);
     if ((progressing || hookRunning || postSyncPending) && !this.stopping.signal.aborted) {
+      // Hooks are followed by full passes (they look at the whole revision), a rollout by a targeted one.
       this.queue.requestAfter(
         this.options.progressPollMs ?? 3000,
-        hookRunning ? 'hook running' : 'rollout progressing',
+        hookRunning || postSyncPending ? 'hook running' : ROLLOUT_REASON,
       );
     }
     return failures === 0;

@@ -2,11 +2,11 @@
 // no Git and no wall clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ResourceDiff } from '../../controller/diff/model.js';
-import type { DesiredService } from '../../controller/manifest/model.js';
+import type { DesiredScalingPolicy, DesiredService } from '../../controller/manifest/model.js';
 import { fingerprintAll } from '../../controller/reconcile/fingerprint.js';
 import { getCondition } from '../../controller/status/conditions.js';
 import type { KeyString } from '../../controller/types.js';
-import { service } from '../apply/support.js';
+import { scalingPolicy, service } from '../apply/support.js';
 import { type FakeWorld, fakeWorld } from './fake-ports.js';
 
 const WEB: KeyString = 'Service/web';
@@ -164,5 +164,63 @@ describe('drift vs deploy, standby', () => {
     const status = w.resource(WEB)!;
     expect(status.sync).toBe('OutOfSync');
     expect(getCondition(status.conditions, 'Stalled')).toMatchObject({ status: 'True', reason: 'standby' });
+  });
+});
+
+describe('targeted passes', () => {
+  const POLICY: KeyString = 'ScalingPolicy/web';
+  /** A create (nothing live yet) or a noop (live matches) of the service or its policy. */
+  function diffOf(action: 'create' | 'noop', desired: DesiredService | DesiredScalingPolicy): ResourceDiff {
+    const common = { action, changes: [], replaceReasons: [], ...(action === 'noop' ? { owned: true } : {}) };
+    return desired.kind === 'Service'
+      ? { ...common, key: desired.key, desired }
+      : { ...common, key: desired.key, desired };
+  }
+  const create = (desired: DesiredService | DesiredScalingPolicy) => diffOf('create', desired);
+  const noop = (desired: DesiredService | DesiredScalingPolicy) => diffOf('noop', desired);
+
+  it('given a pass that created a service and its scaling policy, when the rollout follow-up runs, then it reads the policy again and the policy is Healthy (not the Missing read before the create)', async () => {
+    // given a first pass creating both, the policy read as Missing before its create
+    const w = fakeWorld();
+    world = w;
+    const web = service('web', 'prod', 'web');
+    const policy = scalingPolicy('web', 'prod');
+    w.commit('r1', [web, policy]);
+    w.setDiffs([create(web), create(policy)]);
+    w.setHealth(POLICY, { state: 'Missing', reason: 'NotFound', message: 'does not exist' });
+    const first = w.nextPass();
+    w.reconciler.start();
+    await first;
+    expect(w.resource(POLICY)?.health).toBe('Missing');
+
+    // when the follow-up pass (3 s later, long before the resync) reads what is in the emulator now
+    w.setDiffs([noop(web), noop(policy)]);
+    w.setHealth(POLICY, { state: 'Healthy', reason: 'Active', message: 'active' });
+    const reads = w.reads.length;
+    await vi.advanceTimersByTimeAsync(3500);
+
+    // then the targeted follow-up read the policy it wrote and reports it Healthy
+    expect(w.reads.length).toBeGreaterThan(reads);
+    expect(w.reads[reads]).toContain(POLICY);
+    expect(w.resource(POLICY)?.health).toBe('Healthy');
+  });
+
+  it('given a pass that only created a scaling policy (no rollout), then a follow-up still reads it again', async () => {
+    const w = fakeWorld();
+    world = w;
+    const policy = scalingPolicy('web', 'prod');
+    w.commit('r1', [policy]);
+    w.setDiffs([create(policy)]);
+    w.setHealth(POLICY, { state: 'Missing', reason: 'NotFound', message: 'does not exist' });
+    const first = w.nextPass();
+    w.reconciler.start();
+    await first;
+
+    w.setDiffs([noop(policy)]);
+    w.setHealth(POLICY, { state: 'Healthy', reason: 'Active', message: 'active' });
+    await vi.advanceTimersByTimeAsync(3500);
+
+    expect(w.reads).toHaveLength(2);
+    expect(w.resource(POLICY)?.health).toBe('Healthy');
   });
 });

@@ -39,6 +39,8 @@ export interface FakeWorld {
   readonly applied: ChangeSet[];
   /** Keys apply was asked to write (non-noop, unblocked), in call order. */
   readonly writes: KeyString[];
+  /** The desired keys each readLive call was asked to read, one list per call. */
+  readonly reads: KeyString[][];
   /** Sets the revision the source serves next (desired resources of that revision). */
   commit(revision: string, resources: readonly DesiredResource[]): void;
   /** Sets the diffs the next passes see (per revision they stay until set again). */
@@ -64,6 +66,7 @@ export function fakeWorld(options: Partial<ReconcilerOptions> = {}): FakeWorld {
   const events: ControllerEvent[] = [];
   const applied: ChangeSet[] = [];
   const writes: KeyString[] = [];
+  const reads: KeyString[][] = [];
 
   const ports: ReconcilerPorts = {
     source: {
@@ -81,7 +84,10 @@ export function fakeWorld(options: Partial<ReconcilerOptions> = {}): FakeWorld {
       }),
     },
     parse: (s) => ({ ok: true, desired: byRevision.get(s.revision) ?? desired }),
-    readLive: async () => emptyLiveState(),
+    readLive: async (target) => {
+      reads.push(target.resources.map((r) => keyString(r.key)));
+      return emptyLiveState();
+    },
     diff: () => [...diffs],
     plan: (d, planOptions) => planChanges(d, planOptions),
     async apply(changeSet) {
@@ -139,6 +145,7 @@ export function fakeWorld(options: Partial<ReconcilerOptions> = {}): FakeWorld {
     events,
     applied,
     writes,
+    reads,
     commit(revision, resources) {
       desired = { revision, resources };
       byRevision.set(revision, desired);
