@@ -8,6 +8,7 @@ import { diffResources } from '../controller/diff/index.js';
 import { readLive } from '../controller/live/index.js';
 import { generateEstate } from './estate/generate.js';
 import {
+  COMPILED,
   desiredOf,
   estateRepo,
   INSTANCE,
@@ -130,12 +131,13 @@ try {
   // RSS after a few passes (steady state) and its peak.
   await sleep(20_000);
   const rss = await run.rss();
+  const heap = await run.heap();
   rows.push([
-    '`run` RSS',
+    `\`run\` RSS (${COMPILED ? 'compiled' : 'tsx'})`,
     '',
     '',
     '',
-    `${rss.currentMb.toFixed(0)} MB now, ${rss.peakMb.toFixed(0)} MB peak (goal ≤ 150 MB)`,
+    `${rss.currentMb.toFixed(0)} MB now, ${rss.peakMb.toFixed(0)} MB peak (goal ≤ 150 MB); heap ${heap.heapUsedMb.toFixed(0)} of ${heap.heapTotalMb.toFixed(0)} MB, external ${heap.externalMb.toFixed(0)} MB`,
   ]);
   await run.stop();
 } finally {

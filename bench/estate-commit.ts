@@ -1,9 +1,11 @@
 // Commit → UpdateService for a one-service image change in the in-sync estate: through the Git
 // webhook and through polling (2 s), 20 commits each; median and p95, measured from outside (the
 // emulator's call counts). Emulator in its own process, rate limits on.
-// Run: npx tsx bench/estate-commit.ts [--size N] [--commits K]   (default 100 services, 20 commits)
+// Run: npx tsx bench/estate-commit.ts [--size N] [--commits K] [--mode webhook|poll] [--compiled]
+//      (default 100 services, 20 commits, both modes, the TypeScript sources through tsx)
 import { generateEstate, serviceFile } from './estate/generate.js';
 import {
+  COMPILED,
   desiredOf,
   estateRepo,
   machine,
@@ -23,6 +25,8 @@ import {
 const size = sizeArg(100);
 const commitsIndex = process.argv.indexOf('--commits');
 const commits = Number(commitsIndex >= 0 ? process.argv[commitsIndex + 1] : 20);
+const modeIndex = process.argv.indexOf('--mode');
+const only = modeIndex >= 0 ? process.argv[modeIndex + 1] : undefined;
 const estate = generateEstate({ services: size });
 const emulator = await startEmulatorProcess();
 const repo = await estateRepo(estate);
@@ -90,6 +94,9 @@ async function measure(mode: 'webhook' | 'poll 2s'): Promise<void> {
       if (pass) {
         const startedAt = Date.parse(pass.time) - pass.durationMs;
         carried.push({ waitMs: Math.max(0, startedAt - committedAt), pass });
+        process.stderr.write(
+          `commit ${deploy}: UpdateService after ${seconds(latencies.at(-1) ?? 0)}; pass started after ${seconds(startedAt - committedAt)}, ${JSON.stringify({ reasons: pass.reasons, durationMs: pass.durationMs, ms: pass.ms })}\n`,
+        );
       }
     }
     rows.push([
@@ -101,14 +108,18 @@ async function measure(mode: 'webhook' | 'poll 2s'): Promise<void> {
     ]);
     steps.push(stepRow(mode, carried));
     const rss = await run.rss();
+    const heap = await run.heap();
     rows.push([
-      `\`run\` RSS (${mode})`,
+      `\`run\` RSS (${mode}, ${COMPILED ? 'compiled' : 'tsx'}; heap ${heap.heapUsedMb.toFixed(0)} MB)`,
       `${rss.currentMb.toFixed(0)} MB`,
       '',
       `${rss.peakMb.toFixed(0)} MB peak`,
       '≤ 150 MB',
     ]);
   } finally {
+    // Warnings and errors of the run explain outliers (a throttled or failed write waits for a retry).
+    for (const line of run.output.filter((l) => /"level":(40|50)/.test(l)).slice(0, 20))
+      process.stderr.write(`controller: ${line.slice(0, 400)}\n`);
     await run.stop();
   }
 }
@@ -116,8 +127,8 @@ async function measure(mode: 'webhook' | 'poll 2s'): Promise<void> {
 try {
   await seed(emulator, await desiredOf(repo, estate));
   await emulator.rateLimits(true);
-  await measure('webhook');
-  await measure('poll 2s');
+  if (only !== 'poll') await measure('webhook');
+  if (only !== 'webhook') await measure('poll 2s');
 } finally {
   await emulator.stop();
   await repo.cleanup();

@@ -23,6 +23,14 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';
 process.env.AWS_REGION ??= 'us-east-1';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+/**
+ * The controller the benchmarks start: the compiled JavaScript (`--compiled`, after `npm run build`:
+ * what the container image runs) or, by default, the TypeScript sources through tsx (development
+ * mode, which transpiles in process and costs memory of its own).
+ */
+export const COMPILED = process.argv.includes('--compiled');
+const ENTRY = join(ROOT, COMPILED ? 'dist/controller/main.js' : 'bin/ecs-gitops.js');
+
 /** `--size N` (services; default given), from argv or ECS_GITOPS_BENCH_SIZE. */
 export function sizeArg(defaultSize: number): number {
   const index = process.argv.indexOf('--size');
@@ -206,6 +214,8 @@ export interface ControllerProcess {
   readonly pid: number;
   /** Peak and current resident set size, MB. */
   rss(): Promise<{ currentMb: number; peakMb: number }>;
+  /** The V8 heap in use and the memory outside it (buffers, code, the runtime), MB, from /metrics. */
+  heap(): Promise<{ heapUsedMb: number; heapTotalMb: number; externalMb: number }>;
   ready(): Promise<boolean>;
   status(): Promise<{ overall: { lastPass?: { startedAt: string; durationMs: number } } }>;
   metrics(): Promise<string>;
@@ -229,7 +239,7 @@ export async function startRun(args: readonly string[], endpointUrl: string): Pr
   const child = spawn(
     process.execPath,
     [
-      join(ROOT, 'bin/ecs-gitops.js'),
+      ENTRY,
       'run',
       '--endpoint-url',
       endpointUrl,
@@ -238,6 +248,8 @@ export async function startRun(args: readonly string[], endpointUrl: string): Pr
       '--log-format',
       'json',
       '--no-status-write',
+      // The estate's images are not in the emulator's ECR: preflight would refuse every commit.
+      '--no-preflight',
       ...args,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT },
@@ -270,6 +282,16 @@ export async function startRun(args: readonly string[], endpointUrl: string): Pr
     output,
     passes,
     rss: () => rssOf(pid),
+    async heap() {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const mb = (name: string) =>
+        Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN) / 2 ** 20;
+      return {
+        heapUsedMb: mb('nodejs_heap_size_used_bytes'),
+        heapTotalMb: mb('nodejs_heap_size_total_bytes'),
+        externalMb: mb('nodejs_external_memory_bytes'),
+      };
+    },
     async ready() {
       const response = await fetch(`${url}/readyz`).catch(() => undefined);
       return response?.status === 200;
@@ -291,7 +313,7 @@ export async function runCli(
   args: readonly string[],
 ): Promise<{ code: number; ms: number; peakMb: number; stdout: string }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'bin/ecs-gitops.js'), ...args], {
+  const child = spawn(process.execPath, [ENTRY, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: ROOT,
   });
