@@ -1,31 +1,37 @@
 // The reconcile loop: triggers enqueue passes; each pass reads desired (Git) and live (AWS) afresh,
-// classifies differences (deploy vs drift), plans, applies what policy allows, and publishes status
-// and events. Composes the pure core through ReconcilerPorts; owns no AWS or Git code itself.
+// classifies differences (deploy vs drift, classify.ts), holds back what policy forbids (block.ts),
+// plans, applies, records what the outcome teaches (record.ts) and publishes status and events.
+// Composes the pure core through ReconcilerPorts; owns no AWS or Git code itself.
 
 import { serviceKey } from '../aws-model/ids.js';
-import { normalizeTimestamp } from '../aws-model/time.js';
 import { Backoff } from '../backoff.js';
+import { type Clock, systemClock } from '../clock.js';
 import { type Config, pruneLimit } from '../config.js';
 import type { ResourceDiff } from '../diff/model.js';
 import { errorMessage, formatProblem } from '../errors.js';
-import type { LiveState } from '../live/model.js';
+import { type LiveState, type ServiceDeployment, serviceDeployments } from '../live/model.js';
 import type { Logger } from '../log.js';
 import type { DesiredState } from '../manifest/model.js';
 import { describeProblemCount } from '../manifest/problem-list.js';
-import type { BlockReason, ChangeSet, ChangeSetEntry } from '../plan/model.js';
-import type { ControllerEvent, DeploymentStatus, OverallStatus, StatusSnapshot } from '../status/model.js';
+import type { ChangeSet, ChangeSetEntry } from '../plan/model.js';
+import type { ControllerEvent, OverallStatus, StatusSnapshot } from '../status/model.js';
 import type { StatusStore } from '../status/store.js';
-import { type DriftPolicy, type KeyString, keyString, shortRevision } from '../types.js';
+import { type DriftPolicy, type HealthState, type KeyString, keyString, shortRevision } from '../types.js';
 import { type BackoffOptions, DEFAULT_BACKOFF, KeyedBackoff } from './backoff.js';
-import { type AppliedRecord, classifyChange, effectiveDriftPolicy } from './drift.js';
+import { type Block, blockDiffs } from './block.js';
+import { classifyDiffs } from './classify.js';
+import { type AppliedRecord, type ChangeOrigin, effectiveDriftPolicy } from './drift.js';
 import { fingerprintAll } from './fingerprint.js';
 import { HookGate } from './hooks.js';
 import { markApplying } from './in-progress.js';
+import { emptyMemory, type ReconcileMemory } from './memory.js';
 import { PassQueue, type PassRequest, type RequestOptions } from './pass-queue.js';
 import { mergeLive, passScope, ROLLOUT_REASON, withDependencies } from './pass-scope.js';
 import { PassTimings } from './pass-timings.js';
 import type { AppliedEntry, ReconcilerPorts, SourceSnapshot } from './ports.js';
+import { recordOutcome } from './record.js';
 import { nextResourceStatus } from './resource-status.js';
+import { StoppedReasons } from './stopped-reasons.js';
 
 /** How many applied revisions are remembered (to announce each once); older ones only matter if Git goes back. */
 const COMPLETED_REVISIONS_KEPT = 100;
@@ -44,7 +50,8 @@ export interface ReconcilerOptions {
   readonly progressPollMs?: number;
   readonly backoff?: BackoffOptions;
   readonly logger: Logger;
-  readonly now?: () => Date;
+  /** Wall time and durations; tests pass a manual one. */
+  readonly clock?: Clock;
 }
 
 interface RevisionRecord {
@@ -58,28 +65,17 @@ export class Reconciler {
   /** Backoff of whole passes that fail before any resource is reached (AWS unreachable, …). */
   private readonly passBackoff: Backoff;
   private readonly stopping = new AbortController();
-  private readonly now: () => Date;
+  private readonly clock: Clock;
   private snapshot: SourceSnapshot | undefined;
   private parsedRevision: string | undefined;
   private desired: DesiredState | undefined;
   private desiredCommit: RevisionRecord | undefined;
   private rejected: OverallStatus['rejectedRevision'];
-  private readonly applied = new Map<KeyString, AppliedRecord & { at: string }>();
-  /** Deployment ids this controller created, per service: a rollback of one is a failed rollout. */
-  private readonly ownDeployments = new Map<
-    KeyString,
-    { id: string; fingerprint?: string; revision: string }
-  >();
+  /** What each resource's last passes left behind (reconcile/memory.ts). */
+  private readonly memory: ReconcileMemory = emptyMemory();
+  private readonly stoppedReasons: StoppedReasons;
   /** Revisions already announced as applied (newest last), bounded: a long-running loop sees many. */
   private readonly completedRevisions = new Set<string>();
-  /** Services whose last rollout of this desired content failed (circuit breaker rollback). */
-  private readonly failedRollouts = new Map<KeyString, { fingerprint: string; revision: string }>();
-  private readonly stopped = new Map<KeyString, { signature: string; reasons: readonly string[] }>();
-  /** Resources AWS refused for good (terminal error), with the content and revision it refused. */
-  private readonly stalled = new Map<
-    KeyString,
-    { fingerprint?: string; revision: string; message: string }
-  >();
   private lastAppliedRevision: string | undefined;
   private lastAttemptedRevision: string | undefined;
   private lastPass: OverallStatus['lastPass'];
@@ -108,10 +104,11 @@ export class Reconciler {
   ) {
     this.backoff = new KeyedBackoff(options.backoff ?? DEFAULT_BACKOFF);
     this.passBackoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
+    this.stoppedReasons = new StoppedReasons(ports.stoppedReasons?.bind(ports), () => this.log());
     this.hooks = new HookGate(ports.hooks, {
       instance: options.instance,
-      now: this.now,
+      now: () => this.now(),
       publish: (event) => this.publish(event),
       ...(ports.metrics?.recordHookRun
         ? { recordRun: (phase, result) => ports.metrics?.recordHookRun?.(phase, result) }
@@ -170,6 +167,10 @@ export class Reconciler {
     }
   }
 
+  private now(): Date {
+    return this.clock.now();
+  }
+
   private log(): Logger {
     return this.options.logger;
   }
@@ -185,14 +186,14 @@ export class Reconciler {
 
   private async pass(request: PassRequest): Promise<void> {
     const started = this.now();
-    const startedMs = performance.now();
+    const startedMs = this.clock.monotonicMs();
     let result: 'success' | 'failure' | 'rejected' = 'success';
-    const timings = new PassTimings();
+    const timings = new PassTimings(() => this.clock.monotonicMs());
     try {
       // "Sync now" is a person asking to try again, failed rollouts included.
       if (request.manual) {
-        this.failedRollouts.clear();
-        this.stalled.clear();
+        this.memory.failedRollouts.clear();
+        this.memory.stalled.clear();
         this.hooks.retryFailed();
       }
       if (request.fetch || !this.snapshot) await timings.time('fetch', () => this.fetch());
@@ -214,7 +215,7 @@ export class Reconciler {
       const delay = this.passBackoff.fail();
       this.queue.requestAfter(delay, 'retry after failed pass');
     } finally {
-      const seconds = (performance.now() - startedMs) / 1000;
+      const seconds = (this.clock.monotonicMs() - startedMs) / 1000;
       this.lastPass = { startedAt: started.toISOString(), durationMs: Math.round(seconds * 1000), result };
       this.ports.metrics?.observePass(seconds, result);
       this.log().debug(
@@ -290,16 +291,17 @@ export class Reconciler {
   }
 
   /**
-   * One level-triggered pass over the last good desired state, full or targeted (see pass-scope.ts).
-   * Returns false when anything failed.
+   * One level-triggered pass over the last good desired state, full or targeted (see pass-scope.ts),
+   * in the named steps of docs/architecture.md#one-pass-step-by-step: read → classify → block →
+   * plan → apply → record → status. Returns false when anything failed.
    */
   private async reconcile(
     desired: DesiredState,
     reasons: readonly string[],
     timings: PassTimings,
   ): Promise<boolean> {
-    const now = this.now();
-    const nowIso = now.toISOString();
+    const nowIso = this.now().toISOString();
+    const revision = desired.revision;
     const fingerprints = fingerprintAll(desired.resources) as Map<KeyString, string>;
     const scope = this.lastLive
       ? passScope({
@@ -323,55 +325,25 @@ export class Reconciler {
     this.lastLive = picture;
     this.reconciled = fingerprints;
     const diffs = timings.timeSync('diff', () => this.ports.diff(target, live));
-
-    const origins = new Map<KeyString, ReturnType<typeof classifyChange>>();
-    const blocked = new Map<string, { reason: BlockReason; message: string }>();
     const lease = this.ports.lease;
     const writable = lease ? await timings.time('lease', () => lease.holds()) : true;
-    for (const diff of diffs) {
-      const key = keyString(diff.key);
-      const fingerprint = fingerprints.get(key);
-      const record = this.applied.get(key) ?? this.recordFromLive(diff, live, desired.revision);
-      const origin = classifyChange(diff, fingerprint, record);
-      origins.set(key, origin);
-      this.noteFailedRollout(key, diff, live);
-      if (origin === 'none') continue;
-      const policy = effectiveDriftPolicy(diff.desired?.policy.drift, this.options.drift);
-      const failedRollout =
-        fingerprint !== undefined && this.failedRollouts.get(key)?.fingerprint === fingerprint;
-      const stall = this.stalled.get(key);
-      if (!writable) {
-        blocked.set(key, { reason: 'standby', message: 'another controller instance holds the write lease' });
-      } else if (failedRollout) {
-        // Not drift: live moved because ECS rolled our deployment back.
-        origins.set(key, 'git');
-        // Re-deploying what the circuit breaker just rolled back would loop forever: wait for a new
-        // commit (or a manual Sync now).
-        blocked.set(key, {
-          reason: 'rollout-failed',
-          message: `the rollout of revision ${shortRevision(this.failedRollouts.get(key)?.revision ?? '')} failed and was rolled back; not retried until Git changes or Sync now`,
-        });
-      } else if (stall && stall.revision === desired.revision && stall.fingerprint === fingerprint) {
-        // Retrying what AWS refused for good would fail the same way: wait for a change.
-        blocked.set(key, {
-          reason: 'stalled',
-          message: `${stall.message} (not retried until the manifest or the revision changes, or Sync now)`,
-        });
-      } else if (origin === 'drift' && policy === 'alert') {
-        blocked.set(key, {
-          reason: 'drift-alert-only',
-          message: 'drift is reported, not healed (drift policy: alert)',
-        });
-      } else if (origin === 'drift' && policy === 'ignore') {
-        blocked.set(key, { reason: 'drift-ignored', message: 'drift ignored (drift policy: ignore)' });
-      } else if (this.backoff.isWaiting(key, desired.revision, this.now().getTime())) {
-        blocked.set(key, {
-          reason: 'backoff',
-          message: `retrying after ${this.backoff.failures(key)} failure(s)`,
-        });
-      }
-    }
 
+    for (const diff of diffs) this.noteFailedRollout(diff, live);
+    const classified = classifyDiffs(
+      diffs,
+      fingerprints,
+      (diff) => this.memory.applied.get(keyString(diff.key)) ?? this.recordFromLive(diff, live, revision),
+    );
+    const { blocked, origins } = blockDiffs(diffs, classified, {
+      revision,
+      fingerprints,
+      writable,
+      drift: this.options.drift,
+      failedRollouts: this.memory.failedRollouts,
+      stalled: this.memory.stalled,
+      backingOff: (key) =>
+        this.backoff.isWaiting(key, revision, this.now().getTime()) ? this.backoff.failures(key) : undefined,
+    });
     // PreSync hooks hold back the deploys they guard until they exited 0 (reconcile/hooks.ts).
     const deploying = new Set<KeyString>(
       diffs
@@ -381,43 +353,13 @@ export class Reconciler {
     );
     const hookRunning = await this.hooks.preSync({ desired, diffs, deploying, writable, blocked });
 
-    const ownedCount = diffs.filter((d) => d.owned === true).length;
-    const changeSet: ChangeSet = timings.timeSync('plan', () =>
-      this.ports.plan(diffs, {
-        revision: desired.revision,
-        prune: this.options.prune,
-        pruneLimit: pruneLimit(this.options.pruneMax, ownedCount),
-        pruneConfirm: this.options.pruneConfirm,
-        blocked,
-      }),
-    );
+    const changeSet = timings.timeSync('plan', () => this.plan(diffs, revision, blocked));
     // Only a full pass can tell whether the prune rail still refuses something.
-    if (!scope) this.notePruneLimit(changeSet, desired.revision);
-    const actionable = changeSet.entries.filter((e) => e.action !== 'noop' && !e.blocked);
-    let results: readonly AppliedEntry[] = [];
-    if (actionable.length > 0) {
-      this.log().info({ revision: desired.revision, summary: changeSet.summary }, 'applying changes');
-      this.showApplying(actionable, desired.revision, nowIso);
-      results = await timings.time('apply', () =>
-        this.ports.apply(changeSet, {
-          revision: desired.revision,
-          signal: this.stopping.signal,
-          live: picture,
-        }),
-      );
-      for (const r of results) {
-        if (r.outcome !== 'unchanged' && r.outcome !== 'skipped') {
-          this.ports.metrics?.recordApply(
-            r.key.kind,
-            changeSet.entries.find((e) => keyString(e.key) === keyString(r.key))?.action ?? 'unknown',
-            r.outcome === 'failed' ? 'failure' : 'success',
-          );
-        }
-      }
-    }
+    if (!scope) this.notePruneLimit(changeSet, revision);
+    const { actionable, results } = await this.applyChanges(changeSet, picture, nowIso, timings);
+
     const resultByKey = new Map(results.map((r) => [keyString(r.key), r]));
     const entryByKey = new Map(changeSet.entries.map((e) => [keyString(e.key), e]));
-
     let failures = 0;
     let progressing = false;
     // A targeted pass keeps what it did not look at; a full pass starts over.
@@ -428,102 +370,35 @@ export class Reconciler {
       const key = keyString(diff.key);
       seen.add(key);
       const applied = resultByKey.get(key);
-      const entry = entryByKey.get(key);
-      const origin = origins.get(key) ?? 'none';
-      const fingerprint = fingerprints.get(key);
-      if (applied?.outcome === 'failed' && applied.error?.retryable === false) {
-        failures += 1;
-        this.backoff.succeed(key);
-        this.stalled.set(key, {
-          ...(fingerprint ? { fingerprint } : {}),
-          revision: desired.revision,
-          message: `${applied.error.code}: ${applied.error.message}`,
-        });
-      } else if (applied?.outcome === 'failed') {
-        failures += 1;
-        const delay = this.backoff.fail(key, desired.revision, this.now().getTime());
-        this.queue.requestAfter(delay + 10, `retry ${key}`);
-      } else if (applied && applied.outcome !== 'skipped') {
-        this.backoff.succeed(key);
-        this.stalled.delete(key);
-      }
-      if (applied?.deploymentId) {
-        this.ownDeployments.set(key, {
-          id: applied.deploymentId,
-          ...(fingerprint ? { fingerprint } : {}),
-          revision: desired.revision,
-        });
-      }
-      const wrote = applied && ['created', 'configured', 'deleted'].includes(applied.outcome);
-      const inSync = diff.action === 'noop' || wrote;
-      if (inSync && fingerprint && applied?.outcome !== 'deleted') {
-        const previous = this.applied.get(key);
-        if (!previous || previous.fingerprint !== fingerprint || wrote) {
-          this.applied.set(key, {
-            fingerprint,
-            revision: desired.revision,
-            at: wrote || !previous ? nowIso : previous.at,
-          });
-        }
-      }
-      if (applied?.outcome === 'deleted') {
-        this.applied.delete(key);
-        this.stalled.delete(key);
+      const recorded = recordOutcome(this.memory, this.backoff, {
+        diff,
+        applied,
+        fingerprint: fingerprints.get(key),
+        revision,
+        nowIso,
+        nowMs: this.now().getTime(),
+      });
+      if (recorded.failed) failures += 1;
+      if (recorded.retryAfterMs !== undefined)
+        this.queue.requestAfter(recorded.retryAfterMs + 10, `retry ${key}`);
+      if (recorded.deleted) {
         this.store.removeResource(key);
-        this.ownDeployments.delete(key);
         continue;
       }
-      const expected = this.ownDeployments.get(key)?.id;
-      const deployments = diff.key.kind === 'Service' ? deploymentsOf(diff, live) : undefined;
-      const preliminary = this.ports.health.of(diff, live, expected);
-      const stoppedReasons = deployments
-        ? await this.stoppedReasons(key, diff, deployments, expected, preliminary.state === 'Degraded')
-        : undefined;
-      const hookHealth =
-        diff.key.kind === 'Task' ? this.hooks.healthOf(diff.key.name, desired.revision) : undefined;
-      const health =
-        hookHealth ??
-        (stoppedReasons ? this.ports.health.of(diff, live, expected, stoppedReasons) : preliminary);
-      const record = this.applied.get(key);
-      const transition = nextResourceStatus(
-        this.store.getResource(key),
-        {
-          diff,
-          origin,
-          driftPolicy: effectiveDriftPolicy(diff.desired?.policy.drift, this.options.drift),
-          ...(entry ? { entry } : {}),
-          ...(applied ? { applied } : {}),
-          health,
-          revision: desired.revision,
-          ...(record ? { lastAppliedRevision: record.revision, lastAppliedAt: record.at } : {}),
-          ...(diff.desired ? { source: diff.desired.source.file } : {}),
-          ...(deployments ? { deployments } : {}),
-          ...(stoppedReasons ? { stoppedReasons } : {}),
-          ownRollout: expected !== undefined && health.reason !== 'RolloutCompleted',
-        },
+      const health = await this.updateStatus(diff, {
+        entry: entryByKey.get(key),
+        applied,
+        origin: origins.get(key) ?? 'none',
+        live,
+        revision,
         nowIso,
-        this.options.instance,
-      );
+      });
       // What this pass wrote shows the health read before the write: a follow-up reads it again
       // (a new ScalingPolicy is Missing until then).
-      const settling =
-        transition.status.health === 'Progressing' || (wrote && transition.status.health !== 'Healthy');
+      const settling = health === 'Progressing' || (recorded.wrote && health !== 'Healthy');
       if (settling) progressing = true;
-      if (settling || wrote) unsettled.add(key);
+      if (settling || recorded.wrote) unsettled.add(key);
       else unsettled.delete(key);
-      if (transition.status.health === 'Healthy' && expected) this.ownDeployments.delete(key);
-      if (diff.key.kind === 'Task') {
-        // A hook's failure is told once, by the hook gate's SyncFailed; its health edges are not alerts.
-        const runs = this.hooks.runsOf(diff.key.name);
-        this.store.setResource({
-          ...transition.status,
-          ...(hookHealth?.state === 'Degraded' ? { sync: 'Failed' as const } : {}),
-          ...(runs.length > 0 ? { hookRuns: runs } : {}),
-        });
-        continue;
-      }
-      this.store.setResource(transition.status);
-      for (const event of transition.events) this.publish(event);
     }
     statusDone();
     this.unsettledKeys = unsettled;
@@ -532,22 +407,23 @@ export class Reconciler {
       const key = keyString(entry.key);
       if (entry.blocked || resultByKey.get(key)?.outcome === 'failed') this.reconciled?.delete(key);
     }
+
     const postSyncPending = await this.hooks.postSync(
       desired,
       diffs,
       (key) => this.store.getResource(key)?.health,
       writable,
     );
-    this.hooks.prune(desired.revision);
+    this.hooks.prune(revision);
     if (!scope) {
       this.store.retain(seen);
-      for (const key of this.stalled.keys()) if (!seen.has(key)) this.stalled.delete(key);
+      for (const key of this.memory.stalled.keys()) if (!seen.has(key)) this.memory.stalled.delete(key);
     }
     this.forgetLeftGit(desired);
     const outstanding = this.store
       .snapshot()
       .resources.filter((s) => s.sync === 'OutOfSync' || s.sync === 'Failed').length;
-    if (failures === 0 && outstanding === 0) this.completeRevision(desired, actionable.length > 0);
+    if (failures === 0 && outstanding === 0) this.completeRevision(desired, actionable > 0);
     if ((progressing || hookRunning || postSyncPending) && !this.stopping.signal.aborted) {
       // Hooks are followed by full passes (they look at the whole revision), a rollout by a targeted one.
       this.queue.requestAfter(
@@ -558,51 +434,123 @@ export class Reconciler {
     return failures === 0;
   }
 
+  /** Plan: the ChangeSet, with what the loop blocks (plan/ adds its own safety rails). */
+  private plan(
+    diffs: readonly ResourceDiff[],
+    revision: string,
+    blocked: ReadonlyMap<string, Block>,
+  ): ChangeSet {
+    const ownedCount = diffs.filter((d) => d.owned === true).length;
+    return this.ports.plan(diffs, {
+      revision,
+      prune: this.options.prune,
+      pruneLimit: pruneLimit(this.options.pruneMax, ownedCount),
+      pruneConfirm: this.options.pruneConfirm,
+      blocked,
+    });
+  }
+
+  /** Apply: the entries that may run (none: no call at all), counted in the metrics. */
+  private async applyChanges(
+    changeSet: ChangeSet,
+    live: LiveState,
+    nowIso: string,
+    timings: PassTimings,
+  ): Promise<{ actionable: number; results: readonly AppliedEntry[] }> {
+    const actionable = changeSet.entries.filter((e) => e.action !== 'noop' && !e.blocked);
+    if (actionable.length === 0) return { actionable: 0, results: [] };
+    const revision = changeSet.revision;
+    this.log().info({ revision, summary: changeSet.summary }, 'applying changes');
+    this.showApplying(actionable, revision, nowIso);
+    const results = await timings.time('apply', () =>
+      this.ports.apply(changeSet, { revision, signal: this.stopping.signal, live }),
+    );
+    const actionOf = new Map(changeSet.entries.map((e) => [keyString(e.key), e.action]));
+    for (const r of results) {
+      const action = actionOf.get(keyString(r.key));
+      if (action && r.outcome !== 'unchanged' && r.outcome !== 'skipped') {
+        this.ports.metrics?.recordApply(r.key.kind, action, r.outcome === 'failed' ? 'failure' : 'success');
+      }
+    }
+    return { actionable: actionable.length, results };
+  }
+
   /**
-   * Failed tasks' stoppedReasons, read only when a deployment reports failed tasks, a rollout failed
-   * or the service is Degraded, and only again when that picture changes (not on every pass).
+   * Status: one resource's sync, health (with stopped tasks' reasons when it fails, a hook Task's
+   * runs) and conditions, and the events of its edges. Returns its health.
    */
-  private async stoppedReasons(
-    key: KeyString,
+  private async updateStatus(
     diff: ResourceDiff,
-    deployments: readonly DeploymentStatus[],
-    expected: string | undefined,
-    degraded: boolean,
-  ): Promise<readonly string[] | undefined> {
-    const failing = deployments.filter((d) => d.failedTasks > 0 || d.rolloutState === 'FAILED');
-    // After a rollback the failed deployment leaves the list quickly; Degraded health still asks why.
-    if ((failing.length === 0 && !degraded) || !this.ports.stoppedReasons) {
-      this.stopped.delete(key);
-      return undefined;
+    facts: {
+      readonly entry: ChangeSetEntry | undefined;
+      readonly applied: AppliedEntry | undefined;
+      readonly origin: ChangeOrigin;
+      readonly live: LiveState;
+      readonly revision: string;
+      readonly nowIso: string;
+    },
+  ): Promise<HealthState> {
+    const { entry, applied, origin, live, revision, nowIso } = facts;
+    const key = keyString(diff.key);
+    const expected = this.memory.ownDeployments.get(key)?.id;
+    const deployments = diff.key.kind === 'Service' ? deploymentsOf(diff, live) : undefined;
+    const preliminary = this.ports.health.of(diff, live, expected);
+    const stoppedReasons = deployments
+      ? await this.stoppedReasons.of(key, diff, deployments, expected, preliminary.state === 'Degraded')
+      : undefined;
+    const hookHealth = diff.key.kind === 'Task' ? this.hooks.healthOf(diff.key.name, revision) : undefined;
+    const health =
+      hookHealth ??
+      (stoppedReasons ? this.ports.health.of(diff, live, expected, stoppedReasons) : preliminary);
+    const record = this.memory.applied.get(key);
+    const transition = nextResourceStatus(
+      this.store.getResource(key),
+      {
+        diff,
+        origin,
+        driftPolicy: effectiveDriftPolicy(diff.desired?.policy.drift, this.options.drift),
+        ...(entry ? { entry } : {}),
+        ...(applied ? { applied } : {}),
+        health,
+        revision,
+        ...(record ? { lastAppliedRevision: record.revision, lastAppliedAt: record.at } : {}),
+        ...(diff.desired ? { source: diff.desired.source.file } : {}),
+        ...(deployments ? { deployments } : {}),
+        ...(stoppedReasons ? { stoppedReasons } : {}),
+        ownRollout: expected !== undefined && health.reason !== 'RolloutCompleted',
+      },
+      nowIso,
+      this.options.instance,
+    );
+    if (transition.status.health === 'Healthy' && expected) this.memory.ownDeployments.delete(key);
+    if (diff.key.kind === 'Task') {
+      // A hook's failure is told once, by the hook gate's SyncFailed; its health edges are not alerts.
+      const runs = this.hooks.runsOf(diff.key.name);
+      this.store.setResource({
+        ...transition.status,
+        ...(hookHealth?.state === 'Degraded' ? { sync: 'Failed' as const } : {}),
+        ...(runs.length > 0 ? { hookRuns: runs } : {}),
+      });
+      return transition.status.health;
     }
-    const signature = [
-      ...failing.map((d) => `${d.id}:${d.failedTasks}:${d.rolloutState ?? ''}`),
-      degraded ? `degraded:${expected ?? ''}` : '',
-    ].join(',');
-    const cached = this.stopped.get(key);
-    if (cached?.signature === signature) return cached.reasons;
-    try {
-      const reasons = await this.ports.stoppedReasons(diff, expected);
-      this.stopped.set(key, { signature, reasons });
-      return reasons;
-    } catch (error) {
-      this.log().warn({ resource: key, err: errorMessage(error) }, 'cannot read stopped tasks');
-      return cached?.reasons;
-    }
+    this.store.setResource(transition.status);
+    for (const event of transition.events) this.publish(event);
+    return transition.status.health;
   }
 
   /**
    * A deployment this controller made was rolled back by the circuit breaker (or its rollout
    * FAILED): remember the desired content that failed, so it is not re-deployed in a loop.
    */
-  private noteFailedRollout(key: KeyString, diff: ResourceDiff, live: LiveState): void {
-    const own = this.ownDeployments.get(key);
+  private noteFailedRollout(diff: ResourceDiff, live: LiveState): void {
+    const key = keyString(diff.key);
+    const own = this.memory.ownDeployments.get(key);
     if (diff.key.kind !== 'Service' || !own?.fingerprint) return;
-    if (this.failedRollouts.get(key)?.fingerprint === own.fingerprint) return;
+    if (this.memory.failedRollouts.get(key)?.fingerprint === own.fingerprint) return;
     const health = this.ports.health.of(diff, live, own.id);
     if (health.reason !== 'RolledBack' && health.reason !== 'RolloutFailed') return;
     // The failure belongs to the content that deployment carried, not to whatever Git says now.
-    this.failedRollouts.set(key, { fingerprint: own.fingerprint, revision: own.revision });
+    this.memory.failedRollouts.set(key, { fingerprint: own.fingerprint, revision: own.revision });
     this.log().warn({ resource: key, revision: own.revision }, `rollout failed: ${health.message}`);
   }
 
@@ -666,7 +614,7 @@ export class Reconciler {
    */
   private forgetLeftGit(desired: DesiredState): void {
     const inGit = new Set(desired.resources.map((r) => keyString(r.key)));
-    for (const key of [...this.applied.keys()]) if (!inGit.has(key)) this.applied.delete(key);
+    for (const key of [...this.memory.applied.keys()]) if (!inGit.has(key)) this.memory.applied.delete(key);
   }
 
   /** After a restart the in-memory record is empty: the spec-hash tag on the live object tells. */
@@ -719,22 +667,9 @@ export class Reconciler {
   }
 }
 
-function deploymentsOf(diff: ResourceDiff, live: LiveState): DeploymentStatus[] {
+/** A Service's deployments as the status shows them (live/model.ts's one converter). */
+function deploymentsOf(diff: ResourceDiff, live: LiveState): ServiceDeployment[] {
   const desired = diff.desired;
   if (desired?.kind !== 'Service') return [];
-  const service = live.services[serviceKey(desired.cluster.clusterName, desired.serviceName)];
-  const deployments = (service?.deployments ?? []) as Record<string, unknown>[];
-  return deployments.map((d) => ({
-    id: String(d.id ?? ''),
-    status: String(d.status ?? ''),
-    ...(d.rolloutState ? { rolloutState: String(d.rolloutState) } : {}),
-    ...(d.rolloutStateReason ? { rolloutStateReason: String(d.rolloutStateReason) } : {}),
-    taskDefinition: String(d.taskDefinition ?? ''),
-    desiredCount: Number(d.desiredCount ?? 0),
-    runningCount: Number(d.runningCount ?? 0),
-    pendingCount: Number(d.pendingCount ?? 0),
-    failedTasks: Number(d.failedTasks ?? 0),
-    ...(d.createdAt ? { createdAt: String(normalizeTimestamp(d.createdAt)) } : {}),
-    ...(d.updatedAt ? { updatedAt: String(normalizeTimestamp(d.updatedAt)) } : {}),
-  }));
+  return serviceDeployments(live.services[serviceKey(desired.cluster.clusterName, desired.serviceName)]);
 }

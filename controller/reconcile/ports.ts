@@ -1,59 +1,45 @@
-// What the reconciler needs from the rest of the controller, as narrow interfaces. app.ts binds
-// them to the real modules (source, manifest, live, diff, plan, apply, health, status, alerts,
-// metrics); unit tests bind them to fakes (test/reconcile/).
+// What the reconciler needs from the rest of the controller, as narrow views of the real modules'
+// own types (picked, never re-declared, so a change there shows here). app.ts binds them to the
+// real modules (source, manifest, live, diff, plan, apply, health, status, alerts, metrics); unit
+// tests bind them to fakes (test/reconcile/fake-ports.ts).
+import type { ApplyEntryResult, ApplyError } from '../apply/model.js';
 import type { ResourceDiff } from '../diff/model.js';
-import type { ManifestProblem } from '../errors.js';
+import type { HealthResult } from '../health/model.js';
+import type { Lease } from '../lease/ecs-tag-lease.js';
 import type { LiveState } from '../live/model.js';
-import type { DesiredState } from '../manifest/model.js';
-import type { BlockReason, ChangeSet, ChangeSetEntry } from '../plan/model.js';
-import type { SnapshotOverlay } from '../source/types.js';
-import type { ControllerEvent, ResourceStatus, SourceStatus } from '../status/model.js';
-import type { HealthState, KeyString, Outcome, ResourceKey } from '../types.js';
+import type { DesiredState, ManifestFile, ManifestResult } from '../manifest/model.js';
+import type { PlanOptions } from '../plan/index.js';
+import type { ChangeSet, ChangeSetEntry } from '../plan/model.js';
+import type { Metrics } from '../server/metrics.js';
+import type { CommitInfo, Snapshot, Source } from '../source/types.js';
+import type { ControllerEvent } from '../status/model.js';
+import type { StatusBranchWriter } from '../status/status-branch.js';
+import type { KeyString } from '../types.js';
+import type { HookPort } from './hooks.js';
 
-export interface SourceFile {
-  readonly path: string;
-  readonly content: Buffer | string;
+export type SourceFile = ManifestFile;
+
+/** The parts of a source's Snapshot the loop reads and hands to `parse`. */
+export type SourceSnapshot = Pick<Snapshot, 'revision' | 'files' | 'problems' | 'overlay'> & {
+  readonly commit?: Pick<CommitInfo, 'sha' | 'message' | 'committedAt'>;
+};
+
+export interface SourcePort extends Pick<Source, 'status'> {
+  fetch(): Promise<{ readonly snapshot: SourceSnapshot; readonly changed: boolean }>;
 }
 
-export interface SourceSnapshot {
-  readonly revision: string;
-  readonly files: readonly SourceFile[];
-  readonly problems: readonly ManifestProblem[];
-  readonly commit?: { readonly sha: string; readonly message: string; readonly committedAt: Date };
-  /** The overlay and the files it reads, when the folder holds an ecs-gitops.yaml (source/read-overlay). */
-  readonly overlay?: SnapshotOverlay;
-}
-
-export interface SourcePort {
-  fetch(): Promise<{ snapshot: SourceSnapshot; changed: boolean }>;
-  status(): SourceStatus;
-}
-
+/** manifest/'s result, without the warnings (app.ts logs those itself). */
 export type ParseResult =
-  | { readonly ok: true; readonly desired: DesiredState }
-  | {
-      readonly ok: false;
-      /** The first problems (bounded); `problemCount` says how many there are in all. */
-      readonly problems: readonly ManifestProblem[];
-      readonly problemCount: number;
-    };
+  | Pick<Extract<ManifestResult, { ok: true }>, 'ok' | 'desired'>
+  | Pick<Extract<ManifestResult, { ok: false }>, 'ok' | 'problems' | 'problemCount'>;
 
-export interface PlanOptions {
-  readonly revision: string;
-  readonly prune: boolean;
-  readonly pruneLimit: number;
-  readonly pruneConfirm: boolean;
-  readonly blocked: ReadonlyMap<string, { readonly reason: BlockReason; readonly message: string }>;
-}
+export type { PlanOptions };
 
-export interface AppliedEntry {
-  readonly key: ResourceKey;
-  readonly outcome: Outcome;
+/** What the loop reads of one applied entry. */
+export type AppliedEntry = Pick<ApplyEntryResult, 'key' | 'outcome' | 'deploymentId'> & {
   /** `retryable: false`: trying the same content again cannot help (see aws/clients.ts). */
-  readonly error?: { readonly code: string; readonly message: string; readonly retryable: boolean };
-  /** Services: the deployment the update created (to tell a rollback later). */
-  readonly deploymentId?: string;
-}
+  readonly error?: Pick<ApplyError, 'code' | 'message' | 'retryable'>;
+};
 
 export interface HealthPort {
   /** Health of the live object behind a diff (Missing when there is none). */
@@ -62,35 +48,27 @@ export interface HealthPort {
     live: LiveState,
     expectedDeploymentId?: string,
     stoppedReasons?: readonly string[],
-  ): {
-    readonly state: HealthState;
-    readonly reason: string;
-    readonly message: string;
-  };
+  ): HealthResult;
 }
 
-export interface LeasePort {
-  /** True while this instance may write; false when another live instance holds the lease. */
-  holds(): Promise<boolean>;
-  release(): Promise<void>;
-}
+/** The single-writer lease (lease/), as the loop asks it. */
+export type LeasePort = Pick<Lease, 'holds' | 'release'>;
 
 export interface StatusWriterPort {
-  write(snapshot: import('../status/model.js').StatusSnapshot): Promise<{ committed: boolean; sha?: string }>;
+  write(
+    snapshot: Parameters<StatusBranchWriter['write']>[0],
+  ): Promise<Pick<Awaited<ReturnType<StatusBranchWriter['write']>>, 'committed' | 'sha'>>;
 }
 
-export interface MetricsPort {
-  observePass(seconds: number, result: 'success' | 'failure' | 'rejected'): void;
-  recordApply(kind: string, action: string, result: string): void;
-  /** A hook run ended (hook_runs_total). */
-  recordHookRun?(phase: string, result: 'succeeded' | 'failed'): void;
-  observeCommitToApplied(seconds: number): void;
-  setResources(resources: readonly ResourceStatus[]): void;
-}
+export type MetricsPort = Pick<
+  Metrics,
+  'observePass' | 'recordApply' | 'observeCommitToApplied' | 'setResources'
+> &
+  Partial<Pick<Metrics, 'recordHookRun'>>;
 
 export interface ReconcilerPorts {
   /** Runs hook Tasks (RunTask, DescribeTasks, StopTask); absent: a revision's hooks wait. */
-  readonly hooks?: import('./hooks.js').HookPort;
+  readonly hooks?: HookPort;
   readonly source: SourcePort;
   parse(snapshot: SourceSnapshot): ParseResult;
   readLive(desired: DesiredState, options: { discoverOrphans: boolean }): Promise<LiveState>;

@@ -7,9 +7,17 @@ import { fingerprintAll } from '../../controller/reconcile/fingerprint.js';
 import { getCondition } from '../../controller/status/conditions.js';
 import type { KeyString } from '../../controller/types.js';
 import { scalingPolicy, service } from '../apply/support.js';
-import { type FakeWorld, fakeWorld } from './fake-ports.js';
+import { type FakeWorld, fakeWorld, HEALTHY } from './fake-ports.js';
 
 const WEB: KeyString = 'Service/web';
+const API: KeyString = 'Service/api';
+const THROTTLED = {
+  outcome: 'failed',
+  code: 'ThrottlingException',
+  message: 'Rate exceeded',
+  retryable: true,
+} as const;
+const ROLLING = { state: 'Progressing', reason: 'RolloutInProgress', message: '1/2 running' } as const;
 
 function update(desired: DesiredService): ResourceDiff<'Service'> {
   return {
@@ -20,6 +28,10 @@ function update(desired: DesiredService): ResourceDiff<'Service'> {
     owned: true,
     desired,
   };
+}
+
+function noop(desired: DesiredService): ResourceDiff<'Service'> {
+  return { key: desired.key, action: 'noop', changes: [], replaceReasons: [], owned: true, desired };
 }
 
 let world: FakeWorld | undefined;
@@ -222,5 +234,130 @@ describe('targeted passes', () => {
 
     expect(w.reads).toHaveLength(2);
     expect(w.resource(POLICY)?.health).toBe('Healthy');
+  });
+});
+
+describe('failed rollouts', () => {
+  it('given ECS rolled back the deployment this controller created, then that content is not deployed again until Git changes it', async () => {
+    // given an update that starts deployment ecs-svc/1
+    const w = await started((w) => w.answer(WEB, { outcome: 'configured', deploymentId: 'ecs-svc/1' }));
+    expect(w.writes).toEqual([WEB]);
+
+    // when the circuit breaker rolls it back (live is the old content again: the diff stays)
+    w.setHealth(WEB, {
+      state: 'Degraded',
+      reason: 'RolledBack',
+      message: 'deployment ecs-svc/1 failed and was rolled back',
+    });
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+
+    // then the loop kept looking but never re-deployed the rolled-back content
+    expect(w.writes).toEqual([WEB]);
+    const status = w.resource(WEB)!;
+    expect(status.health).toBe('Degraded');
+    expect(getCondition(status.conditions, 'Stalled')).toMatchObject({
+      status: 'True',
+      reason: 'RolledBack',
+    });
+    expect(status.sync).toBe('Failed');
+    expect(getCondition(status.conditions, 'Ready')?.message).toBe(
+      'the rollout of revision r1 failed and was rolled back; not retried until Git changes or Sync now',
+    );
+    // live moved because ECS rolled back, not behind Git's back: no drift
+    expect(getCondition(status.conditions, 'Drifted')?.status).toBe('False');
+
+    // when Git changes the service's content, then the new content is deployed
+    const fixed = service('web', 'prod', 'web', { desiredCount: 3 });
+    w.commit('r2', [fixed]);
+    w.setDiffs([update(fixed)]);
+    w.setHealth(WEB, HEALTHY);
+    const pass = w.nextPass();
+    w.reconciler.requestSync('new revision');
+    await pass;
+    expect(w.writes).toEqual([WEB, WEB]);
+  });
+});
+
+describe('status conditions', () => {
+  it('given a service update, then it is Reconciling while it rolls out and Ready once live matches and it is healthy', async () => {
+    const w = await started((w) => w.setHealth(WEB, ROLLING));
+    const applying = w.resource(WEB)!;
+    expect(applying.sync).toBe('Synced');
+    expect(getCondition(applying.conditions, 'Reconciling')).toMatchObject({
+      status: 'True',
+      reason: 'Applied',
+    });
+    expect(getCondition(applying.conditions, 'Ready')?.status).toBe('False');
+
+    // when live matches (the diff is empty) and the rollout completes
+    w.setDiffs([noop(service('web', 'prod', 'web'))]);
+    w.setHealth(WEB, HEALTHY);
+    await vi.advanceTimersByTimeAsync(3_100);
+
+    const ready = w.resource(WEB)!;
+    expect(getCondition(ready.conditions, 'Ready')).toMatchObject({ status: 'True', reason: 'Reconciled' });
+    expect(getCondition(ready.conditions, 'Reconciling')).toMatchObject({ status: 'False', reason: 'Idle' });
+    expect(getCondition(ready.conditions, 'Stalled')?.status).toBe('False');
+    expect(getCondition(ready.conditions, 'Drifted')?.status).toBe('False');
+  });
+});
+
+describe('backoff per key', () => {
+  it('given two resources throttled together, when one recovers, then the other keeps its own, longer backoff', async () => {
+    // given api and web both throttled on the first pass (each waits 1 s)
+    const w = fakeWorld();
+    world = w;
+    const web = service('web', 'prod', 'web');
+    const api = service('api', 'prod', 'web');
+    w.commit('r1', [web, api]);
+    w.setDiffs([update(web), update(api)]);
+    w.answer(WEB, THROTTLED);
+    w.answer(API, THROTTLED);
+    const first = w.nextPass();
+    w.reconciler.start();
+    await first;
+    expect(w.writes).toEqual([API, WEB]);
+
+    // when both are retried after 1 s: web succeeds, api is throttled again (it waits 2 s now)
+    w.answer(WEB, { outcome: 'configured' });
+    await vi.advanceTimersByTimeAsync(1_100);
+    expect(w.writes).toEqual([API, WEB, API, WEB]);
+    expect(w.resource(WEB)?.lastAppliedRevision).toBe('r1');
+    expect(w.resource(API)?.lastError?.code).toBe('ThrottlingException');
+
+    // then one second later api is still waiting
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(w.writes).toEqual([API, WEB, API, WEB]);
+
+    // and after its 2 s it is tried again, alone
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(w.writes).toEqual([API, WEB, API, WEB, API]);
+  });
+});
+
+describe('drift healing', () => {
+  it('given drift under the heal policy, then it is applied and reported', async () => {
+    const web = service('web', 'prod', 'web');
+    const w = fakeWorld({ drift: 'heal' });
+    world = w;
+    w.commit('r1', [web]);
+    w.setDiffs([update(web)]);
+    w.setRecordedFingerprint(WEB, fingerprintAll([web]).get(WEB));
+    const pass = w.nextPass();
+    w.reconciler.start();
+    await pass;
+    expect(w.writes).toEqual([WEB]);
+    const drift = w.events.filter((e) => e.type === 'DriftDetected');
+    expect(drift).toHaveLength(1);
+    expect(drift[0]?.message).toContain('(healing)');
+  });
+});
+
+describe('the injected clock', () => {
+  it('given an apply that takes 5 s on the clock, then the pass reports 5000 ms, started at the clock time', async () => {
+    const w = await started((w) => w.duringApply(() => w.clock.advance(5_000)));
+    const lastPass = w.reconciler.status().overall.lastPass;
+    expect(lastPass?.durationMs).toBe(5_000);
+    expect(lastPass?.startedAt).toBe(new Date(Date.now()).toISOString());
   });
 });

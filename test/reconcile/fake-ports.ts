@@ -1,6 +1,8 @@
 // Fake reconciler ports for unit tests of the loop: a source that serves scripted revisions, diffs
 // the test sets per pass, an apply that answers per key, health the test sets, recorded events.
-// The plan stage is the real, pure planChanges.
+// The plan stage is the real, pure planChanges. The loop reads a manual clock: it follows the fake
+// timers (vi.useFakeTimers) and a port can move it on by itself (an apply that takes 5 s).
+import type { Clock } from '../../controller/clock.js';
 import type { ResourceDiff } from '../../controller/diff/model.js';
 import { emptyLiveState } from '../../controller/live/model.js';
 import { silentLogger } from '../../controller/log.js';
@@ -31,8 +33,26 @@ export type ApplyAnswer =
       readonly retryable: boolean;
     };
 
+/** The reconciler's clock in these tests: the fake timers' time plus what ports spent. */
+export interface ManualClock extends Clock {
+  /** Time passes inside a call (a slow AWS answer) without any timer firing. */
+  advance(ms: number): void;
+}
+
+export function manualClock(): ManualClock {
+  let spent = 0;
+  return {
+    now: () => new Date(Date.now() + spent),
+    monotonicMs: () => Date.now() + spent,
+    advance(ms) {
+      spent += ms;
+    },
+  };
+}
+
 export interface FakeWorld {
   readonly reconciler: Reconciler;
+  readonly clock: ManualClock;
   readonly store: StatusStore;
   readonly events: ControllerEvent[];
   /** Every ChangeSet apply was called with. */
@@ -46,6 +66,8 @@ export interface FakeWorld {
   /** Sets the diffs the next passes see (per revision they stay until set again). */
   setDiffs(diffs: readonly ResourceDiff[]): void;
   answer(key: KeyString, answer: ApplyAnswer): void;
+  /** Runs inside every apply call, before it answers (to let time pass, say). */
+  duringApply(action: () => void): void;
   setHealth(key: KeyString, health: Health): void;
   setLease(holds: boolean): void;
   setRecordedFingerprint(key: KeyString, fingerprint: string | undefined): void;
@@ -67,6 +89,8 @@ export function fakeWorld(options: Partial<ReconcilerOptions> = {}): FakeWorld {
   const applied: ChangeSet[] = [];
   const writes: KeyString[] = [];
   const reads: KeyString[][] = [];
+  const clock = manualClock();
+  let duringApply: () => void = () => undefined;
 
   const ports: ReconcilerPorts = {
     source: {
@@ -92,6 +116,7 @@ export function fakeWorld(options: Partial<ReconcilerOptions> = {}): FakeWorld {
     plan: (d, planOptions) => planChanges(d, planOptions),
     async apply(changeSet) {
       applied.push(changeSet);
+      duringApply();
       const results: AppliedEntry[] = [];
       for (const entry of changeSet.entries) {
         if (entry.action === 'noop' || entry.blocked) {
@@ -135,12 +160,14 @@ export function fakeWorld(options: Partial<ReconcilerOptions> = {}): FakeWorld {
       progressPollMs: 3000,
       backoff: { baseMs: 1000, maxMs: 60_000, jitter: 0 },
       logger: silentLogger(),
+      clock,
       ...options,
     },
     store,
   );
   return {
     reconciler,
+    clock,
     store,
     events,
     applied,
@@ -155,6 +182,9 @@ export function fakeWorld(options: Partial<ReconcilerOptions> = {}): FakeWorld {
       diffs = next;
     },
     answer: (key, answer) => answers.set(key, answer),
+    duringApply(action) {
+      duringApply = action;
+    },
     setHealth: (key, h) => health.set(key, h),
     setLease(value) {
       holds = value;
