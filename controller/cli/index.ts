@@ -17,6 +17,7 @@ const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./status.js'),
   () => import('./run.js'),
   () => import('./import.js'),
+  () => import('./run-task.js'),
 ];
 
 /** The whole command tree (also read by docs/tools to write docs/cli.md). */

@@ -351,6 +351,36 @@ function renderDeployments(r, stoppedReasons) {
   replaceIfChanged($('stopped-reasons'), JSON.stringify(reasons), () => reasons.map((s) => h('li', {}, s)));
 }
 
+const HOOK_STATE = { Running: 'Progressing', Succeeded: 'Healthy', Failed: 'Degraded' };
+
+function renderHookRuns(r) {
+  const section = $('hook-runs-section');
+  section.hidden = r.kind !== 'Task';
+  if (section.hidden) return;
+  const runs = r.hookRuns ?? [];
+  replaceIfChanged($('hook-run-rows'), JSON.stringify(runs), () =>
+    runs.map((run) =>
+      h(
+        'tr',
+        { 'data-hook-run': run.phase, className: run.state === 'Failed' ? 'is-failed' : '' },
+        h('th', { scope: 'row' }, run.phase),
+        h('td', {}, h('code', { title: run.revision }, run.revision.slice(0, 12))),
+        h('td', { 'data-col': 'state' }, badge(run.state, HOOK_STATE[run.state])),
+        h(
+          'td',
+          { 'data-col': 'exit-codes' },
+          Object.entries(run.exitCodes)
+            .map(([name, code]) => `${name}=${code}`)
+            .join(', ') || '—',
+        ),
+        h('td', {}, timeAgo(run.startedAt)),
+        h('td', { className: 'health-message' }, run.message),
+      ),
+    ),
+  );
+  $('no-hook-runs').hidden = runs.length > 0;
+}
+
 /** `resource` from the live snapshot; `detail` from /api/resources when loaded (adds events). */
 export function renderResource(key, resource, detail) {
   setText($('resource-heading'), key);
@@ -360,5 +390,6 @@ export function renderResource(key, resource, detail) {
   renderFacts(resource);
   renderDiff(resource);
   renderDeployments(resource, detail?.stoppedReasons);
+  renderHookRuns(resource);
   renderEvents($('resource-events'), detail?.events ?? [], false, 50);
 }
