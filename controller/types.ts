@@ -7,6 +7,8 @@ export const KINDS = [
   'TaskDefinition',
   'Service',
   'ScalingPolicy',
+  /** EventBridge Scheduler schedules that run a task, in the controller's own schedule group. */
+  'ScheduledTask',
   /** Run-to-completion tasks: hooks around a deploy and on-demand runs; no live object to diff. */
   'Task',
 ] as const;

@@ -15,6 +15,7 @@ import { type ApplyContext, createApplyContext, type EntryRecorder } from './con
 import type { ApplyEntryResult, ApplyError, ApplyOptions, ApplyResult, SkipReason } from './model.js';
 import type { KindOutcome } from './outcome.js';
 import { applyScalingPolicy } from './scaling-policy.js';
+import { applyScheduledTask } from './scheduled-task.js';
 import { applyService } from './service.js';
 import { applyTaskDefinition } from './task-definition.js';
 
@@ -30,6 +31,7 @@ const APPLIERS: { readonly [K in Kind]: Applier<K> } = {
   TaskDefinition: applyTaskDefinition,
   Service: applyService,
   ScalingPolicy: applyScalingPolicy,
+  ScheduledTask: applyScheduledTask,
   // A Task has no standing AWS object: hooks run it (reconcile/hooks.ts), run-task on demand.
   Task: async (): Promise<KindOutcome> => ({
     outcome: 'unchanged',

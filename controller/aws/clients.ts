@@ -3,6 +3,7 @@
 // terminal. Only live/ (reads), apply/ (writes) and lease/ use these clients.
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type {
   AwsCredentialIdentityProvider,
   FinalizeRequestMiddleware,
@@ -24,7 +25,8 @@ export type AwsServiceName =
   | 'secretsmanager'
   | 'ssm'
   | 'logs'
-  | 'events';
+  | 'events'
+  | 'scheduler';
 
 /** One finished AWS call, reported to listeners (metrics, benchmarks). */
 export interface AwsCallRecord {
@@ -71,6 +73,8 @@ export class AwsCallCounter {
 export interface AwsClients {
   readonly ecs: ECSClient;
   readonly autoscaling: ApplicationAutoScalingClient;
+  /** EventBridge Scheduler (ScheduledTask): not rate limited client-side (its quotas are per account, high). */
+  readonly scheduler: SchedulerClient;
   readonly counter: AwsCallCounter;
   /** The client-side token buckets every attempt waits on (absent when disabled). */
   readonly rateLimiter?: RateLimiter;
@@ -186,10 +190,13 @@ export function createAwsClients(
   } as const;
   const ecs = new ECSClient(common);
   const autoscaling = new ApplicationAutoScalingClient(common);
+  const scheduler = new SchedulerClient(common);
   classifyErrors(ecs);
   classifyErrors(autoscaling);
+  classifyErrors(scheduler);
   instrument(ecs, 'ecs', counter);
   instrument(autoscaling, 'application-autoscaling', counter);
+  instrument(scheduler, 'scheduler', counter);
   if (rateLimiter) {
     rateLimit(ecs, 'ecs', rateLimiter);
     rateLimit(autoscaling, 'application-autoscaling', rateLimiter);
@@ -199,9 +206,11 @@ export function createAwsClients(
     autoscaling,
     counter,
     ...(rateLimiter ? { rateLimiter } : {}),
+    scheduler,
     destroy() {
       ecs.destroy();
       autoscaling.destroy();
+      scheduler.destroy();
     },
   };
 }

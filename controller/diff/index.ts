@@ -10,6 +10,7 @@ import { diffCluster } from './cluster.js';
 import { type DiffOptions, makeDiff } from './common.js';
 import type { ResourceDiff, TaskDefinitionTarget } from './model.js';
 import { diffScalingPolicy } from './scaling-policy.js';
+import { diffScheduledTask } from './scheduled-task.js';
 import { diffService } from './service.js';
 import { diffTaskDefinition } from './task-definition.js';
 
@@ -39,6 +40,8 @@ export function diffResources(desired: DesiredState, live: LiveState, options: D
     else if (resource.kind === 'Service') diffs.push(diffService(resource, live, options, taskDefinitions));
     else if (resource.kind === 'ScalingPolicy')
       diffs.push(diffScalingPolicy(resource, desired, live, options));
+    else if (resource.kind === 'ScheduledTask')
+      diffs.push(diffScheduledTask(resource, live, options, taskDefinitions));
     // A Task has no standing object in AWS: nothing to compare, its runs are reported instead.
     else if (resource.kind === 'Task')
       diffs.push(

@@ -6,6 +6,7 @@ import { capacityProviderHealth } from './capacity-provider.js';
 import { clusterHealth } from './cluster.js';
 import { type HealthResult, health } from './model.js';
 import { scalingPolicyHealth } from './scaling-policy.js';
+import { scheduledTaskHealth } from './scheduled-task.js';
 import { serviceHealth } from './service.js';
 import { taskDefinitionHealth } from './task-definition.js';
 
@@ -46,6 +47,8 @@ export function healthOf(
         names.filter(Boolean),
       );
     }
+    case 'ScheduledTask':
+      return scheduledTaskHealth(live.schedules?.[desired.scheduleName], desired.spec.state ?? 'ENABLED');
     case 'Task':
       // Its runs decide (health/task-run.ts, reported by the hook runner); the manifest alone is fine.
       return health('Healthy', 'NotRun', 'runs as a hook or on demand; no run for this revision');

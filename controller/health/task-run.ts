@@ -2,6 +2,7 @@
 // STOPPED; Succeeded when every essential container of every task exited 0; Failed otherwise, with
 // the reasons people need to act (stopCode and stoppedReason, each non-zero exit code, the
 // CloudWatch log stream when the container logs with awslogs). Pure.
+import type { DesiredState, DesiredTask } from '../manifest/model.js';
 
 export interface TaskRunContainer {
   readonly name: string;
@@ -104,4 +105,29 @@ export function evaluateTaskRun(
     ...(stoppedReason ? { stoppedReason } : {}),
     logStreams,
   };
+}
+
+/** Essential containers and their awslogs streams, from the Task's TaskDefinition manifest. */
+export function containersOf(task: DesiredTask, desired: DesiredState): ContainerLogging[] {
+  if (task.taskDefinition.type !== 'manifest') return [];
+  const name = task.taskDefinition.name;
+  const definition = desired.resources.find((r) => r.kind === 'TaskDefinition' && r.name === name);
+  if (definition?.kind !== 'TaskDefinition') return [];
+  return definition.spec.containerDefinitions.map((container) => {
+    const log = container.logConfiguration;
+    const options = (log?.options ?? {}) as Record<string, string>;
+    const group = options['awslogs-group'];
+    return {
+      name: container.name,
+      essential: container.essential !== false,
+      ...(log?.logDriver === 'awslogs' && group
+        ? {
+            awslogs: {
+              group,
+              ...(options['awslogs-stream-prefix'] ? { streamPrefix: options['awslogs-stream-prefix'] } : {}),
+            },
+          }
+        : {}),
+    };
+  });
 }

@@ -1,6 +1,8 @@
 // live/: the only AWS reader. Reads exactly what the diff of one desired state needs, batched.
+
 import type { AwsClients } from '../aws/clients.js';
 import { serviceKey, serviceResourceId } from '../aws-model/ids.js';
+import { scheduleGroupOf } from '../aws-model/schedules.js';
 import { isOwnedBy, tagsToMap } from '../aws-model/tags.js';
 import { parseTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
 import { desiredTags } from '../diff/common.js';
@@ -35,6 +37,7 @@ import type {
   LiveTaskDefinition,
   OrphanRef,
 } from './model.js';
+import { readSchedules } from './scheduler-reads.js';
 import {
   currentDeploymentArn,
   readServiceDeployments,
@@ -185,6 +188,27 @@ export async function readLive(
     readAt: (options.now?.() ?? new Date()).toISOString(),
   };
   if (options.discoverOrphans) await discoverOrphans(clients, desired, state, options.instance, cache);
+  const schedulesWanted = ofKind(desired, 'ScheduledTask');
+  if (schedulesWanted.length > 0 || options.discoverOrphans) {
+    const read = await readSchedules(
+      clients,
+      scheduleGroupOf(options.instance),
+      schedulesWanted.map((s) => s.scheduleName),
+      options.discoverOrphans === true,
+    );
+    state.schedules = read.schedules;
+    // Only schedules whose target carries this controller's record are its orphans.
+    const owned = read.orphans.filter((orphan) => orphan.tags[OWNERSHIP_TAGS.managedBy] === options.instance);
+    state.orphans = [
+      ...state.orphans,
+      ...owned.map((orphan) => ({
+        kind: 'ScheduledTask' as const,
+        name: orphan.name,
+        ...(orphan.arn ? { arn: orphan.arn } : {}),
+        tags: orphan.tags,
+      })),
+    ];
+  }
   return state;
 }
 

@@ -14,6 +14,7 @@ import type {
   Service,
   TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import type { GetScheduleOutput } from '@aws-sdk/client-scheduler';
 import { normalizeTimestamp } from '../aws-model/time.js';
 import type { ResourceDiff } from '../diff/model.js';
 
@@ -49,6 +50,9 @@ export type LiveScalableTarget = Wire<ScalableTarget>;
 export type LiveScalingPolicy = Wire<ScalingPolicy>;
 /** DescribeScheduledActions' `ScheduledAction`. */
 export type LiveScheduledAction = Wire<ScheduledAction>;
+
+/** GetSchedule's answer (EventBridge Scheduler). */
+export type LiveSchedule = Wire<Omit<GetScheduleOutput, '$metadata'>>;
 
 /** DescribeTaskDefinition's response: the task definition and its tags (list form). */
 export interface LiveTaskDefinition {
@@ -107,7 +111,7 @@ export function serviceDeployments(service: LiveService | undefined): ServiceDep
 
 /** An owned resource that no manifest of the revision mentions: a prune candidate. */
 export interface OrphanRef {
-  readonly kind: 'Cluster' | 'Service' | 'TaskDefinition' | 'ScalingPolicy';
+  readonly kind: 'Cluster' | 'Service' | 'TaskDefinition' | 'ScalingPolicy' | 'ScheduledTask';
   /** The name the resource would have as a manifest (serviceName, clusterName, family, serviceName). */
   readonly name: string;
   /** clusterName for Services and ScalingPolicies. */
@@ -141,6 +145,8 @@ export interface LiveState {
   readonly scheduledActions: Readonly<Record<string, readonly LiveScheduledAction[]>>;
   /** ResourceId → tags of the scalable target (Application Auto Scaling ListTagsForResource), when read. */
   readonly scalableTargetTags: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** EventBridge Scheduler schedules in the controller's group, by name (absent: none were read). */
+  readonly schedules?: Readonly<Record<string, LiveSchedule>>;
   /** Owned resources missing from Git (only filled when discovery was asked for). */
   readonly orphans: readonly OrphanRef[];
   /**

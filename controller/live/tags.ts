@@ -2,6 +2,7 @@
 // from them: managed-by, revision, spec-hash).
 
 import { serviceKey } from '../aws-model/ids.js';
+import { targetTagsToMap } from '../aws-model/schedules.js';
 import { tagsToMap } from '../aws-model/tags.js';
 import type { ResourceDiff } from '../diff/model.js';
 import { type LiveState, liveTaskDefinitionArn } from './model.js';
@@ -22,6 +23,8 @@ export function liveTagsOf(diff: ResourceDiff, live: LiveState): Record<string, 
     }
     case 'ScalingPolicy':
       return { ...(live.scalableTargetTags[desired.resourceId] ?? {}) };
+    case 'ScheduledTask':
+      return targetTagsToMap(live.schedules?.[desired.scheduleName]?.Target?.EcsParameters?.Tags);
     case 'Task':
       return undefined;
   }

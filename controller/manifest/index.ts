@@ -10,6 +10,7 @@ import type {
   DesiredCluster,
   DesiredResource,
   DesiredScalingPolicy,
+  DesiredScheduledTask,
   DesiredService,
   DesiredTask,
   DesiredTaskDefinition,
@@ -29,6 +30,7 @@ import {
   serviceNameOf,
 } from './references.js';
 import { checkCapacityProvider, checkCluster, checkScalingPolicy, checkService } from './resource-rules.js';
+import { checkScheduledTask } from './scheduled-task-rules.js';
 import { validateSchema } from './schema-validate.js';
 import type { ScalingPolicySpec, TargetTrackingPolicy } from './spec-types.js';
 import { didYouMean } from './suggest.js';
@@ -214,6 +216,7 @@ export function loadDocuments(
     TaskDefinition: new Map<string, Loaded<'TaskDefinition'>>(),
     Service: new Map<string, Loaded<'Service'>>(),
     ScalingPolicy: new Map<string, Loaded<'ScalingPolicy'>>(),
+    ScheduledTask: new Map<string, Loaded<'ScheduledTask'>>(),
     Task: new Map<string, Loaded<'Task'>>(),
   };
   const unique: LoadedAny[] = [];
@@ -264,6 +267,9 @@ export function loadDocuments(
       case 'Task':
         checkTask(item, sink);
         break;
+      case 'ScheduledTask':
+        checkScheduledTask(item, sink);
+        break;
     }
   }
 
@@ -274,6 +280,7 @@ export function loadDocuments(
     services: byKind.Service,
     scalingPolicies: byKind.ScalingPolicy,
     tasks: byKind.Task,
+    scheduledTasks: byKind.ScheduledTask,
     invalid,
   };
   const resolved = resolveReferences(manifests, sink);
@@ -393,6 +400,20 @@ export function loadDocuments(
           spec,
         };
         resources.push(policy);
+        break;
+      }
+      case 'ScheduledTask': {
+        const refs = resolved.scheduledTaskRefs.get(item.name)!;
+        const scheduled: DesiredScheduledTask = {
+          ...base,
+          kind: 'ScheduledTask',
+          key: { kind: 'ScheduledTask', name: item.name },
+          scheduleName: item.spec.scheduleName ?? item.name,
+          cluster: refs.cluster,
+          taskDefinition: refs.taskDefinition,
+          spec: item.spec,
+        };
+        resources.push(scheduled);
         break;
       }
       case 'Task': {

@@ -7,6 +7,7 @@ import type {
   CapacityProviderSpec,
   ClusterSpec,
   ScalingPolicySpec,
+  ScheduledTaskSpec,
   ServiceSpec,
   TaskDefinitionSpec,
   TaskSpec,
@@ -19,6 +20,7 @@ export interface SpecOf {
   TaskDefinition: TaskDefinitionSpec;
   Service: ServiceSpec;
   ScalingPolicy: ScalingPolicySpec;
+  ScheduledTask: ScheduledTaskSpec;
   Task: TaskSpec;
 }
 

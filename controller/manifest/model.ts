@@ -6,6 +6,7 @@ import type {
   CapacityProviderSpec,
   ClusterSpec,
   ScalingPolicySpec,
+  ScheduledTaskSpec,
   ServiceSpec,
   TaskDefinitionSpec,
   TaskSpec,
@@ -136,12 +137,23 @@ export interface DesiredTask extends DesiredBase<'Task'> {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+export interface DesiredScheduledTask extends DesiredBase<'ScheduledTask'> {
+  /** `spec.scheduleName`, defaulting to metadata.name. */
+  readonly scheduleName: string;
+  /** spec.target.cluster, resolved. */
+  readonly cluster: ClusterRef;
+  /** spec.target.taskDefinition, resolved (a manifest: the schedule runs its current revision). */
+  readonly taskDefinition: TaskDefinitionRef;
+  readonly spec: ScheduledTaskSpec;
+}
+
 export type DesiredResource =
   | DesiredCapacityProvider
   | DesiredCluster
   | DesiredTaskDefinition
   | DesiredService
   | DesiredScalingPolicy
+  | DesiredScheduledTask
   | DesiredTask;
 
 export type DesiredOf<K extends Kind> = Extract<DesiredResource, { kind: K }>;

@@ -21,6 +21,7 @@ export interface Manifests {
   readonly services: ReadonlyMap<string, Loaded<'Service'>>;
   readonly scalingPolicies: ReadonlyMap<string, Loaded<'ScalingPolicy'>>;
   readonly tasks: ReadonlyMap<string, Loaded<'Task'>>;
+  readonly scheduledTasks: ReadonlyMap<string, Loaded<'ScheduledTask'>>;
   /** `Kind/name` of documents that failed their schema (already reported; references to them are not). */
   readonly invalid: ReadonlySet<string>;
 }
@@ -30,6 +31,11 @@ export interface Resolved {
   readonly taskDefinitionRefs: ReadonlyMap<string, TaskDefinitionRef>;
   /** Task name → what it runs, where. */
   readonly taskRefs: ReadonlyMap<
+    string,
+    { readonly cluster: ClusterRef; readonly taskDefinition: TaskDefinitionRef }
+  >;
+  /** ScheduledTask name → what its target runs, where. */
+  readonly scheduledTaskRefs: ReadonlyMap<
     string,
     { readonly cluster: ClusterRef; readonly taskDefinition: TaskDefinitionRef }
   >;
@@ -50,28 +56,34 @@ export const providerNameOf = (provider: Loaded<'CapacityProvider'>): string =>
 export const familyOf = (td: Loaded<'TaskDefinition'>): string => td.spec.family ?? td.name;
 export const serviceNameOf = (service: Loaded<'Service'>): string => service.spec.serviceName ?? service.name;
 
+/** Where a reference is written: a Service's or Task's spec.X, a ScheduledTask's spec.target.X. */
+function referenceAt(
+  item: Loaded<'Service'> | Loaded<'Task'> | Loaded<'ScheduledTask'>,
+  field: 'cluster' | 'taskDefinition',
+): { value: string; pointer: string } {
+  if (item.kind === 'ScheduledTask')
+    return { value: item.spec.target[field], pointer: `/spec/target/${field}` };
+  return { value: item.spec[field], pointer: `/spec/${field}` };
+}
+
 function resolveCluster(
-  service: Loaded<'Service'> | Loaded<'Task'>,
+  service: Loaded<'Service'> | Loaded<'Task'> | Loaded<'ScheduledTask'>,
   manifests: Manifests,
   sink: ProblemSink,
 ): ClusterRef | undefined {
-  const value = service.spec.cluster;
+  const { value, pointer } = referenceAt(service, 'cluster');
   const annotated = service.metadata.annotations?.[EXTERNAL_CLUSTER_ANNOTATION] === 'true';
   const arn = CLUSTER_ARN.exec(value);
   if (arn?.[1]) return { type: 'external', value, clusterName: arn[1] };
   if (value.startsWith('arn:')) {
-    sink.add(
-      service,
-      '/spec/cluster',
-      `"${value}" is not a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)`,
-    );
+    sink.add(service, pointer, `"${value}" is not a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)`);
     return undefined;
   }
   const manifest = manifests.clusters.get(value);
   if (manifest && annotated) {
     sink.add(
       service,
-      '/spec/cluster',
+      pointer,
       `Cluster/${value} is defined in this repository, but the ${service.kind} is annotated ${EXTERNAL_CLUSTER_ANNOTATION}: "true"; remove one`,
     );
     return undefined;
@@ -80,25 +92,25 @@ function resolveCluster(
   if (manifests.invalid.has(`Cluster/${value}`)) return undefined;
   if (annotated) {
     if (!/^[A-Za-z0-9_-]{1,255}$/.test(value)) {
-      sink.add(service, '/spec/cluster', `"${value}" is not a valid cluster name`);
+      sink.add(service, pointer, `"${value}" is not a valid cluster name`);
       return undefined;
     }
     return { type: 'external', value, clusterName: value };
   }
   sink.add(
     service,
-    '/spec/cluster',
+    pointer,
     `Cluster "${value}" is not defined in this repository${didYouMean(value, manifests.clusters.keys())}; to use an existing cluster, give its ARN or annotate the ${service.kind} with ${EXTERNAL_CLUSTER_ANNOTATION}: "true"`,
   );
   return undefined;
 }
 
 function resolveTaskDefinition(
-  service: Loaded<'Service'> | Loaded<'Task'>,
+  service: Loaded<'Service'> | Loaded<'Task'> | Loaded<'ScheduledTask'>,
   manifests: Manifests,
   sink: ProblemSink,
 ): TaskDefinitionRef | undefined {
-  const value = service.spec.taskDefinition;
+  const { value, pointer } = referenceAt(service, 'taskDefinition');
   const pinned = TASK_DEFINITION_ARN.exec(value) ?? FAMILY_REVISION.exec(value);
   if (pinned) {
     const family = pinned[1];
@@ -106,7 +118,7 @@ function resolveTaskDefinition(
     if (managed) {
       sink.warn(
         service,
-        '/spec/taskDefinition',
+        pointer,
         `pins a revision of family "${family}", which ${managed.label} manages; changes to that manifest will not deploy to this service (name the manifest instead: taskDefinition: ${managed.name})`,
       );
     }
@@ -115,7 +127,7 @@ function resolveTaskDefinition(
   if (value.startsWith('arn:')) {
     sink.add(
       service,
-      '/spec/taskDefinition',
+      pointer,
       `"${value}" is not a task definition ARN (arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION)`,
     );
     return undefined;
@@ -125,7 +137,7 @@ function resolveTaskDefinition(
   if (manifests.invalid.has(`TaskDefinition/${value}`)) return undefined;
   sink.add(
     service,
-    '/spec/taskDefinition',
+    pointer,
     `TaskDefinition "${value}" is not defined in this repository${didYouMean(value, manifests.taskDefinitions.keys())}; an external task definition must be given as family:revision or as its ARN`,
   );
   return undefined;
@@ -413,10 +425,18 @@ export function resolveReferences(manifests: Manifests, sink: ProblemSink): Reso
     checkHookTargets(task, manifests, sink);
   }
 
+  const scheduledTaskRefs = new Map<string, { cluster: ClusterRef; taskDefinition: TaskDefinitionRef }>();
+  for (const scheduled of manifests.scheduledTasks.values()) {
+    const cluster = resolveCluster(scheduled, manifests, sink);
+    const taskDefinition = resolveTaskDefinition(scheduled, manifests, sink);
+    if (cluster && taskDefinition) scheduledTaskRefs.set(scheduled.name, { cluster, taskDefinition });
+  }
+
   return {
     clusterRefs,
     taskDefinitionRefs,
     taskRefs,
+    scheduledTaskRefs,
     policyTargets,
     autoscaled: new Set(byService.keys()),
     providerClusters,

@@ -5,6 +5,7 @@ import capacityProviderSchema from '../../schemas/capacity-provider.schema.json'
 import clusterSchema from '../../schemas/cluster.schema.json' with { type: 'json' };
 import overlaySchema from '../../schemas/overlay.schema.json' with { type: 'json' };
 import scalingPolicySchema from '../../schemas/scaling-policy.schema.json' with { type: 'json' };
+import scheduledTaskSchema from '../../schemas/scheduled-task.schema.json' with { type: 'json' };
 import serviceSchema from '../../schemas/service.schema.json' with { type: 'json' };
 import taskSchema from '../../schemas/task.schema.json' with { type: 'json' };
 import taskDefinitionSchema from '../../schemas/task-definition.schema.json' with { type: 'json' };
@@ -33,6 +34,7 @@ export const KIND_SCHEMAS: Readonly<Record<Kind, JsonSchema>> = {
   TaskDefinition: taskDefinitionSchema,
   Service: serviceSchema,
   ScalingPolicy: scalingPolicySchema,
+  ScheduledTask: scheduledTaskSchema,
   Task: taskSchema,
 };
 

@@ -10,6 +10,7 @@ export interface Manifests {
   Service?: ServiceManifest;
   ScalingPolicy?: ScalingPolicyManifest;
   Task?: TaskManifest;
+  ScheduledTask?: ScheduledTaskManifest;
 }
 /**
  * An ECS capacity provider: an Auto Scaling group or Amazon ECS Managed Instances (CreateCapacityProvider / UpdateCapacityProvider input).
@@ -2881,6 +2882,163 @@ export interface TaskManagedEBSVolumeTerminationPolicy {
   deleteOnTermination: boolean;
 }
 /**
+ * A task that runs on a schedule (EventBridge Scheduler CreateSchedule with an ECS target).
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "ScheduledTaskManifest".
+ */
+export interface ScheduledTaskManifest {
+  apiVersion: 'ecs-gitops/v1';
+  kind: 'ScheduledTask';
+  metadata: Metadata;
+  spec: ScheduledTaskSpec;
+}
+/**
+ * An EventBridge Scheduler schedule that runs an ECS task, in the controller's own schedule group.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "ScheduledTaskSpec".
+ */
+export interface ScheduledTaskSpec {
+  /**
+   * The schedule name in EventBridge Scheduler. Defaults to metadata.name.
+   */
+  scheduleName?: string;
+  /**
+   * at(...), rate(...) or cron(...).
+   */
+  scheduleExpression: string;
+  /**
+   * IANA timezone of the expression. Default UTC.
+   */
+  scheduleExpressionTimezone?: string;
+  description?: string;
+  state?: 'ENABLED' | 'DISABLED';
+  /**
+   * No invocation before this time (ISO 8601).
+   */
+  startDate?: string;
+  /**
+   * No invocation after this time (ISO 8601).
+   */
+  endDate?: string;
+  kmsKeyArn?: string;
+  /**
+   * Default {mode: OFF}.
+   */
+  flexibleTimeWindow?: {
+    mode: 'OFF' | 'FLEXIBLE';
+    maximumWindowInMinutes?: number;
+  };
+  /**
+   * The ECS target: the RunTask the schedule makes (EcsParameters), its role, retries and dead-letter queue.
+   */
+  target: {
+    /**
+     * The Cluster manifest (its metadata.name), or an existing cluster by ARN.
+     */
+    cluster: string;
+    /**
+     * The TaskDefinition manifest (its metadata.name: the schedule follows its newest revision), or family:revision / a task definition ARN.
+     */
+    taskDefinition: string;
+    /**
+     * The IAM role EventBridge Scheduler assumes to run the task (ecs:RunTask, iam:PassRole).
+     */
+    roleArn: string;
+    /**
+     * Tasks per invocation. Default 1.
+     */
+    taskCount?: number;
+    /**
+     * The launch type (or capacityProviderStrategy).
+     */
+    launchType?: 'EC2' | 'FARGATE' | 'EXTERNAL';
+    /**
+     * Fargate platform version.
+     */
+    platformVersion?: string;
+    /**
+     * The task group.
+     */
+    group?: string;
+    /**
+     * @maxItems 6
+     */
+    capacityProviderStrategy?: CapacityProviderStrategyItem[];
+    networkConfiguration?: NetworkConfiguration2;
+    enableECSManagedTags?: boolean;
+    enableExecuteCommand?: boolean;
+    propagateTags?: 'TASK_DEFINITION';
+    referenceId?: string;
+    /**
+     * @maxItems 10
+     */
+    placementConstraints?: PlacementConstraint[];
+    /**
+     * @maxItems 5
+     */
+    placementStrategy?: PlacementStrategy[];
+    overrides?: TaskOverride1;
+    tags?: Tags1;
+    retryPolicy?: {
+      maximumEventAgeInSeconds?: number;
+      maximumRetryAttempts?: number;
+    };
+    deadLetterConfig?: {
+      arn?: string;
+    };
+  };
+}
+/**
+ * The network configuration for a task or service.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "NetworkConfiguration".
+ */
+export interface NetworkConfiguration2 {
+  awsvpcConfiguration?: AwsVpcConfiguration;
+}
+/**
+ * The overrides that are associated with a task.
+ *
+ * This interface was referenced by `Manifests`'s JSON-Schema
+ * via the `definition` "TaskOverride".
+ */
+export interface TaskOverride1 {
+  /**
+   * One or more container overrides that are sent to a task.
+   */
+  containerOverrides?: ContainerOverride[];
+  /**
+   * The CPU override for the task.
+   */
+  cpu?: string;
+  /**
+   * The Elastic Inference accelerator override for the task.
+   */
+  inferenceAcceleratorOverrides?: InferenceAcceleratorOverride[];
+  /**
+   * The Amazon Resource Name (ARN) of the task execution role override for the task. For more information, see Amazon ECS task execution IAM role in the Amazon Elastic Container Service Developer Guide.
+   */
+  executionRoleArn?: string;
+  /**
+   * The memory override for the task.
+   */
+  memory?: string;
+  /**
+   * The Amazon Resource Name (ARN) of the role that containers in this task can assume. All containers in this task are granted the permissions that are specified in this role. For more information, see IAM Role for Tasks in the Amazon Elastic Container Service Developer Guide.
+   */
+  taskRoleArn?: string;
+  ephemeralStorage?: EphemeralStorage1;
+}
+/**
+ * Tags as a map of key to value (converted to the API's [{key, value}] list). Up to 50.
+ */
+export interface Tags1 {
+  [k: string]: string;
+}
+/**
  * The details of the Auto Scaling group for the capacity provider.
  *
  * This interface was referenced by `Manifests`'s JSON-Schema
@@ -3912,15 +4070,6 @@ export interface DeploymentEarlySuccessCriteria1 {
   sourceServiceRevisionCleanup?: 'BLOCKING' | 'DEFERRED';
 }
 /**
- * The network configuration for a task or service.
- *
- * This interface was referenced by `Manifests`'s JSON-Schema
- * via the `definition` "NetworkConfiguration".
- */
-export interface NetworkConfiguration2 {
-  awsvpcConfiguration?: AwsVpcConfiguration;
-}
-/**
  * An object representing the networking details for a task or service. For example awsVpcConfiguration=\{subnets=["subnet-12344321"],securityGroups=["sg-12344321"]\}.
  *
  * This interface was referenced by `Manifests`'s JSON-Schema
@@ -4380,39 +4529,6 @@ export interface SuspendedState1 {
    * Whether scheduled scaling is suspended. Set the value to true if you don't want Application Auto Scaling to add or remove capacity by initiating scheduled actions. The default is false.
    */
   scheduledScalingSuspended?: boolean;
-}
-/**
- * The overrides that are associated with a task.
- *
- * This interface was referenced by `Manifests`'s JSON-Schema
- * via the `definition` "TaskOverride".
- */
-export interface TaskOverride1 {
-  /**
-   * One or more container overrides that are sent to a task.
-   */
-  containerOverrides?: ContainerOverride[];
-  /**
-   * The CPU override for the task.
-   */
-  cpu?: string;
-  /**
-   * The Elastic Inference accelerator override for the task.
-   */
-  inferenceAcceleratorOverrides?: InferenceAcceleratorOverride[];
-  /**
-   * The Amazon Resource Name (ARN) of the task execution role override for the task. For more information, see Amazon ECS task execution IAM role in the Amazon Elastic Container Service Developer Guide.
-   */
-  executionRoleArn?: string;
-  /**
-   * The memory override for the task.
-   */
-  memory?: string;
-  /**
-   * The Amazon Resource Name (ARN) of the role that containers in this task can assume. All containers in this task are granted the permissions that are specified in this role. For more information, see IAM Role for Tasks in the Amazon Elastic Container Service Developer Guide.
-   */
-  taskRoleArn?: string;
-  ephemeralStorage?: EphemeralStorage1;
 }
 /**
  * The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf. These settings are used to create each Amazon EBS volume, with one volume created for each task.

@@ -145,6 +145,10 @@ function dependencies(diff: ResourceDiff, diffs: readonly ResourceDiff[]): Resou
       out.push({ kind: 'TaskDefinition', name: desired.taskDefinition.name });
   } else if (desired?.kind === 'ScalingPolicy') {
     out.push({ kind: 'Service', name: desired.serviceName });
+  } else if (desired?.kind === 'ScheduledTask') {
+    if (desired.cluster.type === 'manifest') out.push({ kind: 'Cluster', name: desired.cluster.name });
+    if (desired.taskDefinition.type === 'manifest')
+      out.push({ kind: 'TaskDefinition', name: desired.taskDefinition.name });
   }
   return out.filter(changing);
 }

@@ -7,7 +7,7 @@
 // a deploy updated are Healthy. The runner itself (RunTask / DescribeTasks / StopTask) is a port.
 import type { RunTaskRequest, RunTaskResult } from '../apply/run-task.js';
 import type { ResourceDiff } from '../diff/model.js';
-import { type ContainerLogging, evaluateTaskRun, type TaskRunView } from '../health/task-run.js';
+import { containersOf, evaluateTaskRun, type TaskRunView } from '../health/task-run.js';
 import type { DesiredState, DesiredTask, HookPhase } from '../manifest/model.js';
 import { type HookDue, hooksDue, hookTasks, hookToken } from '../plan/hooks.js';
 import type { BlockReason } from '../plan/model.js';
@@ -372,29 +372,4 @@ export class HookGate {
     }
     return { cluster: task.cluster.clusterName, taskDefinition: arn };
   }
-}
-
-/** Essential containers and their awslogs streams, from the Task's TaskDefinition manifest. */
-function containersOf(task: DesiredTask, desired: DesiredState): ContainerLogging[] {
-  if (task.taskDefinition.type !== 'manifest') return [];
-  const name = task.taskDefinition.name;
-  const definition = desired.resources.find((r) => r.kind === 'TaskDefinition' && r.name === name);
-  if (definition?.kind !== 'TaskDefinition') return [];
-  return definition.spec.containerDefinitions.map((container) => {
-    const log = container.logConfiguration;
-    const options = (log?.options ?? {}) as Record<string, string>;
-    const group = options['awslogs-group'];
-    return {
-      name: container.name,
-      essential: container.essential !== false,
-      ...(log?.logDriver === 'awslogs' && group
-        ? {
-            awslogs: {
-              group,
-              ...(options['awslogs-stream-prefix'] ? { streamPrefix: options['awslogs-stream-prefix'] } : {}),
-            },
-          }
-        : {}),
-    };
-  });
 }

@@ -495,6 +495,97 @@ function task(): Json {
   );
 }
 
+/**
+ * The ScheduledTask kind: CreateSchedule input with an ECS target (EventBridge Scheduler API
+ * 2021-06-30), camelCase like every other spec; target.cluster / target.taskDefinition are references.
+ */
+function scheduledTask(): Json {
+  const b = new Builder('ecs');
+  const networkConfiguration = b.ref('NetworkConfiguration');
+  const strategyItem = b.ref('CapacityProviderStrategyItem');
+  const placementConstraint = b.ref('PlacementConstraint');
+  const placementStrategy = b.ref('PlacementStrategy');
+  const overrides = b.ref('TaskOverride');
+  const target: Json = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['cluster', 'taskDefinition', 'roleArn'],
+    description: 'The ECS target: the RunTask the schedule makes (EcsParameters), its role, retries and dead-letter queue.',
+    properties: {
+      cluster: { type: 'string', minLength: 1, description: 'The Cluster manifest (its metadata.name), or an existing cluster by ARN.' },
+      taskDefinition: {
+        type: 'string',
+        minLength: 1,
+        description: 'The TaskDefinition manifest (its metadata.name: the schedule follows its newest revision), or family:revision / a task definition ARN.',
+      },
+      roleArn: {
+        type: 'string',
+        pattern: '^arn:aws(-[a-z]+)?:iam::\\d{12}:role\\/[\\w+=,.@\\/-]+$',
+        description: 'The IAM role EventBridge Scheduler assumes to run the task (ecs:RunTask, iam:PassRole).',
+      },
+      taskCount: { type: 'integer', minimum: 1, maximum: 10, default: 1, description: 'Tasks per invocation. Default 1.' },
+      launchType: { enum: ['EC2', 'FARGATE', 'EXTERNAL'], description: 'The launch type (or capacityProviderStrategy).' },
+      platformVersion: { type: 'string', minLength: 1, maxLength: 64, description: 'Fargate platform version.' },
+      group: { type: 'string', minLength: 1, maxLength: 255, description: 'The task group.' },
+      capacityProviderStrategy: { type: 'array', maxItems: 6, items: strategyItem },
+      networkConfiguration,
+      enableECSManagedTags: { type: 'boolean' },
+      enableExecuteCommand: { type: 'boolean' },
+      propagateTags: { enum: ['TASK_DEFINITION'] },
+      referenceId: { type: 'string', maxLength: 1024 },
+      placementConstraints: { type: 'array', maxItems: 10, items: placementConstraint },
+      placementStrategy: { type: 'array', maxItems: 5, items: placementStrategy },
+      overrides,
+      tags: { ...TAGS, description: 'Tags of the tasks the schedule starts (the controller adds its ownership record).' },
+      retryPolicy: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          maximumEventAgeInSeconds: { type: 'integer', minimum: 60, maximum: 86400, default: 86400 },
+          maximumRetryAttempts: { type: 'integer', minimum: 0, maximum: 185, default: 185 },
+        },
+      },
+      deadLetterConfig: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { arn: { type: 'string', pattern: '^arn:aws(-[a-z]+)?:sqs:[a-z0-9\\-]+:\\d{12}:[a-zA-Z0-9\\-_]+$' } },
+      },
+    },
+  };
+  const spec: Json = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['scheduleExpression', 'target'],
+    description: 'An EventBridge Scheduler schedule that runs an ECS task, in the controller\'s own schedule group.',
+    properties: {
+      scheduleName: {
+        type: 'string',
+        pattern: '^[0-9a-zA-Z-_.]{1,64}$',
+        description: 'The schedule name in EventBridge Scheduler. Defaults to metadata.name.',
+      },
+      scheduleExpression: { type: 'string', minLength: 1, maxLength: 256, description: 'at(...), rate(...) or cron(...).' },
+      scheduleExpressionTimezone: { type: 'string', minLength: 1, maxLength: 50, default: 'UTC', description: 'IANA timezone of the expression. Default UTC.' },
+      description: { type: 'string', maxLength: 512 },
+      state: { enum: ['ENABLED', 'DISABLED'], default: 'ENABLED' },
+      startDate: { type: 'string', format: 'date-time', description: 'No invocation before this time (ISO 8601).' },
+      endDate: { type: 'string', format: 'date-time', description: 'No invocation after this time (ISO 8601).' },
+      kmsKeyArn: { type: 'string', maxLength: 2048 },
+      flexibleTimeWindow: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['mode'],
+        properties: {
+          mode: { enum: ['OFF', 'FLEXIBLE'] },
+          maximumWindowInMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
+        },
+        description: 'Default {mode: OFF}.',
+      },
+      target,
+    },
+  };
+  return envelope('ScheduledTask', spec, b.definitions, 'A task that runs on a schedule (EventBridge Scheduler CreateSchedule with an ECS target).');
+}
+
 /** Prefixes end where the name begins, so they may end in "-" or "."; suffixes may start with one. */
 const NAME_PREFIX = '^[a-z0-9][a-z0-9.-]{0,62}$';
 const NAME_SUFFIX = '^[a-z0-9.-]{0,62}[a-z0-9]$';
@@ -630,6 +721,7 @@ const KINDS: Record<string, () => Json> = {
   service,
   'scaling-policy': scalingPolicy,
   task,
+  'scheduled-task': scheduledTask,
   overlay,
 };
 

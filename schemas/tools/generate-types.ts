@@ -19,6 +19,7 @@ const KINDS = [
   ['Service', 'service'],
   ['ScalingPolicy', 'scaling-policy'],
   ['Task', 'task'],
+  ['ScheduledTask', 'scheduled-task'],
 ] as const;
 
 function readSchema(file: string): Json {

@@ -107,7 +107,7 @@ describe('ecs-gitops validate', () => {
       'dup.yaml:3:1: kind: duplicate key "kind"',
       'garbage.yaml:1:1: not a text file (contains NUL bytes); expected YAML',
       'kind.yaml:1:13: apiVersion: unsupported apiVersion "ecs-gitops/v2"; expected "ecs-gitops/v1"',
-      'kind.yaml:2:7: kind: unknown kind "Deployment"; expected one of CapacityProvider, Cluster, TaskDefinition, Service, ScalingPolicy, Task',
+      'kind.yaml:2:7: kind: unknown kind "Deployment"; expected one of CapacityProvider, Cluster, TaskDefinition, Service, ScalingPolicy, ScheduledTask, Task',
       expect.stringMatching(
         /^link\.yaml:1:1: symlink points outside the manifest folder \(to .+\); refused$/,
       ),

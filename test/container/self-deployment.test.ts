@@ -123,8 +123,12 @@ async function actionsTheControllerSends(): Promise<Set<string>> {
         new RegExp(`\\b${op}Command\\b[^;]*from '@aws-sdk/client-application-auto-scaling'`, 's').test(text);
       const fromEcs =
         ecsImports && new RegExp(`\\b${op}Command\\b[^;]*from '@aws-sdk/client-ecs'`, 's').test(text);
+      const fromScheduler = new RegExp(`\\b${op}Command\\b[^;]*from '@aws-sdk/client-scheduler'`, 's').test(
+        text,
+      );
       if (fromScaling) actions.add(`application-autoscaling:${op}`);
       if (fromEcs) actions.add(`ecs:${op}`);
+      if (fromScheduler) actions.add(`scheduler:${op}`);
     }
   }
   return actions;
@@ -146,6 +150,8 @@ describe('manifests/self/iam-policy.json', () => {
     expect(sent.size).toBeGreaterThan(20);
     expect(sent).toContain('ecs:CreateService');
     expect(sent).toContain('application-autoscaling:PutScalingPolicy');
+    expect(sent).toContain('scheduler:CreateSchedule');
+    expect(sent).toContain('ecs:RunTask');
     expect([...sent].filter((action) => !allowed.has(action))).toEqual([]);
   });
 
@@ -156,8 +162,15 @@ describe('manifests/self/iam-policy.json', () => {
     const actions = policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
 
-    const passRole = policy.Statement.filter((s) => [s.Action].flat().includes('iam:PassRole'));
-    expect(passRole).toHaveLength(1);
+    // Roles go only to ECS tasks, and (the ScheduledTask target role) only to EventBridge Scheduler.
+    const passRoles = policy.Statement.filter((s) => [s.Action].flat().includes('iam:PassRole'));
+    expect(passRoles.map((s) => s.Condition?.StringEquals?.['iam:PassedToService']).sort()).toEqual([
+      'ecs-tasks.amazonaws.com',
+      'scheduler.amazonaws.com',
+    ]);
+    const passRole = passRoles.filter(
+      (s) => s.Condition?.StringEquals?.['iam:PassedToService'] === 'ecs-tasks.amazonaws.com',
+    );
     expect(passRole[0]?.Condition?.StringEquals?.['iam:PassedToService']).toBe('ecs-tasks.amazonaws.com');
     expect([passRole[0]?.Resource].flat().every((r) => r !== '*')).toBe(true);
 

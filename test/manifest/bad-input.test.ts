@@ -28,7 +28,7 @@ describe('bad input', () => {
       'b.yaml': edit(CLUSTER, 'apiVersion: ecs-gitops/v1', 'apiVersion: v1'),
     });
     expect(problems).toEqual([
-      'a.yaml:2:7: kind: unknown kind "Servce" (did you mean "Service"?); expected one of CapacityProvider, Cluster, TaskDefinition, Service, ScalingPolicy, Task',
+      'a.yaml:2:7: kind: unknown kind "Servce" (did you mean "Service"?); expected one of CapacityProvider, Cluster, TaskDefinition, Service, ScalingPolicy, ScheduledTask, Task',
       'b.yaml:1:13: Cluster/prod: apiVersion: must be "ecs-gitops/v1", got "v1"',
     ]);
   });
