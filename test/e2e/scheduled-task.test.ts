@@ -141,15 +141,20 @@ describe('ScheduledTask, end to end', () => {
     expect(statusOf(h)?.diff).toContainEqual(
       expect.objectContaining({ path: 'state', desired: 'ENABLED', live: 'DISABLED' }),
     );
-    const drift = h.receiver.received
-      .map((r) => JSON.parse(r.body) as { type?: string; event?: { type?: string; resource?: string } })
-      .map((b) => b.event ?? b)
-      .filter(
-        (e) =>
-          e.type === 'DriftDetected' &&
-          (e as { resource?: string }).resource === 'ScheduledTask/nightly-report',
-      );
-    expect(drift).toHaveLength(1);
+    const driftAlerts = () =>
+      h.receiver.received
+        .map((r) => JSON.parse(r.body) as { type?: string; event?: { type?: string; resource?: string } })
+        .map((b) => b.event ?? b)
+        .filter(
+          (e) =>
+            e.type === 'DriftDetected' &&
+            (e as { resource?: string }).resource === 'ScheduledTask/nightly-report',
+        );
+    // The alert is delivered asynchronously; once it arrived, later resync passes send no second one.
+    await waitFor(async () => driftAlerts().length > 0, 10_000);
+    const passes = h.app.reconciler.passes;
+    await waitForStatus(h.app, () => h.app.reconciler.passes >= passes + 2, 15_000);
+    expect(driftAlerts()).toHaveLength(1);
 
     // A controller restarted with --drift heal tells it is drift (the record on the target) and heals it.
     await h.app.stop();
