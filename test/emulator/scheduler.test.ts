@@ -293,41 +293,47 @@ describe('EventBridge Scheduler', () => {
     expect(gone).toBeInstanceOf(ResourceNotFoundException);
   });
 
-  it.skipIf(!hasAwsCli)('the aws CLI creates, gets, lists and deletes a schedule', async () => {
-    const { url } = env();
-    const aws = (...args: string[]) => awsCli(url, 'us-east-1', 'scheduler', ...args);
-    await aws('create-schedule-group', '--name', 'ecs-gitops', '--tags', 'Key=team,Value=web');
-    const created = await aws(
-      'create-schedule',
-      '--name',
-      'nightly',
-      '--group-name',
-      'ecs-gitops',
-      '--schedule-expression',
-      'cron(30 2 ? * MON-FRI *)',
-      '--flexible-time-window',
-      'Mode=FLEXIBLE,MaximumWindowInMinutes=15',
-      '--target',
-      JSON.stringify({
-        Arn: CLUSTER_ARN,
-        RoleArn: ROLE_ARN,
-        EcsParameters: { TaskDefinitionArn: 'report:1', TaskCount: 2 },
-      }),
-    );
-    expect(created.ScheduleArn).toBe('arn:aws:scheduler:us-east-1:123456789012:schedule/ecs-gitops/nightly');
-    const got = await aws('get-schedule', '--name', 'nightly', '--group-name', 'ecs-gitops');
-    expect(got).toMatchObject({
-      FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 },
-      Target: { EcsParameters: { TaskCount: 2 } },
-    });
-    const listed = (await aws('list-schedules', '--group-name', 'ecs-gitops')) as {
-      Schedules: Array<{ Name: string }>;
-    };
-    expect(listed.Schedules.map((s) => s.Name)).toEqual(['nightly']);
-    await expect(aws('get-schedule', '--name', 'ghost')).rejects.toThrow(
-      /ResourceNotFoundException.*Schedule ghost does not exist/,
-    );
-    await aws('delete-schedule', '--name', 'nightly', '--group-name', 'ecs-gitops');
-    expect(((await aws('list-schedules')) as { Schedules: unknown[] }).Schedules).toEqual([]);
-  });
+  it.skipIf(!hasAwsCli)(
+    'the aws CLI creates, gets, lists and deletes a schedule',
+    async () => {
+      const { url } = env();
+      const aws = (...args: string[]) => awsCli(url, 'us-east-1', 'scheduler', ...args);
+      await aws('create-schedule-group', '--name', 'ecs-gitops', '--tags', 'Key=team,Value=web');
+      const created = await aws(
+        'create-schedule',
+        '--name',
+        'nightly',
+        '--group-name',
+        'ecs-gitops',
+        '--schedule-expression',
+        'cron(30 2 ? * MON-FRI *)',
+        '--flexible-time-window',
+        'Mode=FLEXIBLE,MaximumWindowInMinutes=15',
+        '--target',
+        JSON.stringify({
+          Arn: CLUSTER_ARN,
+          RoleArn: ROLE_ARN,
+          EcsParameters: { TaskDefinitionArn: 'report:1', TaskCount: 2 },
+        }),
+      );
+      expect(created.ScheduleArn).toBe(
+        'arn:aws:scheduler:us-east-1:123456789012:schedule/ecs-gitops/nightly',
+      );
+      const got = await aws('get-schedule', '--name', 'nightly', '--group-name', 'ecs-gitops');
+      expect(got).toMatchObject({
+        FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 },
+        Target: { EcsParameters: { TaskCount: 2 } },
+      });
+      const listed = (await aws('list-schedules', '--group-name', 'ecs-gitops')) as {
+        Schedules: Array<{ Name: string }>;
+      };
+      expect(listed.Schedules.map((s) => s.Name)).toEqual(['nightly']);
+      await expect(aws('get-schedule', '--name', 'ghost')).rejects.toThrow(
+        /ResourceNotFoundException.*Schedule ghost does not exist/,
+      );
+      await aws('delete-schedule', '--name', 'nightly', '--group-name', 'ecs-gitops');
+      expect(((await aws('list-schedules')) as { Schedules: unknown[] }).Schedules).toEqual([]);
+    },
+    90_000,
+  ); // seven aws CLI processes: slow on a loaded machine
 });
