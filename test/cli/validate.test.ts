@@ -157,5 +157,5 @@ describe('ecs-gitops validate', () => {
     );
     expect('code' in failed && failed.code).toBe(1);
     expect(failed.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, 120_000); // two real processes (tsx transpiles on start): slow on a loaded machine
 });

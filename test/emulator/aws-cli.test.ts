@@ -118,5 +118,5 @@ describe.skipIf(!hasAws)('the aws CLI against the emulator', () => {
       (error: Error) => error.message,
     );
     expect(String(failure)).toMatch(/ClientException.*Unable to describe task definition\./);
-  }, 40_000);
+  }, 120_000); // about 20 CLI processes; a loaded machine starts Python slowly
 });

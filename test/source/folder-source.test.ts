@@ -59,9 +59,12 @@ describe('folder source', () => {
     });
     await source.ready();
 
-    await writeFiles(folder, { 'a.yaml': CLUSTER.replace('prod', 'a') });
-    await writeFiles(folder, { 'b.yaml': CLUSTER.replace('prod', 'b') });
-    await writeFiles(folder, { 'nested/c.yaml': CLUSTER.replace('prod', 'c') });
+    // One burst, written together (sequential awaits let a loaded machine space them past the debounce).
+    await writeFiles(folder, {
+      'a.yaml': CLUSTER.replace('prod', 'a'),
+      'b.yaml': CLUSTER.replace('prod', 'b'),
+      'nested/c.yaml': CLUSTER.replace('prod', 'c'),
+    });
 
     await waitFor(() => calls > 0, 3000);
     await new Promise((done) => setTimeout(done, 300));
