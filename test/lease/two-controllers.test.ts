@@ -50,8 +50,9 @@ function keeper(name: string, f: Fixture, logger: Logger): LeaseKeeper {
     clients: { ecs: f.emulator.clients().ecs },
     instance: 'ecs-gitops',
     holderId: name,
-    // Long enough that a loaded CI machine still renews in time (renewals every 300 ms).
-    ttlMs: 4000,
+    // Far longer than a loaded CI machine can stall the renewals (every 300 ms): A releases on a
+    // graceful stop, so B never waits for it to expire.
+    ttlMs: 15_000,
     settleMs: 20,
     clockSkewMs: 100,
     renewEveryMs: 300,
@@ -125,22 +126,22 @@ describe('two controllers with one instance name', () => {
 
     // A (the lease holder) starts and converges the fleet; B still writes nothing.
     const appA = await controller('task-a', f, leaseA, a.logger);
-    await waitFor(() => allSynced(appA), 20_000);
+    await waitFor(() => allSynced(appA), 60_000);
     expect(writes(appA)['ecs:CreateService']).toBe(2);
     expect(writes(appB)).toEqual({});
 
     // A stops gracefully and releases the lease; B becomes active and deploys the next commit.
     await appA.stop();
-    await waitFor(() => leaseB.lease.isHeld(), 5000);
+    await waitFor(() => leaseB.lease.isHeld(), 15_000);
     const web = await readFile(join(f.repo.work, 'manifests', 'web.yaml'), 'utf8');
     await f.repo.commit(
       { 'manifests/web.yaml': web.replace('nginx/nginx:1.27', 'nginx/nginx:1.28') },
       'nginx 1.28',
     );
 
-    await waitFor(() => (writes(appB)['ecs:RegisterTaskDefinition'] ?? 0) >= 1, 15_000);
-    await waitFor(() => allSynced(appB), 15_000);
+    await waitFor(() => (writes(appB)['ecs:RegisterTaskDefinition'] ?? 0) >= 1, 30_000);
+    await waitFor(() => allSynced(appB), 60_000);
     expect(writes(appB)['ecs:CreateService'] ?? 0).toBe(0);
     expect(b.lines.some((l) => String(l.msg).startsWith('write lease acquired'))).toBe(true);
-  }, 60_000);
+  }, 240_000);
 });
