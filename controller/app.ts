@@ -9,7 +9,7 @@ import { type AwsClients, createAwsClients } from './aws/clients.js';
 import { commitStatusFromConfig } from './commit-status/index.js';
 import type { Config } from './config.js';
 import { diffResources } from './diff/index.js';
-import { healthOf } from './health/index.js';
+import { healthOf, serviceDeploymentOf } from './health/index.js';
 import { readLive, ServiceDeploymentCache, TaskDefinitionCache } from './live/index.js';
 import { createPreflightReader } from './live/preflight-reads.js';
 import { readStoppedReasons } from './live/rollout.js';
@@ -19,6 +19,7 @@ import type { Logger } from './log.js';
 import { ManifestParseCache } from './manifest/index.js';
 import { planChanges } from './plan/index.js';
 import { gateChangeSet, PREFLIGHT_FAILED } from './preflight/gate.js';
+import { createGateHandler } from './progressive/gate-requests.js';
 import { Reconciler } from './reconcile/controller.js';
 import { specHashTags } from './reconcile/fingerprint.js';
 import type { LeasePort, ReconcilerPorts } from './reconcile/ports.js';
@@ -186,7 +187,7 @@ export async function startController(config: Config, options: AppOptions): Prom
         };
       });
     },
-    health: { of: healthOf },
+    health: { of: healthOf, serviceDeployment: serviceDeploymentOf },
     // With several targets, every event says which one (alerts, the event log, EventBridge).
     publish: (event) => events.publish(options.target ? { ...event, target: options.target.name } : event),
     metrics,
@@ -230,9 +231,20 @@ export async function startController(config: Config, options: AppOptions): Prom
     store,
   );
 
+  const onGate = createGateHandler({
+    clients,
+    getResource: (key) => store.getResource(key),
+    updateResource: (key, update) => {
+      const previous = store.getResource(key);
+      if (previous) store.setResource(update(previous));
+    },
+    requestSync: (reason) => reconciler.requestSync(reason),
+    now: () => new Date(),
+  });
   const server = options.target
     ? undefined
     : await startServer({
+        onGate,
         listen: config.listen,
         ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
         status: () => store.snapshot(),

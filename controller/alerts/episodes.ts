@@ -37,6 +37,9 @@ export class EpisodeFilter {
       }
       case 'RolloutFailed':
         return this.once(`rollout|${subject}`, event.revision ?? event.message);
+      case 'AwaitingApproval':
+        // One alert per gate: the message names the stage and the hook's timeout.
+        return this.once(`approval|${subject}`, event.message);
       case 'RevisionRejected': {
         const revision = event.revision ?? event.message;
         this.open.set('rejected|*', revision);

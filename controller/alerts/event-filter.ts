@@ -12,6 +12,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'HealthDegraded',
   'HealthRecovered',
   'RolloutFailed',
+  'AwaitingApproval',
   'RevisionRejected',
   'RevisionAccepted',
 ];

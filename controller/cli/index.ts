@@ -18,6 +18,7 @@ const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./run.js'),
   () => import('./import.js'),
   () => import('./run-task.js'),
+  () => import('./gate.js'),
 ];
 
 /** The whole command tree (also read by docs/tools to write docs/cli.md). */

@@ -2,7 +2,7 @@
 export { capacityProviderHealth } from './capacity-provider.js';
 export { clusterHealth } from './cluster.js';
 export { type HealthResult, health, MISSING } from './model.js';
-export { healthOf } from './of-resource.js';
+export { healthOf, serviceDeploymentOf } from './of-resource.js';
 export { scalingPolicyHealth } from './scaling-policy.js';
 export { type ServiceHealthOptions, serviceHealth } from './service.js';
 export { taskDefinitionHealth } from './task-definition.js';

@@ -8,6 +8,7 @@ import { type HealthResult, health } from './model.js';
 import { scalingPolicyHealth } from './scaling-policy.js';
 import { scheduledTaskHealth } from './scheduled-task.js';
 import { serviceHealth } from './service.js';
+import { type ServiceDeploymentSummary, summarizeServiceDeployment } from './service-deployment.js';
 import { taskDefinitionHealth } from './task-definition.js';
 
 export function healthOf(
@@ -53,4 +54,18 @@ export function healthOf(
       // Its runs decide (health/task-run.ts, reported by the hook runner); the manifest alone is fine.
       return health('Healthy', 'NotRun', 'runs as a hook or on demand; no run for this revision');
   }
+}
+
+/** Where a BLUE_GREEN / LINEAR / CANARY service's current service deployment is (status, dashboard). */
+export function serviceDeploymentOf(
+  diff: ResourceDiff,
+  live: LiveState,
+): ServiceDeploymentSummary | undefined {
+  const desired = diff.desired;
+  if (desired?.kind !== 'Service') return undefined;
+  const key = serviceKey(desired.cluster.clusterName, desired.serviceName);
+  const deployment = live.serviceDeployments?.[key];
+  const service = live.services[key];
+  if (!deployment || deployment.serviceDeploymentArn !== service?.currentServiceDeployment) return undefined;
+  return summarizeServiceDeployment(deployment);
 }

@@ -16,8 +16,18 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   [ANNOTATIONS.hook]: ['PreSync', 'PostSync', 'SyncFail'],
 };
 
-/** Annotations with free-form values, checked by their own rules (manifest/task-rules.ts). */
-const FREE_FORM: ReadonlySet<string> = new Set([ANNOTATIONS.hookFor, ANNOTATIONS.hookTimeout]);
+/** The deployment gate's annotations: values checked by manifest/approval-gate.ts. */
+const GATE_ANNOTATIONS: ReadonlySet<string> = new Set([
+  'ecs-gitops/approval',
+  'ecs-gitops/approval-stages',
+  'ecs-gitops/analysis',
+]);
+/** Annotations with free-form values, checked by their own rules (manifest/task-rules.ts, approval-gate.ts). */
+const FREE_FORM: ReadonlySet<string> = new Set([
+  ANNOTATIONS.hookFor,
+  ANNOTATIONS.hookTimeout,
+  ...GATE_ANNOTATIONS,
+]);
 const TASK_ONLY: ReadonlySet<string> = new Set([
   ANNOTATIONS.hook,
   ANNOTATIONS.hookFor,
@@ -54,6 +64,10 @@ export function parseAnnotations(
     if (!key.startsWith('ecs-gitops/')) continue;
     if (TASK_ONLY.has(key) && kind !== 'Task') {
       issues.push({ key, at: 'key', message: `annotation ${key} only applies to a Task` });
+      continue;
+    }
+    if (GATE_ANNOTATIONS.has(key) && kind !== 'Service') {
+      issues.push({ key, at: 'key', message: `annotation ${key} only applies to a Service` });
       continue;
     }
     if (FREE_FORM.has(key)) continue;

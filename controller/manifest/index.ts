@@ -3,6 +3,7 @@
 import type { ManifestProblem } from '../errors.js';
 import { API_VERSION, KINDS, type Kind } from '../types.js';
 import { parseAnnotations } from './annotations.js';
+import { type GatePolicy, gatePolicy, withGate } from './approval-gate.js';
 import { problemAt } from './document-problems.js';
 import { type Loaded, type LoadedAny, ProblemSink } from './loaded.js';
 import type {
@@ -237,6 +238,7 @@ export function loadDocuments(
   }
 
   const policies = new Map<string, ReturnType<typeof parseAnnotations>['policy']>();
+  const gates = new Map<string, GatePolicy>();
   for (const item of unique) {
     const { policy, issues } = parseAnnotations(item.kind, item.metadata.annotations);
     for (const issue of issues) {
@@ -258,9 +260,20 @@ export function loadDocuments(
       case 'TaskDefinition':
         checkTaskDefinition(item, sink);
         break;
-      case 'Service':
+      case 'Service': {
         checkService(item, sink);
+        const { gate, problems: gateProblems } = gatePolicy(item.metadata.annotations, item.spec);
+        for (const problem of gateProblems) {
+          sink.add(
+            item,
+            `/metadata/annotations/${problem.key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+            problem.message,
+            'value',
+          );
+        }
+        if (gate) gates.set(item.name, gate);
         break;
+      }
       case 'ScalingPolicy':
         checkScalingPolicy(item, sink);
         break;
@@ -373,7 +386,11 @@ export function loadDocuments(
           cluster: resolved.clusterRefs.get(item.name)!,
           taskDefinition: resolved.taskDefinitionRefs.get(item.name)!,
           autoscaled: resolved.autoscaled.has(item.name),
-          spec: withoutKeys(item.spec, ['serviceName', 'cluster', 'taskDefinition', 'tags']),
+          spec: withGate(
+            withoutKeys(item.spec, ['serviceName', 'cluster', 'taskDefinition', 'tags']),
+            gates.get(item.name),
+          ),
+          ...(gates.get(item.name) ? { gate: gates.get(item.name)! } : {}),
           tags: item.spec.tags ?? {},
         };
         resources.push(service);

@@ -100,6 +100,8 @@ export interface DesiredService extends DesiredBase<'Service'> {
   /** The CreateService input minus serviceName/cluster/taskDefinition/tags (those are above). */
   readonly spec: ServiceSpec;
   readonly tags: Readonly<Record<string, string>>;
+  /** `ecs-gitops/approval` / `ecs-gitops/analysis`: the gate (its PAUSE hook is already in `spec`). */
+  readonly gate?: import('./approval-gate.js').GatePolicy;
 }
 
 export interface DesiredScalingPolicy extends DesiredBase<'ScalingPolicy'> {

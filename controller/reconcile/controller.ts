@@ -494,6 +494,7 @@ export class Reconciler {
     const key = keyString(diff.key);
     const expected = this.memory.ownDeployments.get(key)?.id;
     const deployments = diff.key.kind === 'Service' ? deploymentsOf(diff, live) : undefined;
+    const serviceDeployment = this.ports.health.serviceDeployment?.(diff, live);
     const preliminary = this.ports.health.of(diff, live, expected);
     const stoppedReasons = deployments
       ? await this.stoppedReasons.of(key, diff, deployments, expected, preliminary.state === 'Degraded')
@@ -517,6 +518,7 @@ export class Reconciler {
         ...(diff.desired ? { source: diff.desired.source.file } : {}),
         ...(deployments ? { deployments } : {}),
         ...(stoppedReasons ? { stoppedReasons } : {}),
+        ...(serviceDeployment ? { serviceDeployment } : {}),
         ownRollout: expected !== undefined && health.reason !== 'RolloutCompleted',
       },
       nowIso,

@@ -5,6 +5,7 @@
 import type { ApplyEntryResult, ApplyError } from '../apply/model.js';
 import type { ResourceDiff } from '../diff/model.js';
 import type { HealthResult } from '../health/model.js';
+import type { ServiceDeploymentSummary } from '../health/service-deployment.js';
 import type { Lease } from '../lease/ecs-tag-lease.js';
 import type { LiveState } from '../live/model.js';
 import type { DesiredState, ManifestFile, ManifestResult } from '../manifest/model.js';
@@ -49,6 +50,8 @@ export interface HealthPort {
     expectedDeploymentId?: string,
     stoppedReasons?: readonly string[],
   ): HealthResult;
+  /** BLUE_GREEN / LINEAR / CANARY services: where the current service deployment is. */
+  serviceDeployment?(diff: ResourceDiff, live: LiveState): ServiceDeploymentSummary | undefined;
 }
 
 /** The single-writer lease (lease/), as the loop asks it. */

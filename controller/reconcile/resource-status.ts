@@ -1,6 +1,7 @@
 // Turns what one pass learned about a resource into its next status and the events of the
 // transitions (one event per episode edge, never one per pass). Pure.
 import type { FieldChange, ResourceDiff } from '../diff/model.js';
+import type { ServiceDeploymentSummary } from '../health/service-deployment.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import { getCondition, setCondition } from '../status/conditions.js';
 import type { ControllerEvent, DeploymentStatus, ResourceStatus } from '../status/model.js';
@@ -25,6 +26,8 @@ export interface ResourceFacts {
   readonly stoppedReasons?: readonly string[];
   /** The deployment being judged was created by this controller (a rollback of it is a failed rollout). */
   readonly ownRollout: boolean;
+  /** BLUE_GREEN / LINEAR / CANARY services: where the current service deployment is. */
+  readonly serviceDeployment?: ServiceDeploymentSummary;
 }
 
 export interface StatusTransition {
@@ -239,6 +242,24 @@ export function nextResourceStatus(
   } else if (health.state === 'Healthy' && previous?.health === 'Degraded') {
     events.push(event('HealthRecovered', 'info', facts, instance, now, `${key} is Healthy again`));
   }
+  const gate = facts.serviceDeployment?.awaitingApproval ? facts.serviceDeployment : undefined;
+  const hook = gate?.waitingFor?.hookId;
+  if (gate && hook && previous?.serviceDeployment?.waitingFor?.hookId !== hook) {
+    const since = gate.updatedAt ? ` since ${gate.updatedAt}` : '';
+    const timeout = gate.waitingFor?.expiresAt
+      ? `; ${gate.waitingFor.timeoutAction ?? 'ROLLBACK'} at ${gate.waitingFor.expiresAt} unless answered`
+      : '';
+    events.push(
+      event(
+        'AwaitingApproval',
+        'warning',
+        facts,
+        instance,
+        now,
+        `${key} waits for approval at ${gate.stage ?? '?'}${since}${timeout}: ecs-gitops promote ${key} (or rollback)`,
+      ),
+    );
+  }
 
   const lastError =
     facts.applied?.outcome === 'failed' && facts.applied.error
@@ -271,6 +292,8 @@ export function nextResourceStatus(
     ...(facts.stoppedReasons && facts.stoppedReasons.length > 0
       ? { stoppedReasons: facts.stoppedReasons }
       : {}),
+    ...(facts.serviceDeployment ? { serviceDeployment: facts.serviceDeployment } : {}),
+    ...(previous?.approvals ? { approvals: previous.approvals } : {}),
   };
   return { status, events };
 }

@@ -1,8 +1,8 @@
-// Guards for the one state-changing API (POST /api/sync): same-origin (CSRF) and a bearer token.
+// Guards for the state-changing API (POST /api/sync, the gate routes): same-origin (CSRF) and a bearer token.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import { headerValue } from './http-util.js';
+import { headerValue, sendJson } from './http-util.js';
 
 export type GuardResult =
   | { readonly ok: true }
@@ -108,4 +108,27 @@ export function checkHost(
 /** Header text echoed in a refusal: printable ASCII only, and short. */
 function printable(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+}
+
+/**
+ * The write guards in order (cross-site first: a forged request learns nothing about whether a token
+ * is configured); answers the refusal itself and returns it, or returns undefined when allowed.
+ */
+export function refuseWrite(
+  req: IncomingMessage,
+  res: ServerResponse,
+  token: string | undefined,
+): Extract<GuardResult, { ok: false }> | undefined {
+  for (const guard of [checkSameOrigin(req), checkBearer(req, token)]) {
+    if (guard.ok) continue;
+    const headers: Record<string, string> = guard.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+    sendJson(
+      res,
+      guard.status,
+      { error: guard.status === 401 ? 'Unauthorized' : 'Forbidden', message: guard.reason },
+      headers,
+    );
+    return guard;
+  }
+  return undefined;
 }

@@ -7,9 +7,10 @@ import type { Logger } from '../log.js';
 import type { EventLog } from '../status/event-log.js';
 import type { StatusSnapshot } from '../status/model.js';
 import { type KeyString, KINDS } from '../types.js';
-import { checkBearer, checkHost, checkSameOrigin } from './auth.js';
+import { checkHost, refuseWrite } from './auth.js';
 import { loadDashboardAssets } from './dashboard-assets.js';
 import { EventStream } from './event-stream.js';
+import { type GateHandler, handleGate } from './gate-route.js';
 import { type GitPush, handleGitWebhook } from './git-webhook.js';
 import { BodyTooLargeError, headerValue, readBody, sendJson, sendText, sendTooLarge } from './http-util.js';
 import type { Metrics } from './metrics.js';
@@ -34,8 +35,10 @@ export interface ServerOptions {
   readonly onGitPush: (push: GitPush) => void;
   /** GitHub webhook secret (HMAC) or GitLab token. Unset: webhooks are accepted unverified. */
   readonly gitWebhookSecret?: string;
-  /** Bearer token POST /api/sync requires when set. */
+  /** Bearer token POST /api/sync (and the gate routes) require when set. */
   readonly apiToken?: string;
+  /** POST /api/resources/Service/:name/promote | rollback (progressive deployment gates). */
+  readonly onGate?: GateHandler;
   readonly logger: Logger;
   /** Notifies that the status changed, so live updates go out at once instead of on the next poll. */
   readonly subscribeStatus?: (listener: () => void) => () => void;
@@ -293,6 +296,7 @@ function buildRouter(
   });
 
   router.post('/api/sync', async (ctx) => handleSync(ctx, options));
+  router.post('/api/resources/:kind/:name/:action', async (ctx) => handleGate(ctx, options));
 
   router.post('/hooks/git', async ({ req, res }) => {
     // Git hosts send neither Origin nor Sec-Fetch-Site; a browser on another site sends one of them
@@ -348,17 +352,9 @@ function buildRouter(
 }
 
 async function handleSync({ req, res }: RequestContext, options: ServerOptions): Promise<void> {
-  // Cross-site first: a forged request learns nothing about whether a token is configured.
-  for (const guard of [checkSameOrigin(req), checkBearer(req, options.apiToken)]) {
-    if (guard.ok) continue;
-    options.logger.warn({ status: guard.status, reason: guard.reason }, 'sync request refused');
-    const headers: Record<string, string> = guard.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
-    sendJson(
-      res,
-      guard.status,
-      { error: guard.status === 401 ? 'Unauthorized' : 'Forbidden', message: guard.reason },
-      headers,
-    );
+  const refused = refuseWrite(req, res, options.apiToken);
+  if (refused) {
+    options.logger.warn({ status: refused.status, reason: refused.reason }, 'sync request refused');
     return;
   }
   const body = (await readBody(req, SYNC_BODY_LIMIT)).toString('utf8').trim();

@@ -2,6 +2,7 @@
 // shared by the reconcile loop (producer), the status branch writer, the HTTP API, the dashboard
 // and the alerts.
 import type { FieldChange } from '../diff/model.js';
+import type { ServiceDeploymentSummary } from '../health/service-deployment.js';
 import type { Action, Condition, HealthState, KeyString, Kind, SyncState } from '../types.js';
 
 /** One ECS deployment of a service, as the dashboard and status show it. */
@@ -50,6 +51,19 @@ export interface ResourceStatus {
   readonly stoppedReasons?: readonly string[];
   /** Tasks only: the hook runs of this controller, newest first (docs/tasks.md). */
   readonly hookRuns?: readonly HookRunStatus[];
+  /** BLUE_GREEN / LINEAR / CANARY services: the current service deployment (stage, traffic, gate). */
+  readonly serviceDeployment?: ServiceDeploymentSummary;
+  /** Answers given to this service's deployment gates through the controller, newest last. */
+  readonly approvals?: readonly GateApproval[];
+}
+
+/** One promote / rollback given through the controller (API or dashboard). */
+export interface GateApproval {
+  readonly action: 'promote' | 'rollback';
+  readonly by: string;
+  readonly at: string;
+  readonly serviceDeploymentArn: string;
+  readonly stage?: string;
 }
 
 /** One run of a hook Task. */
@@ -139,6 +153,8 @@ export type EventType =
   | 'HealthDegraded'
   | 'HealthRecovered'
   | 'RolloutFailed'
+  /** A progressive deployment waits at its approval gate (a PAUSE lifecycle hook). */
+  | 'AwaitingApproval'
   | 'RevisionRejected'
   | 'RevisionAccepted'
   /** The prune safety rail (--prune-max) refused this revision's deletions; PruneAllowed ends it. */

@@ -237,11 +237,37 @@ async function syncNow(event) {
   }
 }
 
+// ---- deployment gates: Promote / Roll back ------------------------------------------------------
+
+async function answerGate(action) {
+  const key = state.route.key ?? '';
+  const name = key.startsWith('Service/') ? key.slice('Service/'.length) : '';
+  const result = $('gate-result');
+  const token = $('api-token').value.trim() || storedToken();
+  setText(result, action === 'promote' ? 'Promoting…' : 'Rolling back…');
+  try {
+    const response = await fetch(`api/resources/Service/${encodeURIComponent(name)}/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ by: 'dashboard' }),
+    });
+    const body = await response.json().catch(() => ({}));
+    result.dataset.state = response.ok ? 'ok' : 'error';
+    setText(result, body.message ?? response.statusText);
+    if (response.status === 401) $('token-field').hidden = false;
+  } catch {
+    result.dataset.state = 'error';
+    setText(result, 'Controller unreachable.');
+  }
+}
+
 // ---- start ----------------------------------------------------------------------------------
 
 function start() {
   if (storedToken()) $('token-field').hidden = false;
   $('sync-form').addEventListener('submit', syncNow);
+  $('gate-promote').addEventListener('click', () => answerGate('promote'));
+  $('gate-rollback').addEventListener('click', () => answerGate('rollback'));
   window.addEventListener('hashchange', onRouteChange);
   state.route = parseRoute();
   $('view-overview').hidden = state.route.view !== 'overview';

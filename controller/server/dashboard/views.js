@@ -315,10 +315,34 @@ function renderDiff(r) {
   $('no-diff').hidden = r.diff.length > 0;
 }
 
+/** `canary 5% · PRODUCTION_TRAFFIC_SHIFT` from the status's serviceDeployment summary. */
+function progressLine(d) {
+  const label = d.strategy === 'BLUE_GREEN' ? 'blue/green' : d.strategy.toLowerCase();
+  const parts = [`${label} ${d.productionWeight ?? 0}%`];
+  if (d.awaitingApproval) parts.push(`waiting for approval at ${d.stage}`);
+  else if (d.bakeEndsAt) parts.push(`baking until ${new Date(d.bakeEndsAt).toLocaleTimeString()}`);
+  else if (d.stage) parts.push(d.stage);
+  if (d.rollbackReason) parts.push(d.rollbackReason);
+  return parts.join(' · ');
+}
+
+function renderProgressive(r) {
+  const d = r.serviceDeployment;
+  $('progressive').hidden = !d;
+  if (!d) return;
+  $('progressive').dataset.arn = d.arn;
+  replaceIfChanged($('progressive-status'), d.status, () => [badge(d.status)]);
+  setText($('progressive-line'), progressLine(d));
+  const inFlight = d.status === 'IN_PROGRESS' || d.status === 'PENDING';
+  $('gate-actions').hidden = !inFlight;
+  $('gate-promote').disabled = !d.awaitingApproval;
+}
+
 function renderDeployments(r, stoppedReasons) {
   const section = $('deployments-section');
   section.hidden = r.kind !== 'Service';
   if (section.hidden) return;
+  renderProgressive(r);
   const deployments = r.deployments ?? [];
   replaceIfChanged($('deployment-rows'), JSON.stringify(deployments), () =>
     deployments.map((d) =>

@@ -1,0 +1,61 @@
+// POST /api/resources/Service/:name/promote | rollback: answer a progressive deployment's gate
+// (the dashboard's Promote / Roll back buttons, `ecs-gitops promote --server`). Same guards as
+// /api/sync: same-origin for browsers, the bearer token when one is configured.
+import type { KeyString } from '../types.js';
+import { refuseWrite } from './auth.js';
+import { readBody, sendJson } from './http-util.js';
+import type { RequestContext } from './router.js';
+
+export type GateRequestAction = 'promote' | 'rollback';
+
+export type GateAnswer =
+  | {
+      readonly ok: true;
+      readonly message: string;
+      readonly serviceDeploymentArn: string;
+      readonly stage?: string;
+    }
+  | { readonly ok: false; readonly status: 404 | 409 | 502; readonly message: string };
+
+/** What the controller does for a gate request (app.ts binds it). */
+export type GateHandler = (key: KeyString, action: GateRequestAction, by: string) => Promise<GateAnswer>;
+
+const BODY_LIMIT = 4 * 1024;
+
+export async function handleGate(
+  { req, res, params }: RequestContext,
+  options: { readonly apiToken?: string; readonly onGate?: GateHandler },
+): Promise<void> {
+  if (refuseWrite(req, res, options.apiToken)) return;
+  const action = params.action;
+  if (params.kind !== 'Service' || (action !== 'promote' && action !== 'rollback')) {
+    sendJson(res, 404, {
+      error: 'NotFound',
+      message: 'use POST /api/resources/Service/<name>/promote or /rollback',
+    });
+    return;
+  }
+  if (!options.onGate) {
+    sendJson(res, 404, { error: 'NotFound', message: 'this server does not answer deployment gates' });
+    return;
+  }
+  const text = (await readBody(req, BODY_LIMIT)).toString('utf8').trim();
+  let by: unknown;
+  try {
+    by = text === '' ? undefined : (JSON.parse(text) as { by?: unknown }).by;
+  } catch {
+    sendJson(res, 400, { error: 'BadRequest', message: 'body must be empty or JSON like {"by":"alice"}' });
+    return;
+  }
+  // Recorded in the status branch and logs: short and printable.
+  const who =
+    typeof by === 'string' && by.trim() !== '' ? by.replace(/[^\w .@:/-]/g, '').slice(0, 60) : 'api';
+  const key = `Service/${params.name ?? ''}` as KeyString;
+  const answer = await options.onGate(key, action, who);
+  if (answer.ok) sendJson(res, 200, { ...answer, by: who });
+  else
+    sendJson(res, answer.status, {
+      error: answer.status === 409 ? 'Conflict' : 'Failed',
+      message: answer.message,
+    });
+}
