@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import type { EventLog } from '../status/event-log.js';
 import type { StatusSnapshot } from '../status/model.js';
 import { type KeyString, KINDS } from '../types.js';
-import { checkHost, refuseWrite } from './auth.js';
+import { checkHost, checkSameOrigin, refuseWrite } from './auth.js';
 import { loadDashboardAssets } from './dashboard-assets.js';
 import { EventStream } from './event-stream.js';
 import { type GateHandler, handleGate } from './gate-route.js';
