@@ -1,0 +1,94 @@
+// The dashboard's Promote / Roll back buttons in a real Chromium against the real server: they show
+// on a service whose progressive deployment is in flight, call the gate route, and say what happened.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { GateRequestAction } from '../../controller/server/gate-route.js';
+import type { ResourceStatus } from '../../controller/status/model.js';
+import { chromiumAvailable, launchBrowser, SKIP_REASON } from '../helpers/browser.js';
+import { fleet, type Harness, snapshot, startHarness, webService } from '../server/harness.js';
+
+if (!chromiumAvailable()) console.warn(`skipping dashboard gate tests: ${SKIP_REASON}`);
+
+const waiting: ResourceStatus = webService({
+  health: 'Progressing',
+  healthMessage: 'canary 0% (test 100%) · waiting for approval at PRE_PRODUCTION_TRAFFIC_SHIFT',
+  serviceDeployment: {
+    arn: 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/Ab3dE5gH7jK9mN1pQ3sT5v',
+    status: 'IN_PROGRESS',
+    strategy: 'CANARY',
+    stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT',
+    productionWeight: 0,
+    testWeight: 100,
+    waitingFor: { hookId: 'ecs-pause-abc', targetType: 'PAUSE', status: 'AWAITING_ACTION' },
+    awaitingApproval: true,
+  },
+});
+
+describe.skipIf(!chromiumAvailable())('dashboard gates in Chromium', () => {
+  let browser: Browser;
+  let harness: Harness | undefined;
+  let page: Page | undefined;
+  const answers: Array<[string, GateRequestAction, string]> = [];
+
+  beforeAll(async () => {
+    browser = (await launchBrowser())!;
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await page?.close();
+    await harness?.close();
+    harness = undefined;
+  });
+
+  it('rolls back a deployment waiting at its gate from the service page', async () => {
+    // given a canary waiting for approval
+    harness = await startHarness({
+      onGate: async (key, action, by) => {
+        answers.push([key, action, by]);
+        return {
+          ok: true,
+          message: `rolled back ${key} at PRE_PRODUCTION_TRAFFIC_SHIFT`,
+          serviceDeploymentArn: 'arn',
+        };
+      },
+    });
+    harness.current = snapshot([...fleet().filter((r) => r.key !== 'Service/web'), waiting]);
+    page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${harness.url}/#/Service/web`);
+    // then its page shows where it is, with both buttons
+    const progressive = page.getByTestId('progressive');
+    await progressive.waitFor({ state: 'visible' });
+    expect(await progressive.textContent()).toContain(
+      'canary 0% · waiting for approval at PRE_PRODUCTION_TRAFFIC_SHIFT',
+    );
+    expect(await page.getByTestId('promote').isEnabled()).toBe(true);
+    // when Roll back is clicked
+    await page.getByTestId('rollback').click();
+    // then the gate route was called for this service and the answer is shown
+    await page.getByText('rolled back Service/web at PRE_PRODUCTION_TRAFFIC_SHIFT').waitFor();
+    expect(answers).toEqual([['Service/web', 'rollback', 'dashboard']]);
+    expect(errors).toEqual([]);
+  });
+
+  it('hides the buttons once the deployment finished', async () => {
+    harness = await startHarness({ onGate: async () => ({ ok: false, status: 409, message: 'nothing' }) });
+    const done = {
+      ...waiting,
+      serviceDeployment: {
+        ...waiting.serviceDeployment!,
+        status: 'ROLLBACK_SUCCESSFUL',
+        awaitingApproval: false,
+      },
+    };
+    harness.current = snapshot([...fleet().filter((r) => r.key !== 'Service/web'), done]);
+    page = await browser.newPage();
+    await page.goto(`${harness.url}/#/Service/web`);
+    await page.getByTestId('progressive').waitFor({ state: 'visible' });
+    expect(await page.locator('#gate-actions').isHidden()).toBe(true);
+    expect(await page.getByTestId('progressive').textContent()).toContain('ROLLBACK_SUCCESSFUL');
+  });
+});
