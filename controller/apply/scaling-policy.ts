@@ -20,7 +20,7 @@ import type { ChangeSetEntry } from '../plan/model.js';
 import { type ApplyContext, type EntryRecorder, ownershipTags } from './context.js';
 import { UnknownTargetError } from './errors.js';
 import type { KindOutcome } from './outcome.js';
-import { changedTopLevelFields } from './tags.js';
+import { changedTopLevelFields, hasTagChanges } from './tags.js';
 
 const NAMESPACE = 'ecs';
 const DIMENSION = 'ecs:service:DesiredCount';
@@ -286,7 +286,9 @@ export async function applyScalingPolicy(
   }
 
   const adopting = entry.diff.owned === false;
-  if (!creating && targetArn && (done.length > 0 || adopting)) {
+  // A tags-only update (reconcile/stale-record.ts) rewrites the ownership record and nothing else.
+  const retag = hasTagChanges(changes);
+  if (!creating && targetArn && (done.length > 0 || adopting || retag)) {
     await context.send(
       recorder,
       autoscaling,
@@ -294,6 +296,7 @@ export async function applyScalingPolicy(
       resourceId,
     );
     if (adopting) done.push('adopted');
+    else if (done.length === 0) done.push('updated tags');
   }
   if (done.length === 0) return { outcome: 'unchanged', arn: resourceId, message: 'no change' };
   return { outcome: creating ? 'created' : 'configured', arn: resourceId, message: done.join(', ') };

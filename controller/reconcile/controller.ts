@@ -31,6 +31,7 @@ import { PassTimings } from './pass-timings.js';
 import type { AppliedEntry, ReconcilerPorts, SourceSnapshot } from './ports.js';
 import { recordOutcome } from './record.js';
 import { nextResourceStatus } from './resource-status.js';
+import { repairStaleRecords } from './stale-record.js';
 import { StoppedReasons } from './stopped-reasons.js';
 
 /** How many applied revisions are remembered (to announce each once); older ones only matter if Git goes back. */
@@ -324,7 +325,11 @@ export class Reconciler {
     const picture = scope && this.lastLive ? mergeLive(this.lastLive, live, target) : live;
     this.lastLive = picture;
     this.reconciled = fingerprints;
-    const diffs = timings.timeSync('diff', () => this.ports.diff(target, live));
+    const diffs = timings.timeSync('diff', () =>
+      repairStaleRecords(this.ports.diff(target, live), fingerprints, (diff) =>
+        this.ports.recordedFingerprint?.(diff, live),
+      ),
+    );
     const lease = this.ports.lease;
     const writable = lease ? await timings.time('lease', () => lease.holds()) : true;
 

@@ -45,6 +45,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     help: 'Number of resources whose live state drifted from Git',
     registers,
   });
+  const pruneBlocked = new Gauge({
+    name: `${METRIC_PREFIX}prune_blocked_resources`,
+    help: 'Resources a prune refused by --prune-max would delete (0 when no prune is refused)',
+    registers,
+  });
   const passDuration = new Histogram({
     name: `${METRIC_PREFIX}reconcile_duration_seconds`,
     help: 'Duration of one reconcile pass (read desired and live, diff, plan, apply)',
@@ -99,11 +104,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       // reset + set runs synchronously, so a concurrent scrape never sees a half-updated set.
       resourceInfo.reset();
       let driftCount = 0;
+      let refused = 0;
       for (const r of resources) {
         resourceInfo.set({ kind: r.kind, name: r.name, sync: r.sync, health: r.health }, 1);
         if (r.sync === 'Drifted') driftCount++;
+        // A prune refused by --prune-max marks each resource it would delete Stalled (prune-limit).
+        if (
+          r.conditions.some((c) => c.type === 'Stalled' && c.status === 'True' && c.reason === 'prune-limit')
+        )
+          refused++;
       }
       drifted.set(driftCount);
+      pruneBlocked.set(refused);
     },
     observePass(seconds, result) {
       passDuration.observe(Math.max(0, seconds));

@@ -1,7 +1,8 @@
 // Defect 6 of issue 11: a prune refused by --prune-max used to be silent (no log line, no event, no
 // alert, /readyz plain 200). Now it is a PruneBlocked event and alert once per episode (and
 // PruneAllowed when it ends), a log warning, a Stalled condition on each refused resource, and
-// `pruneBlocked` in /api/status and in the /readyz body (still 200: a restart would not help).
+// `pruneBlocked` in /api/status and in the /readyz body (still 200: a restart would not help), and
+// the ecs_gitops_prune_blocked_resources gauge (docs/monitoring: the EcsGitopsPruneBlocked alert).
 import { describe, expect, it } from 'vitest';
 import {
   alertsOf,
@@ -54,6 +55,11 @@ describe('a prune refused by --prune-max is loud', () => {
       overall: { pruneBlocked?: unknown };
     };
     expect(status.overall.pruneBlocked).toBeDefined();
+    const metric = () =>
+      fetch(`${h.app.url}/metrics`)
+        .then((r) => r.text())
+        .then((text) => /^ecs_gitops_prune_blocked_resources (\d+)$/m.exec(text)?.[1]);
+    expect(await metric()).toBe('5');
 
     // when the manifests return, the episode ends
     const files = await exampleFiles();
@@ -71,6 +77,7 @@ describe('a prune refused by --prune-max is loud', () => {
       30_000,
     );
     expect(after.overall.pruneBlocked).toBeUndefined();
+    expect(await metric()).toBe('0');
     await waitForStatus(h.app, () => alertsOf(h, 'PruneAllowed').length === 1, 10_000);
   }, 90_000);
 });
