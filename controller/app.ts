@@ -251,10 +251,9 @@ export async function startController(config: Config, options: AppOptions): Prom
         events,
         metrics,
         onSync: (reason) => reconciler.requestSync(reason, { fetch: true, manual: true }),
-        onGitPush: (push) => {
-          source.trigger();
-          reconciler.requestSync(`push ${push.ref}`);
-        },
+        // The pass fetches (one ls-remote, then the new commits): an extra poll per push made a burst
+        // of 500 pushes look at the remote about once per push that arrived between two polls.
+        onGitPush: (push) => reconciler.requestSync(`push ${push.ref}`),
         ...(config.gitWebhookSecret ? { gitWebhookSecret: config.gitWebhookSecret } : {}),
         ...(config.apiToken ? { apiToken: config.apiToken } : {}),
         logger,

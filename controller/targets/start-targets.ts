@@ -99,10 +99,8 @@ export async function startTargets(
       for (const app of apps) app.reconciler.requestSync(reason);
     },
     onGitPush: (push) => {
-      for (const app of apps) {
-        app.source.trigger();
-        app.reconciler.requestSync(`push ${push.ref}`);
-      }
+      // Each target's pass fetches itself; merged requests make a burst of pushes a pass or two.
+      for (const app of apps) app.reconciler.requestSync(`push ${push.ref}`);
     },
     ...(config.gitWebhookSecret ? { gitWebhookSecret: config.gitWebhookSecret } : {}),
     ...(config.apiToken ? { apiToken: config.apiToken } : {}),
