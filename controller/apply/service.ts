@@ -10,6 +10,7 @@ import {
   type DeploymentConfiguration,
   type Service,
   type ServiceConnectConfiguration,
+  TagResourceCommand,
   UpdateServiceCommand,
   type UpdateServiceCommandInput,
   type UpdateServiceCommandOutput,
@@ -203,6 +204,9 @@ async function create(
   };
 }
 
+/** A spec-hash record a write has begun but not finished (see update()). */
+export const PENDING_RECORD = 'pending:';
+
 async function update(
   context: ApplyContext,
   entry: ChangeSetEntry<'Service'>,
@@ -237,6 +241,21 @@ async function update(
 
   let arn = entry.diff.liveArn;
   let deploymentId: string | undefined;
+  const intended = context.options.extraTags?.(entry.key)?.[OWNERSHIP_TAGS.specHash];
+  if (changed.length > 0 && arn && entry.diff.owned === true && intended) {
+    // The record (spec-hash tag) is rewritten after UpdateService; a crash in between would leave the
+    // previous record on a changed service, which a restart reads as "Git did not change it": drift,
+    // never healed under the default policy. Marking the write as begun first makes that restart
+    // see a record that matches nothing, i.e. a deploy to finish (reconcile/drift.ts).
+    await context.send(
+      recorder,
+      context.clients.ecs,
+      new TagResourceCommand({
+        resourceArn: arn,
+        tags: toEcsTags({ [OWNERSHIP_TAGS.specHash]: `${PENDING_RECORD}${intended}` }),
+      }),
+    );
+  }
   if (changed.length > 0) {
     const out = await context.send<UpdateServiceCommandOutput>(
       recorder,

@@ -28,6 +28,40 @@ async function liveService(name: string) {
   return out.services?.[0];
 }
 
+describe('the spec-hash record across an interrupted update', () => {
+  it('given the tags after UpdateService cannot be written (a crash in between), when a service is updated, then it is never left changed under its previous record', async () => {
+    // given a service recorded under the spec hash "old"
+    const spec = (hash: string) => ({
+      ...options,
+      extraTags: () => ({ [OWNERSHIP_TAGS.specHash]: hash }),
+    });
+    await applyChangeSet(world.clients, changeSet(createFleet(['web'])), spec('old'));
+    const before = await liveService('web');
+    expect(before?.tags).toContainEqual({ key: OWNERSHIP_TAGS.specHash, value: 'old' });
+    // when it is updated while every TagResource fails
+    await world.fault({ operation: 'ecs:TagResource', kind: 'server-error', count: 100 });
+    await applyChangeSet(
+      world.clients,
+      changeSet([
+        entry({
+          action: 'update',
+          desired: service('web', 'prod', 'web', { desiredCount: 5 }),
+          diff: {
+            liveArn: before?.serviceArn,
+            changes: [{ path: 'desiredCount', op: 'change', desired: 5, live: 2 }],
+          },
+        }),
+      ]),
+      spec('new'),
+    );
+    // then either nothing changed, or the record no longer says "old"
+    const after = await liveService('web');
+    const record = after?.tags?.find((t) => t.key === OWNERSHIP_TAGS.specHash)?.value;
+    if (after?.desiredCount !== before?.desiredCount) expect(record).not.toBe('old');
+    expect(after?.desiredCount === before?.desiredCount || record === 'pending:new').toBe(true);
+  });
+});
+
 describe('clientToken', () => {
   it('is deterministic, at most 36 ASCII characters, and changes with the revision or content', () => {
     const key = { kind: 'Service', name: 'web' } as const;
