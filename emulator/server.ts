@@ -10,9 +10,18 @@ import {
   sendSchedulerResult,
 } from './scheduler/rest.js';
 import type { JsonObject } from './state.js';
-import { handleSts, isStsRequest } from './sts/handler.js';
+import { handleSts } from './sts/handler.js';
 import { ApiError } from './wire/errors.js';
+import { OPERATIONS } from './wire/operations.js';
 import { credentialScope, parseTarget, sendError, sendText } from './wire/protocol.js';
+import {
+  isQueryRequest,
+  type QueryService,
+  queryInput,
+  queryServiceOf,
+  sendQueryError,
+  sendQueryResult,
+} from './wire/query.js';
 
 const MAX_BODY = 16 * 1024 * 1024;
 
@@ -43,18 +52,7 @@ async function handleApi(
   raw: string,
 ): Promise<void> {
   const scope = credentialScope(req.headers.authorization);
-  if (isStsRequest(req.headers['content-type'], raw)) {
-    emulator.count(`sts:${new URLSearchParams(raw).get('Action') ?? ''}`);
-    const session = emulator.sts.find(scope.accessKey);
-    handleSts(
-      res,
-      raw,
-      { defaultAccountId: emulator.accountId, ...(session ? { session } : {}) },
-      emulator.sts,
-      emulator.clock.now(),
-    );
-    return;
-  }
+  if (isQueryRequest(req.headers['content-type'], raw)) return handleQuery(emulator, req, res, raw);
   const target = parseTarget(req.headers['x-amz-target'] as string | undefined);
   if (!target) {
     sendError(res, new ApiError('UnknownOperationException', 'Missing or unknown X-Amz-Target header.'));
@@ -105,6 +103,84 @@ async function handleApi(
   }
   if (result.error) sendError(res, result.error);
   else sendText(res, 200, result.text);
+}
+
+/**
+ * Query-protocol services (STS, IAM, ELBv2): the Version names the API. STS answers from its
+ * sessions; IAM and ELBv2 run through the operation table like the JSON services (counts, faults,
+ * the caller's account), their JSON results framed as XML.
+ */
+async function handleQuery(
+  emulator: Emulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  raw: string,
+): Promise<void> {
+  const scope = credentialScope(req.headers.authorization);
+  const params = new URLSearchParams(raw);
+  const service = queryServiceOf(params, scope.service);
+  const action = params.get('Action') ?? '';
+  emulator.count(`${service.name}:${action}`);
+  if (service.name === 'sts') {
+    const session = emulator.sts.find(scope.accessKey);
+    handleSts(
+      res,
+      service,
+      raw,
+      { defaultAccountId: emulator.accountId, ...(session ? { session } : {}) },
+      emulator.sts,
+      emulator.clock.now(),
+    );
+    return;
+  }
+  const version = params.get('Version');
+  if (version !== service.version || !OPERATIONS[service.name].has(action)) {
+    sendQueryError(
+      res,
+      service,
+      new ApiError(
+        'InvalidAction',
+        `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`,
+      ),
+    );
+    return;
+  }
+  const input = queryInput(params);
+  const region = emulator.regionFor(scope.region);
+  const key = `${service.name}:${action}`;
+  const decision = emulator.faults.empty ? undefined : emulator.faults.decide(region, key, input);
+  if (decision && decision.latencyMs > 0) await delay(decision.latencyMs);
+  if (decision?.fail === 'throttle') {
+    sendQueryError(res, service, new ApiError('Throttling', 'Rate exceeded'));
+    return;
+  }
+  if (decision?.fail === 'server-error') {
+    sendQueryError(res, service, serviceFailure(service));
+    return;
+  }
+  const result = await emulator.call(service.name, action, region, input, emulator.callerOf(scope.accessKey));
+  if (decision?.dropAfterCommit) {
+    req.socket.destroy();
+    return;
+  }
+  if (!result.error) sendQueryResult(res, service, action, JSON.parse(result.text));
+  else if (result.error.status >= 500) sendQueryError(res, service, serviceFailure(service));
+  else sendQueryError(res, service, result.error);
+}
+
+/** A query service's own 5xx: IAM's ServiceFailure, ELB's InternalFailure. */
+function serviceFailure(service: QueryService): ApiError {
+  return service.name === 'iam'
+    ? new ApiError(
+        'ServiceFailure',
+        'The request processing has failed because of an unknown error, exception or failure.',
+        500,
+      )
+    : new ApiError(
+        'InternalFailure',
+        'The request processing has failed because of an unknown error, exception or failure.',
+        500,
+      );
 }
 
 /** EventBridge Scheduler (REST-JSON): method + path name the operation; faults and counts as for the others. */

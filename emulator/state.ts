@@ -321,6 +321,8 @@ export interface RegionState {
   secrets?: Record<string, JsonObject>;
   ssmParameters?: Record<string, JsonObject>;
   logGroups?: Record<string, JsonObject>;
+  /** Elastic Load Balancing v2 target groups by ARN (created on first use). */
+  targetGroups?: Record<string, JsonObject>;
   /** Service deployments and revisions by ARN (created on first use). */
   serviceDeployments?: Record<string, ServiceDeploymentRecord>;
   serviceRevisions?: Record<string, JsonObject>;
@@ -336,6 +338,8 @@ export interface EmulatorState {
   /** Emulated epoch ms when last saved: a restarted emulator continues from here. */
   clockMs: number;
   regions: Record<string, RegionState>;
+  /** IAM is global: an account's roles by lower-cased name (IAM names ignore case), created on first use. */
+  iam?: { roles: Record<string, JsonObject> };
 }
 
 export const STATE_VERSION = 1;

@@ -25,6 +25,8 @@ export type AwsServiceName =
   | 'secretsmanager'
   | 'ssm'
   | 'logs'
+  | 'iam'
+  | 'elasticloadbalancing'
   | 'events'
   | 'scheduler';
 

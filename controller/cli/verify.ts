@@ -1,5 +1,5 @@
 // `ecs-gitops verify`: the preflight checks of every task definition (images in ECR, secrets, log
-// groups), without changing anything. Exit 0 all passed, 1 a check failed, 2 error.
+// groups, roles) and load-balanced service (target groups), without changing anything. Exit 0 all passed, 1 a check failed, 2 error.
 import type { Command } from 'commander';
 import { addAwsOptions, addSourceOptions, resolveConfig } from '../config.js';
 import { formatProblem } from '../errors.js';
@@ -13,7 +13,9 @@ import { printPreflight } from './preflight-report.js';
 export function register(program: Command, ctx: CliContext): void {
   const command = program
     .command('verify')
-    .description('preflight: check that images, secrets and log groups exist (exit 0 ok, 1 failed, 2 error)');
+    .description(
+      'preflight: check that images, secrets, log groups, roles and target groups exist (exit 0 ok, 1 failed, 2 error)',
+    );
   addSourceOptions(command);
   addAwsOptions(command);
   command.action(async (raw: Record<string, unknown>) => {

@@ -1,8 +1,14 @@
 // The read calls of preflight checks (ecs-gitops verify, and before registering a changed task
-// definition): ECR images, Secrets Manager secrets, SSM parameters and CloudWatch Logs groups. Reads
-// only; one SDK client per service and region (images and log groups may live in other regions).
+// definition or deploying a service): ECR images, Secrets Manager secrets, SSM parameters, CloudWatch
+// Logs groups, IAM roles and ELBv2 target groups. Reads only; one SDK client per service and region
+// (images, log groups and target groups may live in other regions).
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import {
+  DescribeTargetGroupsCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
@@ -12,6 +18,21 @@ import type { AwsConfig } from '../config.js';
 
 /** What a read found: present, missing (with the AWS answer), or the read itself failed. */
 export type Lookup = { readonly found: true } | { readonly found: false; readonly reason: string };
+
+/** GetRole's answer: the role's ARN and its trust policy (URL-decoded JSON). */
+export type RoleLookup =
+  | { readonly found: true; readonly arn: string; readonly trustPolicy: string }
+  | { readonly found: false; readonly reason: string };
+
+/** DescribeTargetGroups' answer for one target group: what a service's tasks must match. */
+export type TargetGroupLookup =
+  | {
+      readonly found: true;
+      readonly protocol?: string;
+      readonly port?: number;
+      readonly targetType?: string;
+    }
+  | { readonly found: false; readonly reason: string };
 
 export interface PreflightReader {
   image(
@@ -23,6 +44,9 @@ export interface PreflightReader {
   secret(region: string, secretId: string): Promise<Lookup>;
   parameters(region: string, names: readonly string[]): Promise<ReadonlyMap<string, Lookup>>;
   logGroup(region: string, name: string): Promise<Lookup>;
+  /** IAM is global: `region` only picks the client (a target's endpoint and credentials). */
+  role(region: string, roleName: string): Promise<RoleLookup>;
+  targetGroup(region: string, targetGroupArn: string): Promise<TargetGroupLookup>;
   destroy(): void;
 }
 
@@ -31,9 +55,13 @@ const MISSING = new Set([
   'ImageNotFoundException',
   'RepositoryNotFoundException',
   'ResourceNotFoundException',
+  'NoSuchEntityException',
+  'TargetGroupNotFoundException',
 ]);
 
-function missing(error: unknown): Lookup {
+type Missing = { readonly found: false; readonly reason: string };
+
+function missing(error: unknown): Missing {
   const e = error as { name?: string; message?: string };
   if (e.name && MISSING.has(e.name)) return { found: false, reason: `${e.name}: ${e.message ?? ''}`.trim() };
   throw error;
@@ -123,6 +151,36 @@ export function createPreflightReader(aws: AwsConfig, options: PreflightReaderOp
         nextToken = out.nextToken;
       } while (nextToken);
       return { found: false, reason: 'DescribeLogGroups: no such group' };
+    },
+    async role(region, roleName) {
+      const iam = client('iam', region, (c) => new IAMClient(c));
+      try {
+        const out = await iam.send(new GetRoleCommand({ RoleName: roleName }));
+        // IAM answers policy documents URL-encoded (RFC 3986); the SDK leaves them so.
+        return {
+          found: true,
+          arn: out.Role?.Arn ?? '',
+          trustPolicy: decodeURIComponent(out.Role?.AssumeRolePolicyDocument ?? ''),
+        };
+      } catch (error) {
+        return missing(error);
+      }
+    },
+    async targetGroup(region, targetGroupArn) {
+      const elb = client('elasticloadbalancing', region, (c) => new ElasticLoadBalancingV2Client(c));
+      try {
+        const out = await elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [targetGroupArn] }));
+        const group = out.TargetGroups?.[0];
+        if (!group) return { found: false, reason: 'DescribeTargetGroups: no such target group' };
+        return {
+          found: true,
+          ...(group.Protocol ? { protocol: group.Protocol } : {}),
+          ...(group.Port !== undefined ? { port: group.Port } : {}),
+          ...(group.TargetType ? { targetType: group.TargetType } : {}),
+        };
+      } catch (error) {
+        return missing(error);
+      }
     },
     destroy() {
       for (const c of clients.values()) c.destroy();

@@ -1,6 +1,7 @@
-// What a task definition depends on outside ECS, read from its spec: images, secrets, log groups.
+// What a task definition depends on outside ECS, read from its spec: images, secrets, log groups,
+// its roles; and what a service's load balancers name: target groups and container ports.
 // Pure: parsing only, so each reference can be checked (and tested) on its own.
-import type { DesiredTaskDefinition } from '../manifest/model.js';
+import type { DesiredService, DesiredTaskDefinition } from '../manifest/model.js';
 
 export type ImageRef =
   | {
@@ -78,10 +79,29 @@ interface ContainerLike {
   };
 }
 
+export interface RoleRef {
+  /** Which of the task definition's roles: the agent's (pulls, secrets, logs) or the task's own. */
+  readonly use: 'execution' | 'task';
+  /** What the manifest wrote: a role ARN or (taskRoleArn only) a role name. */
+  readonly value: string;
+  /** GetRole takes the name: the last segment of the ARN's path. */
+  readonly roleName: string;
+  /** The ARN as written, when it is one: GetRole's answer must be this exact role (path, account). */
+  readonly arn?: string;
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
+
+export function parseRole(use: RoleRef['use'], value: string): RoleRef {
+  const match = ROLE_ARN.exec(value);
+  return match ? { use, value, roleName: match[1] ?? value, arn: value } : { use, value, roleName: value };
+}
+
 export interface TaskDefinitionReferences {
   readonly images: ReadonlyArray<{ readonly container: string; readonly ref: ImageRef }>;
   readonly secrets: ReadonlyArray<{ readonly container: string; readonly ref: SecretRef }>;
   readonly logGroups: readonly LogGroupRef[];
+  readonly roles: readonly RoleRef[];
 }
 
 export function taskDefinitionReferences(
@@ -110,5 +130,37 @@ export function taskDefinitionReferences(
       });
     }
   }
-  return { images, secrets, logGroups };
+  const roles: RoleRef[] = [];
+  if (resource.spec.executionRoleArn) roles.push(parseRole('execution', resource.spec.executionRoleArn));
+  if (resource.spec.taskRoleArn) roles.push(parseRole('task', resource.spec.taskRoleArn));
+  return { images, secrets, logGroups, roles };
+}
+
+export interface TargetGroupRef {
+  readonly targetGroupArn: string;
+  /** The target group's region, from its ARN. */
+  readonly region: string;
+  readonly containerName?: string;
+  readonly containerPort?: number;
+}
+
+const TARGET_GROUP_ARN =
+  /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):\d{12}:targetgroup\/[^/]+\/[0-9a-f]+$/;
+
+/** The target groups a service's `loadBalancers` (and a blue/green alternate) route to. */
+export function serviceTargetGroups(resource: DesiredService, region: string): TargetGroupRef[] {
+  return (resource.spec.loadBalancers ?? []).flatMap((lb) =>
+    [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn].flatMap((arn) =>
+      arn
+        ? [
+            {
+              targetGroupArn: arn,
+              region: TARGET_GROUP_ARN.exec(arn)?.[1] ?? region,
+              ...(lb.containerName ? { containerName: lb.containerName } : {}),
+              ...(lb.containerPort !== undefined ? { containerPort: lb.containerPort } : {}),
+            },
+          ]
+        : [],
+    ),
+  );
 }

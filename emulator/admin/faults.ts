@@ -56,7 +56,9 @@ export class Faults {
       typeof spec.operation === 'string' && spec.operation !== '*' ? spec.operation : undefined;
     if (
       operation !== undefined &&
-      !/^(ecs|application-autoscaling|events|ecr|secretsmanager|ssm|logs):[A-Za-z]+$/.test(operation)
+      !/^(ecs|application-autoscaling|events|ecr|secretsmanager|ssm|logs|iam|elasticloadbalancing|scheduler):[A-Za-z]+$/.test(
+        operation,
+      )
     ) {
       throw new FaultError(
         'operation must look like "ecs:UpdateService", "application-autoscaling:PutScalingPolicy" or "events:PutEvents"',

@@ -15,7 +15,9 @@ import * as tags from '../ecs/tags.js';
 import * as taskDefinitions from '../ecs/task-definitions.js';
 import * as taskSets from '../ecs/task-sets.js';
 import * as tasks from '../ecs/tasks.js';
+import * as targetGroups from '../elbv2/target-groups.js';
 import * as eventBuses from '../events/event-buses.js';
+import * as iam from '../iam/roles.js';
 import * as logs from '../logs/log-groups.js';
 import * as schedules from '../scheduler/schedules.js';
 import * as secrets from '../secretsmanager/secrets.js';
@@ -29,7 +31,9 @@ export type ServiceName =
   | 'secretsmanager'
   | 'ssm'
   | 'logs'
-  | 'scheduler';
+  | 'scheduler'
+  | 'iam'
+  | 'elasticloadbalancing';
 
 export interface Operation {
   readonly service: ServiceName;
@@ -144,7 +148,8 @@ const scheduler: Record<string, [Handler, boolean]> = {
   ListTagsForResource: [schedules.listTagsForResource, false],
 };
 
-// The read calls of preflight checks, and the create calls that set up what they read.
+// The read calls of preflight checks, and the create calls that set up what they read (IAM and
+// ELBv2 speak the query protocol: wire/query.ts frames them; their handlers see the same JSON).
 const preflight: Record<Exclude<ServiceName, 'scheduler'>, Record<string, [Handler, boolean]>> = {
   ecs: {},
   'application-autoscaling': {},
@@ -166,6 +171,16 @@ const preflight: Record<Exclude<ServiceName, 'scheduler'>, Record<string, [Handl
     CreateLogGroup: [logs.createLogGroup, true],
     DescribeLogGroups: [logs.describeLogGroups, false],
   },
+  iam: {
+    CreateRole: [iam.createRole, true],
+    GetRole: [iam.getRole, false],
+    DeleteRole: [iam.deleteRole, true],
+  },
+  elasticloadbalancing: {
+    CreateTargetGroup: [targetGroups.createTargetGroup, true],
+    DescribeTargetGroups: [targetGroups.describeTargetGroups, false],
+    DeleteTargetGroup: [targetGroups.deleteTargetGroup, true],
+  },
 };
 
 function table(service: ServiceName, entries: Record<string, [Handler, boolean]>): Map<string, Operation> {
@@ -186,6 +201,8 @@ export const OPERATIONS: Readonly<Record<ServiceName, ReadonlyMap<string, Operat
   ssm: table('ssm', preflight.ssm),
   logs: table('logs', preflight.logs),
   scheduler: table('scheduler', scheduler),
+  iam: table('iam', preflight.iam),
+  elasticloadbalancing: table('elasticloadbalancing', preflight.elasticloadbalancing),
 };
 
 export function allOperationKeys(): string[] {

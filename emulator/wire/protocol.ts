@@ -21,11 +21,15 @@ export function parseTarget(header: string | undefined): Target | undefined {
   return service ? { service, operation: header.slice(dot + 1) } : undefined;
 }
 
-/** `AWS4-HMAC-SHA256 Credential=AKID/20240101/eu-west-1/ecs/aws4_request, ...` → region. */
-export function credentialScope(authorization: string | undefined): { region?: string; accessKey?: string } {
+/** `AWS4-HMAC-SHA256 Credential=AKID/20240101/eu-west-1/ecs/aws4_request, ...` → key, region, signing name. */
+export function credentialScope(authorization: string | undefined): {
+  region?: string;
+  accessKey?: string;
+  service?: string;
+} {
   if (!authorization) return {};
-  const match = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\//.exec(authorization);
-  return match ? { accessKey: match[1], region: match[2] } : {};
+  const match = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\//.exec(authorization);
+  return match ? { accessKey: match[1], region: match[2], service: match[3] } : {};
 }
 
 export function sendText(res: ServerResponse, status: number, text: string, requestId = randomUUID()): void {

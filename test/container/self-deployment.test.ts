@@ -108,27 +108,34 @@ async function sourceFiles(dir: string): Promise<string[]> {
     .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
 }
 
-/** Every `new XCommand(` in controller/, as the IAM action it needs (`ecs:X`, `application-autoscaling:X`). */
+/**
+ * The IAM action prefix of each SDK client the controller's own policy must cover. EventBridge is left
+ * out on purpose: PutEvents is an opt-in alert sink whose bus the operator grants (docs/alerts.md).
+ */
+const IAM_PREFIX: Readonly<Record<string, string>> = {
+  'client-ecs': 'ecs',
+  'client-application-auto-scaling': 'application-autoscaling',
+  'client-ecr': 'ecr',
+  'client-secrets-manager': 'secretsmanager',
+  'client-ssm': 'ssm',
+  'client-cloudwatch-logs': 'logs',
+  'client-iam': 'iam',
+  'client-elastic-load-balancing-v2': 'elasticloadbalancing',
+  'client-scheduler': 'scheduler',
+};
+
+/** Every `new XCommand(` in controller/, as the IAM action it needs (`ecs:X`, `iam:GetRole`, …). */
 async function actionsTheControllerSends(): Promise<Set<string>> {
   const actions = new Set<string>();
   for (const file of await sourceFiles(join(ROOT, 'controller'))) {
     const text = await readFile(file, 'utf8');
-    const ecsImports = /from '@aws-sdk\/client-ecs'/.test(text);
-    const scalingImports = /from '@aws-sdk\/client-application-auto-scaling'/.test(text);
     for (const match of text.matchAll(/new (\w+)Command\(/g)) {
       const op = match[1] ?? '';
-      // A name imported from the ECS module in a file that imports both would be ambiguous: look it up.
-      const fromScaling =
-        scalingImports &&
-        new RegExp(`\\b${op}Command\\b[^;]*from '@aws-sdk/client-application-auto-scaling'`, 's').test(text);
-      const fromEcs =
-        ecsImports && new RegExp(`\\b${op}Command\\b[^;]*from '@aws-sdk/client-ecs'`, 's').test(text);
-      const fromScheduler = new RegExp(`\\b${op}Command\\b[^;]*from '@aws-sdk/client-scheduler'`, 's').test(
-        text,
-      );
-      if (fromScaling) actions.add(`application-autoscaling:${op}`);
-      if (fromEcs) actions.add(`ecs:${op}`);
-      if (fromScheduler) actions.add(`scheduler:${op}`);
+      // The module the command is imported from (a file may import same-named commands from two).
+      for (const [module, prefix] of Object.entries(IAM_PREFIX)) {
+        if (new RegExp(`\\b${op}Command\\b[^;]*from '@aws-sdk/${module}'`, 's').test(text))
+          actions.add(`${prefix}:${op}`);
+      }
     }
   }
   return actions;
@@ -152,6 +159,8 @@ describe('manifests/self/iam-policy.json', () => {
     expect(sent).toContain('application-autoscaling:PutScalingPolicy');
     expect(sent).toContain('scheduler:CreateSchedule');
     expect(sent).toContain('ecs:RunTask');
+    expect(sent).toContain('iam:GetRole');
+    expect(sent).toContain('elasticloadbalancing:DescribeTargetGroups');
     expect([...sent].filter((action) => !allowed.has(action))).toEqual([]);
   });
 
