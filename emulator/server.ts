@@ -51,8 +51,8 @@ async function handleApi(
   res: ServerResponse,
   raw: string,
 ): Promise<void> {
-  const scope = credentialScope(req.headers.authorization);
   if (isQueryRequest(req.headers['content-type'], raw)) return handleQuery(emulator, req, res, raw);
+  const scope = credentialScope(req.headers.authorization);
   const target = parseTarget(req.headers['x-amz-target'] as string | undefined);
   if (!target) {
     sendError(res, new ApiError('UnknownOperationException', 'Missing or unknown X-Amz-Target header.'));

@@ -11,6 +11,7 @@ import { CreateRoleCommand, DeleteRoleCommand, GetRoleCommand, IAMClient } from 
 import { describe, expect, it } from 'vitest';
 import { awsCli, hasAwsCli } from '../helpers/aws-cli.js';
 import { TEST_CREDENTIALS, useTestEmulator } from '../helpers/emulator.js';
+import { errorOf } from './world.js';
 
 const env = useTestEmulator();
 
@@ -24,22 +25,6 @@ const TRUST = JSON.stringify({
 function clients(region = 'us-east-1') {
   const config = { endpoint: env().url, region, credentials: TEST_CREDENTIALS, maxAttempts: 1 };
   return { iam: new IAMClient(config), elb: new ElasticLoadBalancingV2Client(config) };
-}
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return {
-      name: e.name,
-      message: e.message,
-      ...(e.$metadata?.httpStatusCode ? { status: e.$metadata.httpStatusCode } : {}),
-    };
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('IAM roles (SDK)', () => {
@@ -81,20 +66,20 @@ describe('IAM roles (SDK)', () => {
     const { iam } = clients();
     await iam.send(new CreateRoleCommand({ RoleName: 'dup', AssumeRolePolicyDocument: TRUST }));
     expect(
-      await failure(iam.send(new CreateRoleCommand({ RoleName: 'DUP', AssumeRolePolicyDocument: TRUST }))),
+      await errorOf(iam.send(new CreateRoleCommand({ RoleName: 'DUP', AssumeRolePolicyDocument: TRUST }))),
     ).toEqual({
       name: 'EntityAlreadyExistsException',
       message: 'Role with name DUP already exists.',
       status: 409,
     });
     expect(
-      await failure(iam.send(new CreateRoleCommand({ RoleName: 'bad', AssumeRolePolicyDocument: '{nope' }))),
+      await errorOf(iam.send(new CreateRoleCommand({ RoleName: 'bad', AssumeRolePolicyDocument: '{nope' }))),
     ).toMatchObject({
       name: 'MalformedPolicyDocumentException',
       message: 'This policy contains invalid Json',
     });
     expect(
-      await failure(
+      await errorOf(
         iam.send(new CreateRoleCommand({ RoleName: 'has space', AssumeRolePolicyDocument: TRUST })),
       ),
     ).toMatchObject({
@@ -103,17 +88,17 @@ describe('IAM roles (SDK)', () => {
         "1 validation error detected: Value 'has space' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+",
     });
     expect(
-      await failure(
+      await errorOf(
         iam.send(new CreateRoleCommand({ RoleName: 'p', Path: 'nope', AssumeRolePolicyDocument: TRUST })),
       ),
     ).toMatchObject({ name: 'ValidationError' });
-    expect(await failure(iam.send(new GetRoleCommand({ RoleName: 'ghost' })))).toEqual({
+    expect(await errorOf(iam.send(new GetRoleCommand({ RoleName: 'ghost' })))).toEqual({
       name: 'NoSuchEntityException',
       message: 'The role with name ghost cannot be found.',
       status: 404,
     });
     await iam.send(new DeleteRoleCommand({ RoleName: 'dup' }));
-    expect(await failure(iam.send(new DeleteRoleCommand({ RoleName: 'dup' })))).toMatchObject({
+    expect(await errorOf(iam.send(new DeleteRoleCommand({ RoleName: 'dup' })))).toMatchObject({
       name: 'NoSuchEntityException',
     });
     iam.destroy();
@@ -194,7 +179,7 @@ describe('ELBv2 target groups (SDK)', () => {
     const first = await elb.send(new CreateTargetGroupCommand(input));
     const again = await elb.send(new CreateTargetGroupCommand(input));
     expect(again.TargetGroups?.[0]?.TargetGroupArn).toBe(first.TargetGroups?.[0]?.TargetGroupArn);
-    expect(await failure(elb.send(new CreateTargetGroupCommand({ ...input, Port: 9090 })))).toMatchObject({
+    expect(await errorOf(elb.send(new CreateTargetGroupCommand({ ...input, Port: 9090 })))).toMatchObject({
       name: 'DuplicateTargetGroupNameException',
       message: "A target group with the same name 'api' exists, but with different settings",
     });
@@ -204,28 +189,28 @@ describe('ELBv2 target groups (SDK)', () => {
   it('given unknown groups or bad input, when called, then ELB answers TargetGroupNotFound and ValidationError', async () => {
     const { elb } = clients();
     const missing = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/ghost/0123456789abcdef';
-    expect(await failure(elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [missing] })))).toEqual({
+    expect(await errorOf(elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [missing] })))).toEqual({
       name: 'TargetGroupNotFoundException',
       message: 'One or more target groups not found',
       status: 400,
     });
-    expect(await failure(elb.send(new DescribeTargetGroupsCommand({ Names: ['ghost'] })))).toMatchObject({
+    expect(await errorOf(elb.send(new DescribeTargetGroupsCommand({ Names: ['ghost'] })))).toMatchObject({
       name: 'TargetGroupNotFoundException',
     });
     expect(
-      await failure(
+      await errorOf(
         elb.send(new CreateTargetGroupCommand({ Name: '-web', Protocol: 'HTTP', Port: 80, VpcId: 'v' })),
       ),
     ).toMatchObject({
       name: 'ValidationError',
     });
     expect(
-      await failure(elb.send(new CreateTargetGroupCommand({ Name: 'noport', Protocol: 'HTTP', VpcId: 'v' }))),
+      await errorOf(elb.send(new CreateTargetGroupCommand({ Name: 'noport', Protocol: 'HTTP', VpcId: 'v' }))),
     ).toMatchObject({
       name: 'ValidationError',
       message: 'A port must be specified',
     });
-    expect(await failure(elb.send(new DescribeTargetGroupsCommand({ PageSize: 401 })))).toMatchObject({
+    expect(await errorOf(elb.send(new DescribeTargetGroupsCommand({ PageSize: 401 })))).toMatchObject({
       name: 'ValidationError',
       message:
         "1 validation error detected: Value '401' at 'pageSize' failed to satisfy constraint: Member must have value less than or equal to 400",
@@ -238,7 +223,7 @@ describe('ELBv2 target groups (SDK)', () => {
   it('given a throttling fault on DescribeTargetGroups, when called, then the XML error is Throttling', async () => {
     await env().fault({ operation: 'elasticloadbalancing:DescribeTargetGroups', kind: 'throttle', count: 1 });
     const { elb } = clients();
-    expect(await failure(elb.send(new DescribeTargetGroupsCommand({})))).toMatchObject({
+    expect(await errorOf(elb.send(new DescribeTargetGroupsCommand({})))).toMatchObject({
       name: 'Throttling',
       message: 'Rate exceeded',
     });

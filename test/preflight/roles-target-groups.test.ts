@@ -4,9 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../controller/cli/index.js';
 import { diffResources } from '../../controller/diff/index.js';
 import { createPreflightReader } from '../../controller/live/preflight-reads.js';
 import { parseManifests } from '../../controller/manifest/index.js';
@@ -16,6 +14,7 @@ import { gateChangeSet } from '../../controller/preflight/gate.js';
 import { taskDefinitionOf, verifyService, verifyTaskDefinition } from '../../controller/preflight/index.js';
 import { trustsEcsTasks } from '../../controller/preflight/trust.js';
 import { liveStateFromFixture } from '../diff/live-fixture.js';
+import { runCommand } from '../helpers/cli.js';
 import { TEST_CREDENTIALS, useTestEmulator } from '../helpers/emulator.js';
 import { createPrerequisites } from './prerequisites.js';
 
@@ -255,22 +254,14 @@ describe('ecs-gitops verify with roles and target groups', () => {
     await createPrerequisites(env().url, { roles: [{ name: 'exec' }] });
     const ghost = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/ghost/0123456789abcdef`;
     writeFileSync(join(dir, 'web.yaml'), fleet({ executionRole: role('/exec'), targetGroupArn: ghost }));
-    const stdout = new PassThrough();
-    let out = '';
-    stdout.on('data', (chunk) => {
-      out += String(chunk);
-    });
-    const code = await runCli(
+    const { code, stdout } = await runCommand(
       ['verify', '--path', dir, '--endpoint-url', env().url, '--region', 'us-east-1'],
       {
-        stdout,
-        stderr: new PassThrough(),
-        env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
         cwd: process.cwd(),
-        stopSignal: new AbortController().signal,
+        env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
       },
     );
-    expect(out).toBe(
+    expect(stdout).toBe(
       [
         'TaskDefinition/web: preflight passed',
         '  - image: container web: public.ecr.aws/nginx/nginx:1.27 is on public.ecr.aws, not ECR: not checked',
