@@ -244,9 +244,20 @@ export function addReconcileOptions(command: Command): Command {
     .addOption(option('--drift <policy>', 'alert | heal | ignore (default alert)', 'drift'));
 }
 
+/** `--no-preflight`: `run` (before applying) and `diff` (in its output) check images, roles, … */
+export function addPreflightOption(command: Command): Command {
+  return command.addOption(
+    option(
+      '--no-preflight',
+      'skip the preflight checks (images, secrets, log groups, roles, target groups) of what would be written',
+      'preflight',
+    ),
+  );
+}
+
 /** Options of the long-running controller. */
 export function addRunOptions(command: Command): Command {
-  return command
+  return addPreflightOption(command)
     .addOption(option('--resync <duration>', `full resync interval (default ${DEFAULTS.resync})`, 'resync'))
     .addOption(option('--listen <addr:port>', `HTTP listen address (default ${DEFAULTS.listen})`, 'listen'))
     .addOption(
@@ -279,13 +290,6 @@ export function addRunOptions(command: Command): Command {
     )
     .addOption(
       option('--commit-status-repo <path>', 'owner/repo or group/project for statuses', 'commit-status-repo'),
-    )
-    .addOption(
-      option(
-        '--no-preflight',
-        'skip the image / secret / log group checks before registering a task definition',
-        'preflight',
-      ),
     )
     .addOption(option('--event-bus <name|arn>', 'EventBridge bus to put alerts on (PutEvents)', 'event-bus'))
     .addOption(

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { createAwsClients } from '../aws/clients.js';
 import {
   addAwsOptions,
+  addPreflightOption,
   addReconcileOptions,
   addSourceOptions,
   type Config,
@@ -14,12 +15,17 @@ import {
 import { diffResources } from '../diff/index.js';
 import { AwsError, formatProblem, type ManifestProblem } from '../errors.js';
 import { readLive } from '../live/index.js';
+import { createPreflightReader } from '../live/preflight-reads.js';
 import { describeProblemCount } from '../manifest/index.js';
+import type { DesiredResource } from '../manifest/model.js';
 import { changeSetToJson, configurationInSync, planChanges, renderChangeSet } from '../plan/index.js';
 import { renderChangeSetMarkdown } from '../plan/markdown.js';
 import type { ChangeSet } from '../plan/model.js';
+import { preflightOf } from '../preflight/gate.js';
+import type { PreflightReport } from '../preflight/index.js';
 import { type CliContext, useColor, writeLine } from './context.js';
 import { loadDesired } from './load-desired.js';
+import { renderPreflight } from './preflight-report.js';
 
 const UNREACHABLE = new Set([
   'ECONNREFUSED',
@@ -121,6 +127,43 @@ function problemsMarkdown(
   ].join('\n');
 }
 
+/** What preflight found for the entries the plan would write; a read that fails is reported, not fatal. */
+type PreflightOutcome = { readonly reports: readonly PreflightReport[] } | { readonly error: string };
+
+async function preflightChanges(
+  changeSet: ChangeSet,
+  resources: readonly DesiredResource[],
+  config: Config,
+): Promise<PreflightOutcome> {
+  const reader = createPreflightReader(config.aws);
+  try {
+    const reports: PreflightReport[] = [];
+    for (const entry of changeSet.entries) {
+      const report = await preflightOf(entry, resources, reader, config.aws.region);
+      if (report) reports.push(report);
+    }
+    return { reports };
+  } catch (error) {
+    return { error: describeAwsFailure(error, config) };
+  } finally {
+    reader.destroy();
+  }
+}
+
+function preflightText(outcome: PreflightOutcome): string {
+  if ('error' in outcome) return `\nPreflight not run: ${outcome.error}\n`;
+  if (outcome.reports.length === 0) return '';
+  const failed = outcome.reports.filter((r) => !r.ok).length;
+  return `\nPreflight of ${outcome.reports.length} resource(s) to be written: ${failed === 0 ? 'all passed' : `${failed} FAILED (run would not apply ${failed === 1 ? 'it' : 'them'})`}\n${renderPreflight(outcome.reports).join('\n')}\n`;
+}
+
+function preflightMarkdown(outcome: PreflightOutcome): string {
+  const text = preflightText(outcome).trim();
+  if (text === '') return '';
+  const [headline = '', ...lines] = text.split('\n');
+  return `#### ${headline}\n\n${lines.length > 0 ? `\`\`\`\n${lines.join('\n').replace(/```/g, '`\u200b``')}\n\`\`\`\n` : ''}`;
+}
+
 export function register(program: Command, ctx: CliContext): void {
   const command = program
     .command('diff')
@@ -128,6 +171,7 @@ export function register(program: Command, ctx: CliContext): void {
   addSourceOptions(command);
   addAwsOptions(command);
   addReconcileOptions(command);
+  addPreflightOption(command);
   command.action(async (raw: Record<string, unknown>) => {
     // Bad flags and unreadable sources surface through runCli: `error: <message>` and exit 2.
     const config = resolveConfig(raw, ctx.env);
@@ -162,11 +206,24 @@ export function register(program: Command, ctx: CliContext): void {
         pruneLimit: pruneLimit(config.pruneMax, owned),
         pruneConfirm: config.pruneConfirm,
       });
+      // What `run` would refuse to apply is shown before anyone merges it.
+      const preflight = config.preflight
+        ? await preflightChanges(changeSet, result.desired.resources, config)
+        : undefined;
       if (config.output === 'json')
-        writeLine(ctx.stdout, JSON.stringify(changeSetToJson(changeSet), null, 2));
+        writeLine(
+          ctx.stdout,
+          JSON.stringify({ ...changeSetToJson(changeSet), ...(preflight ? { preflight } : {}) }, null, 2),
+        );
       else if (config.output === 'markdown')
-        ctx.stdout.write(renderChangeSetMarkdown(changeSet, { title: describeSource(config) }));
-      else ctx.stdout.write(renderChangeSet(changeSet, { color: useColor(ctx) }));
+        ctx.stdout.write(
+          renderChangeSetMarkdown(changeSet, { title: describeSource(config) }) +
+            (preflight ? preflightMarkdown(preflight) : ''),
+        );
+      else
+        ctx.stdout.write(
+          renderChangeSet(changeSet, { color: useColor(ctx) }) + (preflight ? preflightText(preflight) : ''),
+        );
       // An adoption writes only ownership tags: ECS already runs what Git says, so it is not a change.
       ctx.setExitCode(configurationInSync(changeSet) ? 0 : 1);
     } catch (error) {

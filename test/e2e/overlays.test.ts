@@ -6,6 +6,7 @@ import { resolveConfig } from '../../controller/config.js';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../helpers/emulator.js';
 import { createRepo, tempDir } from '../helpers/git.js';
 import { captureLogger } from '../helpers/log-capture.js';
+import { createPrerequisites } from '../preflight/prerequisites.js';
 import { allSyncedAndHealthy, exampleEnvFiles, waitForStatus } from './harness.js';
 
 let cleanup: (() => Promise<void>) | undefined;
@@ -33,6 +34,8 @@ describe('run with an overlay folder', () => {
     process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
     const tmp = await tempDir('ecs-gitops-e2e-overlay-');
     const emulator = await startTestEmulator({ clock: { mode: 'real', speed: 20 } });
+    // the example's execution role, so its preflight (IAM GetRole) passes
+    await createPrerequisites(emulator.url, { roles: [{ name: 'ecsTaskExecutionRole' }] });
     const repo = await createRepo(tmp.path);
     const files = await exampleEnvFiles();
     await repo.commit(files, 'environments');

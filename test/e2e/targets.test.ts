@@ -83,6 +83,9 @@ describe('run with two targets', () => {
         listen: '127.0.0.1:0',
         cacheDir: join(tmp.path, 'cache'),
         endpointUrl: emulator.url,
+        // The example's execution role is in account 123456789012; ECS (and preflight) want it in the
+        // task's account, which here is another: the example is a one-account demo.
+        preflight: false,
       },
       {},
     );
