@@ -86,6 +86,9 @@ describe('monitoring kit against a running controller', () => {
     harness = await startHarness();
     await waitForStatus(harness.app, (s) => allSyncedAndHealthy(s));
     exposition = parseExposition(await (await fetch(`${harness.app.url}/metrics`)).text());
+    // With --targets every series also carries `target` (a default label of each target's registry,
+    // controller/app.ts): the dashboard and rules filter and group by it.
+    for (const labels of exposition.values()) labels.add('target');
   });
   afterAll(async () => {
     await harness?.close();
