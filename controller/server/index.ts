@@ -260,7 +260,7 @@ function buildRouter(
 
   router.get('/api/status', ({ res }) => sendJson(res, 200, maskSnapshot(options.status())));
 
-  router.get('/api/resources/:kind/:name', ({ res, params }) => {
+  const resourceRoute = (res: ServerResponse, params: Readonly<Record<string, string>>): void => {
     const kind = params.kind ?? '';
     if (!(KINDS as readonly string[]).includes(kind)) {
       sendJson(res, 404, {
@@ -270,10 +270,30 @@ function buildRouter(
       return;
     }
     const key = `${kind}/${params.name}` as KeyString;
-    const detail = buildResourceDetail(key, options.status(), options.events, options.resourceDetail);
-    if (!detail) sendJson(res, 404, { error: 'NotFound', message: `no resource ${key}` });
+    const target = params.target;
+    const snapshot = options.status();
+    // With several targets the same Kind/name may exist in each: the unqualified route must not guess.
+    const targets = snapshot.resources
+      .filter((r) => r.key === key && r.target !== undefined)
+      .map((r) => r.target);
+    if (target === undefined && targets.length > 1) {
+      sendJson(res, 409, {
+        error: 'Ambiguous',
+        message: `${key} exists in targets ${targets.join(', ')}: ask /api/targets/<target>/resources/${key}`,
+        targets,
+      });
+      return;
+    }
+    const detail = buildResourceDetail(key, snapshot, options.events, options.resourceDetail, target);
+    if (!detail)
+      sendJson(res, 404, {
+        error: 'NotFound',
+        message: target === undefined ? `no resource ${key}` : `no resource ${key} in target ${target}`,
+      });
     else sendJson(res, 200, detail);
-  });
+  };
+  router.get('/api/resources/:kind/:name', ({ res, params }) => resourceRoute(res, params));
+  router.get('/api/targets/:target/resources/:kind/:name', ({ res, params }) => resourceRoute(res, params));
 
   router.get('/api/events', ({ req, res, url }) => {
     if ((headerValue(req, 'accept') ?? '').includes('text/event-stream')) {

@@ -1,4 +1,5 @@
-// GET /api/resources/:kind/:name — one resource with everything its dashboard page shows.
+// GET /api/resources/:kind/:name (and /api/targets/:target/resources/:kind/:name with several
+// targets) — one resource with everything its dashboard page shows.
 import type { FieldChange } from '../diff/model.js';
 import type { EventLog } from '../status/event-log.js';
 import type { ControllerEvent, DeploymentStatus, ResourceStatus, StatusSnapshot } from '../status/model.js';
@@ -28,12 +29,23 @@ export function buildResourceDetail(
   snapshot: StatusSnapshot,
   events: EventLog,
   provider?: (key: KeyString) => ResourceDetail | undefined,
+  /** One target of several: the resource and events of that target only. */
+  target?: string,
 ): ResourceDetailResponse | undefined {
-  const provided = provider?.(key);
-  const status = provided?.resource ?? snapshot.resources.find((r) => r.key === key);
+  const provided = target === undefined ? provider?.(key) : undefined;
+  const status =
+    provided?.resource ??
+    snapshot.resources.find((r) => r.key === key && (target === undefined || r.target === target));
   if (!status) return undefined;
   const resource = maskResource(status);
-  const recent = provided?.events ?? events.recent({ resource: key, limit: RESOURCE_EVENT_LIMIT });
+  const recent =
+    provided?.events ??
+    events
+      .recent({
+        resource: key,
+        limit: target === undefined ? RESOURCE_EVENT_LIMIT : RESOURCE_EVENT_LIMIT * 4,
+      })
+      .filter((e) => target === undefined || e.target === target);
   return {
     resource,
     diff: resource.diff,

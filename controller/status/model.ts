@@ -26,6 +26,8 @@ export interface ResourceStatus {
   readonly kind: Kind;
   readonly name: string;
   readonly key: KeyString;
+  /** With several targets (--targets): the target the resource belongs to (the combined /api/status). */
+  readonly target?: string;
   readonly sync: SyncState;
   readonly health: HealthState;
   /** One line explaining health (e.g. "2/2 running, rollout COMPLETED" or a stoppedReason). */

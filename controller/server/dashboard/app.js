@@ -23,10 +23,24 @@ const state = {
 
 // ---- routing --------------------------------------------------------------------------------
 
+// `#/Kind/name`, or `#/targets/<target>/Kind/name` when the controller runs several targets (the
+// same Kind/name may exist in each). `id` tells routes apart; `key` is the resource's own.
 function parseRoute() {
+  const targeted = /^#\/targets\/([^/]+)\/([A-Za-z]+)\/(.+)$/.exec(location.hash);
+  if (targeted) {
+    const target = decodeURIComponent(targeted[1]);
+    const key = `${targeted[2]}/${decodeURIComponent(targeted[3])}`;
+    return { view: 'resource', key, target, id: `${target}/${key}` };
+  }
   const match = /^#\/([A-Za-z]+)\/(.+)$/.exec(location.hash);
   if (!match) return { view: 'overview' };
-  return { view: 'resource', key: `${match[1]}/${decodeURIComponent(match[2])}` };
+  const key = `${match[1]}/${decodeURIComponent(match[2])}`;
+  return { view: 'resource', key, id: key };
+}
+
+function routedResource(resources) {
+  const { key, target } = state.route;
+  return resources.find((r) => r.key === key && (target === undefined || r.target === target));
 }
 
 function onRouteChange() {
@@ -35,13 +49,13 @@ function onRouteChange() {
   $('view-overview').hidden = onResource;
   $('view-resource').hidden = !onResource;
   if (onResource) {
-    state.detail = state.detailKey === state.route.key ? state.detail : null;
+    state.detail = state.detailKey === state.route.id ? state.detail : null;
     loadDetail();
   }
   render();
   // Move focus to the new view's heading so keyboard and screen-reader users land in it.
   $(onResource ? 'resource-heading' : 'source-heading').focus({ preventScroll: false });
-  document.title = onResource ? `${state.route.key} · ecs-gitops` : 'ecs-gitops';
+  document.title = onResource ? `${state.route.id} · ecs-gitops` : 'ecs-gitops';
 }
 
 // ---- rendering ------------------------------------------------------------------------------
@@ -54,12 +68,12 @@ function render() {
   if (state.route.view === 'overview') {
     renderSource(snapshot.overall);
     renderCounts(snapshot.overall, snapshot.resources);
-    renderResourceRows(snapshot.resources);
+    renderResourceRows(snapshot.resources, snapshot.targets ?? []);
     renderEvents($('overview-events'), state.events, true);
   } else {
-    const key = state.route.key;
-    const resource = snapshot.resources.find((r) => r.key === key) ?? state.detail?.resource;
-    renderResource(key, resource, state.detailKey === key ? state.detail : null);
+    const { id } = state.route;
+    const resource = routedResource(snapshot.resources) ?? state.detail?.resource;
+    renderResource(id, resource, state.detailKey === id ? state.detail : null);
   }
   refreshTimes();
 }
@@ -92,15 +106,16 @@ function applySnapshot(snapshot) {
 let detailTimer = null;
 
 async function loadDetail() {
-  const key = state.route.key;
+  const { key, target, id } = state.route;
   if (!key) return;
   const slash = key.indexOf('/');
-  const path = `api/resources/${encodeURIComponent(key.slice(0, slash))}/${encodeURIComponent(key.slice(slash + 1))}`;
+  const resourcePath = `resources/${encodeURIComponent(key.slice(0, slash))}/${encodeURIComponent(key.slice(slash + 1))}`;
+  const path = target ? `api/targets/${encodeURIComponent(target)}/${resourcePath}` : `api/${resourcePath}`;
   try {
     const response = await fetch(path, { headers: { accept: 'application/json' } });
-    if (state.route.key !== key) return;
+    if (state.route.id !== id) return;
     state.detail = response.ok ? await response.json() : null;
-    state.detailKey = key;
+    state.detailKey = id;
     render();
   } catch {
     // The live connection indicator already tells the user the controller is unreachable.

@@ -139,13 +139,35 @@ function createRow(key) {
   return h('tr', { 'data-key': key }, cells);
 }
 
-function updateRow(row, r) {
+/** The link to a resource's page: target-qualified when resources are grouped by target. */
+function resourceHref(r, grouped) {
+  const own = `${r.kind}/${encodeURIComponent(r.name)}`;
+  return grouped ? `#/targets/${encodeURIComponent(r.target)}/${own}` : `#/${own}`;
+}
+
+function createGroupRow(key) {
+  return h(
+    'tr',
+    { 'data-key': key, className: 'target-group' },
+    h('th', { scope: 'colgroup', colspan: '7' }),
+  );
+}
+
+function updateGroupRow(row, target, resources) {
+  const failing = resources.filter((r) => r.sync === 'Failed' || r.health === 'Degraded').length;
+  setText(
+    row.querySelector('th'),
+    `${target.name} · ${resources.length} resources${failing > 0 ? ` · ${failing} failing` : ''}${target.overall.ready ? '' : ' · not ready'}`,
+  );
+}
+
+function updateRow(row, r, grouped = false) {
   const cell = (col) => row.querySelector(`[data-col="${col}"]`);
   row.classList.toggle('is-drifted', r.sync === 'Drifted');
   row.classList.toggle('is-failed', r.sync === 'Failed' || r.health === 'Degraded');
   setText(cell('kind'), r.kind);
-  replaceIfChanged(cell('name'), r.name, () => [
-    h('a', { href: `#/${r.kind}/${encodeURIComponent(r.name)}` }, r.name),
+  replaceIfChanged(cell('name'), `${r.name}|${grouped ? r.target : ''}`, () => [
+    h('a', { href: resourceHref(r, grouped) }, r.name),
   ]);
   replaceIfChanged(cell('sync'), `${r.sync}|${r.lastError?.message ?? ''}`, () => [
     badge(r.sync, r.lastError?.message),
@@ -163,14 +185,31 @@ function updateRow(row, r) {
   replaceIfChanged(cell('drift'), `${r.sync}|${r.diff.map((d) => d.path).join(',')}`, () => driftCell(r));
 }
 
-export function renderResourceRows(resources) {
+/**
+ * The resource table. With several targets (`targets` from /api/status), each target's resources
+ * follow a header row naming it, and rows are keyed `<target>/<Kind>/<name>`.
+ */
+export function renderResourceRows(resources, targets = []) {
   const tbody = $('resource-rows');
   const existing = new Map([...tbody.rows].map((row) => [row.dataset.key, row]));
-  sortResources(resources).forEach((r, index) => {
-    let row = existing.get(r.key);
-    existing.delete(r.key);
-    if (!row) row = createRow(r.key);
-    updateRow(row, r);
+  const grouped = targets.length > 1;
+  const items = grouped
+    ? targets.flatMap((target) => {
+        const own = resources.filter((r) => r.target === target.name);
+        return [{ target, own }, ...sortResources(own).map((r) => ({ r }))];
+      })
+    : sortResources(resources).map((r) => ({ r }));
+  items.forEach((item, index) => {
+    const key = item.target
+      ? `target:${item.target.name}`
+      : grouped
+        ? `${item.r.target}/${item.r.key}`
+        : item.r.key;
+    let row = existing.get(key);
+    existing.delete(key);
+    if (!row) row = item.target ? createGroupRow(key) : createRow(key);
+    if (item.target) updateGroupRow(row, item.target, item.own);
+    else updateRow(row, item.r, grouped);
     if (tbody.rows[index] !== row) tbody.insertBefore(row, tbody.rows[index] ?? null);
   });
   for (const row of existing.values()) row.remove();
