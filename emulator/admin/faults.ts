@@ -20,6 +20,8 @@ export interface FaultRule {
   readonly share?: number;
   /** Matching calls seen so far (for `share`). */
   seen?: number;
+  /** Matching calls still let through untouched before the rule starts hitting (`skip`). */
+  skipLeft?: number;
   /** `service`: calls about that ECS service; `region`: calls signed for that region only. */
   readonly match?: { readonly service?: string; readonly region?: string };
 }
@@ -94,6 +96,10 @@ export class Faults {
     if (share !== undefined && (typeof share !== 'number' || !(share > 0 && share <= 1))) {
       throw new FaultError('share must be a number > 0 and <= 1');
     }
+    const skip = spec.skip;
+    if (skip !== undefined && (typeof skip !== 'number' || !Number.isInteger(skip) || skip < 0)) {
+      throw new FaultError('skip must be an integer >= 0');
+    }
     const match = spec.match as JsonObject | undefined;
     const rule: FaultRule = {
       id: this.nextId++,
@@ -102,6 +108,7 @@ export class Faults {
       ...(typeof count === 'number' ? { remaining: count } : {}),
       ...(typeof latencyMs === 'number' ? { latencyMs } : {}),
       ...(typeof share === 'number' && share < 1 ? { share, seen: 0 } : {}),
+      ...(typeof skip === 'number' && skip > 0 ? { skipLeft: skip } : {}),
       ...(match && (typeof match.service === 'string' || typeof match.region === 'string')
         ? {
             match: {
@@ -148,6 +155,10 @@ export class Faults {
       if (rule.match?.service !== undefined) {
         names ??= serviceNamesOf(body);
         if (!names.includes(rule.match.service)) continue;
+      }
+      if (rule.skipLeft !== undefined && rule.skipLeft > 0) {
+        rule.skipLeft -= 1;
+        continue;
       }
       if (rule.share !== undefined && !this.hits(rule, rule.share)) continue;
       if (rule.kind === 'latency') latencyMs += rule.latencyMs ?? 0;

@@ -58,6 +58,17 @@ describe('fault injection', () => {
     await expect(e.ecs.send(new ListClustersCommand({}))).resolves.toBeDefined();
   });
 
+  it('skip lets the first matching calls through, then the rule hits', async () => {
+    const e = env();
+    await e.fault({ operation: 'ecs:ListClusters', kind: 'throttle', count: 1, skip: 2 });
+    await expect(e.ecs.send(new ListClustersCommand({}))).resolves.toBeDefined();
+    await expect(e.ecs.send(new ListClustersCommand({}))).resolves.toBeDefined();
+    expect(await errorOf(e.ecs.send(new ListClustersCommand({})))).toMatchObject({
+      name: 'ThrottlingException',
+    });
+    await expect(e.ecs.send(new ListClustersCommand({}))).resolves.toBeDefined();
+  });
+
   it('answers ServerException 500 and the SDK retries through it', async () => {
     const e = env();
     await e.fault({ operation: 'ecs:ListClusters', kind: 'server-error', count: 1 });

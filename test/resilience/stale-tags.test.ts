@@ -1,6 +1,7 @@
 // Item 9 of issue 11, "stale tags": a pass that updated a service but never got to tag it (a crash
-// between UpdateService and TagResource; here the TagResource calls fail, then the controller
-// stops) left the old `ecs-gitops/revision` and `spec-hash` on it. Live equals Git, so nothing
+// between UpdateService and TagResource; here the TagResource calls after the update fail, then the
+// controller stops) left the old `ecs-gitops/revision` on it, and the spec-hash record the update
+// marked pending before it started (apply/service.ts). Live equals Git, so nothing
 // rewrote them, and the next controller read the stale record: a later manual change was taken for
 // a deploy, not drift. Now the record is repaired with a tags-only write, once; a converged fleet
 // gets no write at all, pass after pass.
@@ -40,8 +41,9 @@ describe('stale ownership tags after an interrupted apply', () => {
     const h = await start();
     const before = await webService(h);
 
-    // when the pass updates web but every TagResource fails, and the controller stops
-    await h.emulator.fault({ operation: 'ecs:TagResource', kind: 'server-error' });
+    // when the pass updates web but every TagResource after the first (the pending mark) fails, and
+    // the controller stops
+    await h.emulator.fault({ operation: 'ecs:TagResource', kind: 'server-error', skip: 1 });
     const files = await exampleFiles();
     const revision = await commitAndSync(
       h,
@@ -52,7 +54,7 @@ describe('stale ownership tags after an interrupted apply', () => {
       h.app,
       () =>
         h.emulator.calls()['ecs:UpdateService'] !== undefined &&
-        (h.emulator.calls()['ecs:TagResource'] ?? 0) >= 5,
+        (h.emulator.calls()['ecs:TagResource'] ?? 0) >= 6,
       30_000,
     );
     await h.app.stop();
@@ -60,7 +62,7 @@ describe('stale ownership tags after an interrupted apply', () => {
     const stale = await webService(h);
     expect(stale.taskDefinition).not.toBe(before.taskDefinition);
     expect(stale.tags[REVISION]).toBe(before.tags[REVISION]);
-    expect(stale.tags[SPEC_HASH]).toBe(before.tags[SPEC_HASH]);
+    expect(stale.tags[SPEC_HASH]).toMatch(/^pending:/);
 
     // then a new controller repairs the record with tags only
     h.emulator.resetCalls();
