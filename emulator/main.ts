@@ -1,5 +1,6 @@
 // Standalone emulator process: `tsx emulator/main.ts --port 4566 --state FILE ...`.
-// Prints one line with its URL when ready; SIGINT/SIGTERM flush the state and exit 0.
+// Prints one line with its URL when ready; SIGINT/SIGTERM (or the death of the `ecs-gitops
+// emulator` parent, through its IPC channel) flush the state and exit 0.
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_TIMINGS } from './options.js';
@@ -94,9 +95,15 @@ async function main(argv: string[]): Promise<number> {
     return error instanceof RangeError ? 2 : 1;
   }
   process.stdout.write(`ECS emulator listening on ${emulator.url}\n`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  const signal = await new Promise<NodeJS.Signals | 'parent gone'>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
+    // Started by `ecs-gitops emulator` with an IPC channel: the channel closes when that parent
+    // dies (even by SIGKILL, which it cannot forward), and an orphan would hold the port.
+    if (process.channel) {
+      process.channel.unref();
+      process.once('disconnect', () => resolve('parent gone'));
+    }
   });
   await emulator.close();
   process.stderr.write(

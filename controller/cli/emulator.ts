@@ -67,10 +67,12 @@ export function register(program: Command, ctx: CliContext): void {
       const child = spawn(command, [...args, ...forwardedArgs(flags)], {
         cwd: ctx.cwd,
         env: { ...ctx.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        // The IPC channel is the child's lifeline: when this process dies, even by SIGKILL, the
+        // channel closes and the emulator shuts down instead of holding its port as an orphan.
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       });
-      child.stdout.on('data', (chunk: Buffer) => ctx.stdout.write(chunk));
-      child.stderr.on('data', (chunk: Buffer) => ctx.stderr.write(chunk));
+      child.stdout?.on('data', (chunk: Buffer) => ctx.stdout.write(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => ctx.stderr.write(chunk));
       const forward = () => {
         const reason = ctx.stopSignal.reason;
         child.kill(reason === 'SIGINT' ? 'SIGINT' : 'SIGTERM');

@@ -61,6 +61,35 @@ describe('ecs-gitops emulator (child process)', () => {
     expect(Object.keys(saved.regions['us-east-1']!.clusters)).toEqual(['from-process']);
   }, 90_000);
 
+  it('given its parent is SIGKILLed, when the IPC channel closes, then the emulator saves its state and frees the port', async () => {
+    const state = tempFile('state.json');
+    const parent = spawn(
+      process.execPath,
+      ['bin/ecs-gitops.js', 'emulator', '--port', '0', '--manual-clock', '--state', state],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    children.push(parent);
+    const url = await waitForUrl(parent.stdout!);
+    const { ecs } = sdkClients(url);
+    await ecs.send(new CreateClusterCommand({ clusterName: 'orphan-check' }));
+    ecs.destroy();
+    parent.kill('SIGKILL');
+    // The outcome, not a duration: the port stops answering (the orphan would answer forever).
+    let answering = true;
+    for (let attempt = 0; attempt < 300 && answering; attempt += 1) {
+      answering = await fetch(`${url}/_emulator/clock`).then(
+        () => true,
+        () => false,
+      );
+      if (answering) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(answering).toBe(false);
+    const saved = JSON.parse(readFileSync(state, 'utf8')) as {
+      regions: Record<string, { clusters: object }>;
+    };
+    expect(Object.keys(saved.regions['us-east-1']!.clusters)).toEqual(['orphan-check']);
+  }, 90_000);
+
   it('runs in-process through runCli, forwards output, and stops when the stop signal fires', async () => {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
