@@ -1,7 +1,8 @@
 // Local stand-ins for Microsoft Teams Workflows webhooks and PagerDuty's Events API v2 that check
 // each request the way the real services define it, and answer like them (Workflows: 202 Accepted;
 // Events API: 202 `{status: "success", message: "Event processed", dedup_key}` or 400 with errors).
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { type Reply, startHttpReceiver } from '../helpers/http-receiver.js';
 
 export interface FakeApi<T> {
   readonly url: string;
@@ -21,51 +22,34 @@ async function serve<T>(
 ): Promise<FakeApi<T>> {
   const accepted: T[] = [];
   const refused: Array<{ body: string; errors: string[] }> = [];
-  const state = { script: [] as number[] };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const reply = (status: number, body: unknown) => {
-        res.writeHead(status, {
-          'Content-Type': 'application/json',
-          ...(status === 429 ? { 'Retry-After': '0' } : {}),
-        });
-        res.end(JSON.stringify(body));
+  const receiver = await startHttpReceiver<number>((request, scripted): Reply => {
+    if (scripted) {
+      return {
+        status: scripted,
+        body: { message: 'scripted' },
+        ...(scripted === 429 ? { headers: { 'Retry-After': '0' } } : {}),
       };
-      const scripted = state.script.shift();
-      if (scripted) return reply(scripted, { message: 'scripted' });
-      if (req.method !== 'POST') return reply(405, { message: 'method not allowed' });
-      const { errors, parsed } = check(req.headers, raw);
-      if (errors.length > 0 || parsed === undefined) {
-        refused.push({ body: raw, errors });
-        const answer = invalid(errors);
-        return reply(answer.status, answer.body);
-      }
-      accepted.push(parsed);
-      const answer = ok(parsed);
-      reply(answer.status, answer.body);
-    });
+    }
+    if (request.method !== 'POST') return { status: 405, body: { message: 'method not allowed' } };
+    const { errors, parsed } = check(request.headers, request.body);
+    if (errors.length > 0 || parsed === undefined) {
+      refused.push({ body: request.body, errors });
+      return invalid(errors);
+    }
+    accepted.push(parsed);
+    return ok(parsed);
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `${receiver.origin}/`,
     accepted,
     refused,
     get script() {
-      return state.script;
+      return receiver.script;
     },
     set script(value) {
-      state.script = value;
+      receiver.script = value;
     },
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
+    close: () => receiver.close(),
   };
 }
 

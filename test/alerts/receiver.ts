@@ -1,5 +1,6 @@
 // A real HTTP server that records the alerts it receives and answers with scripted status codes.
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { startHttpReceiver } from '../helpers/http-receiver.js';
 
 export interface Received {
   readonly headers: IncomingHttpHeaders;
@@ -15,33 +16,21 @@ export async function startReceiver(script: number[] = []): Promise<{
   close(): Promise<void>;
 }> {
   const received: Received[] = [];
-  const state = { script: [...script] };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString(), at: Date.now() });
-      const status = state.script.shift() ?? 200;
-      res.writeHead(status, { 'Content-Type': 'text/plain' });
-      res.end(status === 200 ? 'ok' : 'nope');
-    });
+  const receiver = await startHttpReceiver<number>((request, scripted) => {
+    received.push({ headers: request.headers, body: request.body, at: Date.now() });
+    const status = scripted ?? 200;
+    return { status, text: status === 200 ? 'ok' : 'nope' };
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  receiver.script = [...script];
   return {
-    url: `http://127.0.0.1:${port}/hook`,
+    url: `${receiver.origin}/hook`,
     received,
     get script() {
-      return state.script;
+      return receiver.script;
     },
     set script(value) {
-      state.script = value;
+      receiver.script = value;
     },
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
+    close: () => receiver.close(),
   };
 }

@@ -1,7 +1,8 @@
 // Local stand-ins for GitHub's and GitLab's commit status APIs that check requests as the real ones
 // define them (paths, auth headers, states, description length) and answer like them (201 with the
 // status; 401/404/422 otherwise), with scriptable rate limiting.
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { type Reply, startHttpReceiver } from '../helpers/http-receiver.js';
 
 export interface PostedStatus {
   readonly sha: string;
@@ -17,65 +18,53 @@ export interface FakeGitHost {
   readonly statuses: PostedStatus[];
   readonly refused: Array<{ status: number; message: string }>;
   /** Responses to give first: `rate-limit` (GitHub primary limit: 403, remaining 0, reset now+1s), `secondary` (403 + retry-after), or a status code. */
-  script: Array<'rate-limit' | 'secondary' | number>;
+  script: Scripted[];
   close(): Promise<void>;
 }
+
+type Scripted = 'rate-limit' | 'secondary' | number;
 
 export async function startFakeGitHost(kind: 'github' | 'gitlab', token: string): Promise<FakeGitHost> {
   const statuses: PostedStatus[] = [];
   const refused: Array<{ status: number; message: string }> = [];
-  const state = { script: [] as Array<'rate-limit' | 'secondary' | number> };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        if (status >= 400) refused.push({ status, message: JSON.stringify(body) });
-        res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-        res.end(JSON.stringify(body));
-      };
-      const scripted = state.script.shift();
-      if (scripted === 'rate-limit') {
-        return reply(
-          403,
-          { message: 'API rate limit exceeded' },
-          {
-            'x-ratelimit-remaining': '0',
-            'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000)),
-          },
-        );
-      }
-      if (scripted === 'secondary')
-        return reply(403, { message: 'You have exceeded a secondary rate limit' }, { 'retry-after': '0' });
-      if (typeof scripted === 'number') return reply(scripted, { message: 'scripted' });
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const result =
-        kind === 'github'
-          ? checkGitHub(req.method, req.url ?? '', req.headers, raw, token)
-          : checkGitLab(req.method, req.url ?? '', req.headers, raw, token);
-      if ('error' in result) return reply(result.error, { message: result.message });
-      statuses.push(result.status);
-      reply(201, { id: statuses.length, state: result.status.state, context: result.status.context });
-    });
+  const reply = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => {
+    if (status >= 400) refused.push({ status, message: JSON.stringify(body) });
+    return { status, body, headers };
+  };
+  const receiver = await startHttpReceiver<Scripted>((request, scripted) => {
+    if (scripted === 'rate-limit') {
+      return reply(
+        403,
+        { message: 'API rate limit exceeded' },
+        {
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000)),
+        },
+      );
+    }
+    if (scripted === 'secondary')
+      return reply(403, { message: 'You have exceeded a secondary rate limit' }, { 'retry-after': '0' });
+    if (typeof scripted === 'number') return reply(scripted, { message: 'scripted' });
+    const { method, url, headers, body } = request;
+    const result =
+      kind === 'github'
+        ? checkGitHub(method, url, headers, body, token)
+        : checkGitLab(method, url, headers, body, token);
+    if ('error' in result) return reply(result.error, { message: result.message });
+    statuses.push(result.status);
+    return reply(201, { id: statuses.length, state: result.status.state, context: result.status.context });
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    url: kind === 'github' ? `http://127.0.0.1:${port}` : `http://127.0.0.1:${port}/api/v4`,
+    url: kind === 'github' ? receiver.origin : `${receiver.origin}/api/v4`,
     statuses,
     refused,
     get script() {
-      return state.script;
+      return receiver.script;
     },
     set script(value) {
-      state.script = value;
+      receiver.script = value;
     },
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
+    close: () => receiver.close(),
   };
 }
 
