@@ -39,40 +39,42 @@ function waitForUrl(stream: NodeJS.ReadableStream): Promise<string> {
   });
 }
 
+/** `ecs-gitops emulator` as a process with a state file, holding one cluster created over the SDK. */
+async function startWithCluster(
+  clusterName: string,
+): Promise<{ child: ChildProcess; url: string; state: string }> {
+  const state = tempFile('state.json');
+  const child = spawn(
+    process.execPath,
+    ['bin/ecs-gitops.js', 'emulator', '--port', '0', '--manual-clock', '--state', state],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  children.push(child);
+  const url = await waitForUrl(child.stdout!);
+  const { ecs } = sdkClients(url);
+  await ecs.send(new CreateClusterCommand({ clusterName }));
+  ecs.destroy();
+  return { child, url, state };
+}
+
+function savedClusters(state: string): string[] {
+  const saved = JSON.parse(readFileSync(state, 'utf8')) as {
+    regions: Record<string, { clusters: object }>;
+  };
+  return Object.keys(saved.regions['us-east-1']!.clusters);
+}
+
 describe('ecs-gitops emulator (child process)', () => {
   it('prints its URL, serves the SDK, and on SIGTERM flushes the state file and exits 0', async () => {
-    const state = tempFile('state.json');
-    const child = spawn(
-      process.execPath,
-      ['bin/ecs-gitops.js', 'emulator', '--port', '0', '--manual-clock', '--state', state],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    children.push(child);
-    const url = await waitForUrl(child.stdout!);
-    const { ecs } = sdkClients(url);
-    await ecs.send(new CreateClusterCommand({ clusterName: 'from-process' }));
-    ecs.destroy();
+    const { child, state } = await startWithCluster('from-process');
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    const saved = JSON.parse(readFileSync(state, 'utf8')) as {
-      regions: Record<string, { clusters: object }>;
-    };
-    expect(Object.keys(saved.regions['us-east-1']!.clusters)).toEqual(['from-process']);
+    expect(savedClusters(state)).toEqual(['from-process']);
   }, 90_000);
 
   it('given its parent is SIGKILLed, when the IPC channel closes, then the emulator saves its state and frees the port', async () => {
-    const state = tempFile('state.json');
-    const parent = spawn(
-      process.execPath,
-      ['bin/ecs-gitops.js', 'emulator', '--port', '0', '--manual-clock', '--state', state],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    children.push(parent);
-    const url = await waitForUrl(parent.stdout!);
-    const { ecs } = sdkClients(url);
-    await ecs.send(new CreateClusterCommand({ clusterName: 'orphan-check' }));
-    ecs.destroy();
+    const { child: parent, url, state } = await startWithCluster('orphan-check');
     parent.kill('SIGKILL');
     // The outcome, not a duration: the port stops answering (the orphan would answer forever).
     let answering = true;
@@ -84,10 +86,7 @@ describe('ecs-gitops emulator (child process)', () => {
       if (answering) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(answering).toBe(false);
-    const saved = JSON.parse(readFileSync(state, 'utf8')) as {
-      regions: Record<string, { clusters: object }>;
-    };
-    expect(Object.keys(saved.regions['us-east-1']!.clusters)).toEqual(['orphan-check']);
+    expect(savedClusters(state)).toEqual(['orphan-check']);
   }, 90_000);
 
   it('runs in-process through runCli, forwards output, and stops when the stop signal fires', async () => {
