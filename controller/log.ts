@@ -31,7 +31,7 @@ export function createLogger(options: LogOptions): Logger {
   const base: LoggerOptions = {
     level: options.level,
     redact: { paths: REDACT, censor: '[redacted]' },
-    base: undefined,
+    base: null,
     hooks: {
       // Messages quote manifest names and values; a readable log prints them raw, so a name holding
       // ESC sequences or newlines would recolour the terminal or forge log lines. Fields are JSON.

@@ -249,7 +249,7 @@ export interface TaskRecord {
   lastStatus: TaskLastStatus;
   desiredStatus: 'RUNNING' | 'STOPPED';
   /** Epoch ms of the next lifecycle step (undefined once STOPPED). */
-  nextAtMs?: number;
+  nextAtMs?: number | undefined;
   /** This task will fail to start (image matched the failure rule). */
   willFail: boolean;
   stoppedAtMs?: number;

@@ -66,7 +66,7 @@ function retryAfterMs(header: string | null): number | undefined {
 export class HttpDelivery implements Notifier {
   readonly name: string;
   private readonly queue: Pending[] = [];
-  private running?: Promise<void>;
+  private running: Promise<void> | undefined;
   private closed = false;
   private abort = new AbortController();
   /** Counters for tests and metrics. */

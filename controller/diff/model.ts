@@ -44,7 +44,7 @@ interface DiffCommon<K extends Kind> {
   /** Live carries `ecs-gitops/managed-by=<this instance>`; undefined when there is no live object. */
   readonly owned?: boolean;
   /** The live identity (ARN) when the resource exists. */
-  readonly liveArn?: string;
+  readonly liveArn?: string | undefined;
   /**
    * Deletes and orphan replaces: the live resource is tagged `ecs-gitops/prune=disabled` (written
    * while its manifest said `ecs-gitops/prune: disabled`), so it is never deleted.

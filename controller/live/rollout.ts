@@ -25,8 +25,8 @@ import {
 export interface RolloutTarget {
   readonly cluster: string;
   readonly service: string;
-  /** The deployment apply created; absent to judge the service as it is. */
-  readonly deploymentId?: string;
+  /** The deployment apply created; absent (or undefined) to judge the service as it is. */
+  readonly deploymentId?: string | undefined;
 }
 
 export interface RolloutResult extends RolloutTarget {

@@ -46,7 +46,7 @@ export async function readSchedules(
   let nextToken: string | undefined;
   const wanted = new Set(names);
   do {
-    let page: { Schedules?: { Name?: string }[]; NextToken?: string };
+    let page: { Schedules?: { Name?: string | undefined }[] | undefined; NextToken?: string | undefined };
     try {
       page = await callAws('ListSchedules', () =>
         clients.scheduler.send(new ListSchedulesCommand({ GroupName: group, NextToken: nextToken })),

@@ -24,9 +24,9 @@ export class FolderSource implements Source {
   private delivered?: string;
   private state: SourceStatus;
   private readonly watchers = new Set<() => void>();
-  private watcher?: FSWatcher;
+  private watcher: FSWatcher | undefined;
   private watcherReady: Promise<void> = Promise.resolve();
-  private debounce?: NodeJS.Timeout;
+  private debounce: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(

@@ -53,7 +53,7 @@ export class GitSource implements Source {
   private delivered?: string;
   private state: SourceStatus;
   private readonly watchers = new Set<() => void>();
-  private timer?: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private closed = false;
 

@@ -58,8 +58,12 @@ export class StatusStore {
     for (const key of [...this.resources.keys()]) if (!keep.has(key)) this.resources.delete(key);
   }
 
-  setOverall(fields: Partial<OverallFields>): void {
-    this.overall = { ...this.overall, ...fields };
+  /** A patch: a field given as `undefined` is cleared (absent from the snapshot). */
+  setOverall(fields: { readonly [K in keyof OverallFields]?: OverallFields[K] | undefined }): void {
+    const next: Partial<Record<keyof OverallFields, unknown>> = { ...this.overall, ...fields };
+    for (const key of Object.keys(fields) as (keyof OverallFields)[])
+      if (fields[key] === undefined) delete next[key];
+    this.overall = next as OverallFields;
   }
 
   setSource(source: SourceStatus | (() => SourceStatus)): void {

@@ -34,7 +34,7 @@ export function nameFromArnOrName(value: string, resource: string): string {
 }
 
 /** The service name from a name, a short ARN (service/NAME) or a long ARN (service/CLUSTER/NAME). */
-export function serviceNameFromArnOrName(value: string): { cluster?: string; name: string } {
+export function serviceNameFromArnOrName(value: string): { cluster?: string | undefined; name: string } {
   if (!value.startsWith('arn:')) return { name: value };
   const rest = nameFromArnOrName(value, 'service');
   const parts = rest.split('/');

@@ -133,6 +133,7 @@ export function createCluster(ctx: OpContext, body: JsonObject): Json {
   // CreateCluster on an existing ACTIVE cluster returns it unchanged (ECS treats it as idempotent).
   if (existing && existing.status === 'ACTIVE') return { cluster: clusterJson(ctx, existing, ECHOED) };
   const arn = clusterArn(ctx, name);
+  const configuration = input.object('configuration');
   const cluster: ClusterRecord = {
     clusterArn: arn,
     clusterName: name,
@@ -140,7 +141,7 @@ export function createCluster(ctx: OpContext, body: JsonObject): Json {
     settings,
     capacityProviders: providers ?? [],
     defaultCapacityProviderStrategy: strategy ?? [],
-    ...(input.object('configuration') ? { configuration: clone(input.object('configuration')) } : {}),
+    ...(configuration ? { configuration: clone(configuration) } : {}),
     ...(input.object('serviceConnectDefaults')
       ? { serviceConnectDefaults: serviceConnectDefaults(ctx, input.object('serviceConnectDefaults')!) }
       : {}),

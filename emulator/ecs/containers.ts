@@ -116,7 +116,11 @@ function push(list: string[], name: string): void {
 /** The capabilities ECS infers from the features used (informational; the diff drops them). */
 export function requiresAttributes(
   containers: readonly JsonObject[],
-  task: { networkMode?: string; taskRoleArn?: string; executionRoleArn?: string },
+  task: {
+    networkMode?: string | undefined;
+    taskRoleArn?: string | undefined;
+    executionRoleArn?: string | undefined;
+  },
 ): JsonObject[] {
   const names: string[] = [];
   for (const container of containers) {

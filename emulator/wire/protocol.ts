@@ -23,9 +23,9 @@ export function parseTarget(header: string | undefined): Target | undefined {
 
 /** `AWS4-HMAC-SHA256 Credential=AKID/20240101/eu-west-1/ecs/aws4_request, ...` → key, region, signing name. */
 export function credentialScope(authorization: string | undefined): {
-  region?: string;
-  accessKey?: string;
-  service?: string;
+  region?: string | undefined;
+  accessKey?: string | undefined;
+  service?: string | undefined;
 } {
   if (!authorization) return {};
   const match = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\//.exec(authorization);

@@ -1,18 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { EpisodeFilter } from '../../controller/alerts/episodes.js';
 import type { ControllerEvent, EventType } from '../../controller/status/model.js';
+import { type Overrides, withOverrides } from '../helpers/overrides.js';
 
-function event(type: EventType, extra: Partial<ControllerEvent> = {}): ControllerEvent {
-  return {
-    type,
-    severity: 'warning',
-    time: '2025-01-01T00:00:00Z',
-    instance: 'prod',
-    resource: 'Service/web',
-    revision: 'rev1',
-    message: 'm',
-    ...extra,
-  };
+function event(type: EventType, extra: Overrides<ControllerEvent> = {}): ControllerEvent {
+  return withOverrides(
+    {
+      type,
+      severity: 'warning',
+      time: '2025-01-01T00:00:00Z',
+      instance: 'prod',
+      resource: 'Service/web',
+      revision: 'rev1',
+      message: 'm',
+    },
+    extra,
+  );
 }
 
 function admitted(events: ControllerEvent[]): string[] {
@@ -22,7 +25,7 @@ function admitted(events: ControllerEvent[]): string[] {
 
 describe('episode filter', () => {
   it('given a prune refused on several passes, when filtered, then one PruneBlocked and one PruneAllowed are sent', () => {
-    const revisionWide = { resource: undefined } as Partial<ControllerEvent>;
+    const revisionWide: Overrides<ControllerEvent> = { resource: undefined };
     expect(
       admitted([
         event('PruneBlocked', revisionWide),

@@ -13,6 +13,7 @@ import {
   PutAttributesCommand,
   RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand,
+  type Resource,
   RunTaskCommand,
   StartTaskCommand,
   type Task,
@@ -25,10 +26,7 @@ import { addInstances, describeService, ec2TaskDefinition, errorOf, givenCluster
 
 const env = useTestEmulator();
 
-const resource = (
-  list: { name?: string; integerValue?: number; stringSetValue?: string[] }[] | undefined,
-  name: string,
-) => list?.find((r) => r.name === name);
+const resource = (list: readonly Resource[] | undefined, name: string) => list?.find((r) => r.name === name);
 
 async function tasksOf(e: TestEmulator, service = 'api'): Promise<Task[]> {
   const arns =

@@ -68,7 +68,7 @@ export async function describeService(ecs: ECSClient, name = 'web', cluster = 'p
 /** The SDK error's code (its name) and message, for assertions. */
 export async function errorOf(
   promise: Promise<unknown>,
-): Promise<{ name: string; message: string; status?: number }> {
+): Promise<{ name: string; message: string; status: number | undefined }> {
   try {
     await promise;
   } catch (error) {

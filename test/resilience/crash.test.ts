@@ -14,6 +14,7 @@ import {
   ListClustersCommand,
   ListServicesCommand,
   ListTaskDefinitionsCommand,
+  type Tag,
 } from '@aws-sdk/client-ecs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../controller/cli/index.js';
@@ -73,7 +74,7 @@ function startRun(args: readonly string[]): Run {
   return { child, output: () => output, exited };
 }
 
-function tagsOf(list: readonly { key?: string; value?: string }[] | undefined): Record<string, string> {
+function tagsOf(list: readonly Tag[] | undefined): Record<string, string> {
   return Object.fromEntries((list ?? []).map((t) => [t.key ?? '', t.value ?? '']));
 }
 

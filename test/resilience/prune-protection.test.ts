@@ -4,7 +4,7 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeClustersCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { type Cluster, DescribeClustersCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../controller/cli/index.js';
 import {
@@ -31,7 +31,7 @@ async function cluster(emulator: TestEmulator, name: string) {
   return out.clusters?.[0];
 }
 
-function tagsOf(resource: { tags?: { key?: string; value?: string }[] } | undefined): Record<string, string> {
+function tagsOf(resource: Pick<Cluster, 'tags'> | undefined): Record<string, string> {
   return Object.fromEntries((resource?.tags ?? []).map((t) => [t.key ?? '', t.value ?? '']));
 }
 

@@ -11,6 +11,7 @@ import type { Metrics } from '../../controller/server/metrics.js';
 import { EventLog } from '../../controller/status/event-log.js';
 import type { ControllerEvent, ResourceStatus, StatusSnapshot } from '../../controller/status/model.js';
 import type { Condition, HealthState, KeyString, Kind, SyncState } from '../../controller/types.js';
+import { type Overrides, withOverrides } from '../helpers/overrides.js';
 
 export const SHA1 = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 export const SHA2 = 'f0e1d2c3b4a5968778695a4b3c2d1e0f98765432';
@@ -118,17 +119,19 @@ export function snapshot(
   };
 }
 
-export function event(overrides: Partial<ControllerEvent> = {}): ControllerEvent {
-  return {
-    type: 'SyncSucceeded',
-    severity: 'info',
-    time: new Date().toISOString(),
-    instance: 'ecs-gitops',
-    revision: SHA1,
-    resource: 'Service/web',
-    message: 'applied revision a1b2c3d',
-    ...overrides,
-  };
+export function event(overrides: Overrides<ControllerEvent> = {}): ControllerEvent {
+  return withOverrides(
+    {
+      type: 'SyncSucceeded',
+      severity: 'info',
+      time: new Date().toISOString(),
+      instance: 'ecs-gitops',
+      revision: SHA1,
+      resource: 'Service/web',
+      message: 'applied revision a1b2c3d',
+    },
+    overrides,
+  );
 }
 
 export interface Harness {

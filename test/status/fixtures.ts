@@ -2,29 +2,32 @@
 import type { ResourceStatus, SourceStatus, StatusSnapshot } from '../../controller/status/model.js';
 import { StatusStore } from '../../controller/status/store.js';
 import type { HealthState, Kind, SyncState } from '../../controller/types.js';
+import { type Overrides, withOverrides } from '../helpers/overrides.js';
 
 export function resource(
   kind: Kind,
   name: string,
-  fields: Partial<ResourceStatus> & { sync?: SyncState; health?: HealthState; at?: string } = {},
+  fields: Overrides<ResourceStatus> & { sync?: SyncState; health?: HealthState; at?: string } = {},
 ): ResourceStatus {
   const at = fields.at ?? '2025-01-01T00:00:00.000Z';
   const { at: _at, ...rest } = fields;
-  return {
-    kind,
-    name,
-    key: `${kind}/${name}`,
-    sync: 'Synced',
-    health: 'Healthy',
-    conditions: [
-      { type: 'Ready', status: 'True', reason: 'Synced', message: 'in sync', lastTransitionTime: at },
-    ],
-    lastAppliedRevision: 'a'.repeat(40),
-    lastAppliedAt: '2025-01-01T00:00:00.000Z',
-    observedAt: at,
-    diff: [],
-    ...rest,
-  };
+  return withOverrides<ResourceStatus>(
+    {
+      kind,
+      name,
+      key: `${kind}/${name}`,
+      sync: 'Synced',
+      health: 'Healthy',
+      conditions: [
+        { type: 'Ready', status: 'True', reason: 'Synced', message: 'in sync', lastTransitionTime: at },
+      ],
+      lastAppliedRevision: 'a'.repeat(40),
+      lastAppliedAt: '2025-01-01T00:00:00.000Z',
+      observedAt: at,
+      diff: [],
+    },
+    rest,
+  );
 }
 
 export function sourceStatus(revision = 'a'.repeat(40), at = '2025-01-01T00:00:00.000Z'): SourceStatus {
