@@ -3,6 +3,7 @@
 
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { createAlerts, notifiersFromConfig } from './alerts/index.js';
+import { hookLedgerWriter } from './apply/hook-ledger.js';
 import { applyChangeSet } from './apply/index.js';
 import { runTask, stopTask } from './apply/run-task.js';
 import { type AwsClients, createAwsClients } from './aws/clients.js';
@@ -10,6 +11,7 @@ import { commitStatusFromConfig } from './commit-status/index.js';
 import type { Config } from './config.js';
 import { diffResources } from './diff/index.js';
 import { healthOf, serviceDeploymentOf } from './health/index.js';
+import { readHookLedger } from './live/hook-ledger.js';
 import { readLive, ServiceDeploymentCache, TaskDefinitionCache } from './live/index.js';
 import { createPreflightReader } from './live/preflight-reads.js';
 import { readStoppedReasons } from './live/rollout.js';
@@ -22,6 +24,7 @@ import { gateChangeSet, PREFLIGHT_FAILED } from './preflight/gate.js';
 import { createGateHandler } from './progressive/gate-requests.js';
 import { Reconciler } from './reconcile/controller.js';
 import { specHashTags } from './reconcile/fingerprint.js';
+import { ledgerClusterName } from './reconcile/hook-ledger.js';
 import type { LeasePort, ReconcilerPorts } from './reconcile/ports.js';
 import { createMetrics, type Metrics, startServer } from './server/index.js';
 import { createSource } from './source/index.js';
@@ -108,6 +111,8 @@ export async function startController(config: Config, options: AppOptions): Prom
       })
     : undefined;
 
+  // Several targets may share an account and region: each keeps its own hook ledger.
+  const hookLedger = ledgerClusterName(config.instance, options.target?.name);
   const ports: ReconcilerPorts = {
     source,
     parse(snapshot) {
@@ -213,6 +218,10 @@ export async function startController(config: Config, options: AppOptions): Prom
         }),
       describe: (cluster, taskArns) => describeTaskRuns(clients, cluster, taskArns),
       stop: (cluster, taskArn, reason) => stopTask(clients, cluster, taskArn, reason),
+      ledger: {
+        read: () => readHookLedger(clients, hookLedger, config.instance),
+        write: hookLedgerWriter(clients, hookLedger, config.instance),
+      },
     },
   };
 

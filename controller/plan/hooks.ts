@@ -8,9 +8,13 @@ import { createHash } from 'node:crypto';
 import type { DesiredState, DesiredTask, HookPhase } from '../manifest/model.js';
 import { type KeyString, keyString } from '../types.js';
 
-/** ECS accepts RunTask clientTokens of up to 64 ASCII characters 33-126. */
-export function hookToken(revision: string, task: string, phase: HookPhase): string {
-  const digest = createHash('sha256').update(`${revision}\u0000${phase}\u0000${task}`).digest('hex');
+/**
+ * ECS accepts RunTask clientTokens of up to 64 ASCII characters 33-126. `attempt` counts the
+ * retries Sync now asked for: each one is a new run, so a new token.
+ */
+export function hookToken(revision: string, task: string, phase: HookPhase, attempt = 0): string {
+  const seed = attempt === 0 ? revision : `${revision}#${attempt}`;
+  const digest = createHash('sha256').update(`${seed}\u0000${phase}\u0000${task}`).digest('hex');
   return `ecs-gitops-${phase.toLowerCase()}-${digest.slice(0, 40)}`;
 }
 

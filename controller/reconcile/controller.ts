@@ -111,6 +111,7 @@ export class Reconciler {
       instance: options.instance,
       now: () => this.now(),
       publish: (event) => this.publish(event),
+      warn: (message) => this.log().warn(message),
       ...(ports.metrics?.recordHookRun
         ? { recordRun: (phase, result) => ports.metrics?.recordHookRun?.(phase, result) }
         : {}),

@@ -5,27 +5,41 @@
 // every essential container exited 0, and blocks them when it failed — one SyncFailed event per
 // failed run, and the SyncFail hooks of the revision run once. PostSync hooks run once the services
 // a deploy updated are Healthy. The runner itself (RunTask / DescribeTasks / StopTask) is a port.
+// What a restart must not forget (a PostSync hook due, a run's outcome, Sync now's retries) is kept
+// in the hook ledger (reconcile/hook-ledger.ts), read before the first hook decision and written
+// when a run starts, ends or is armed.
 import type { RunTaskRequest, RunTaskResult } from '../apply/run-task.js';
 import type { ResourceDiff } from '../diff/model.js';
 import { containersOf, evaluateTaskRun, type TaskRunView } from '../health/task-run.js';
 import type { DesiredState, DesiredTask, HookPhase } from '../manifest/model.js';
-import { type HookDue, hooksDue, hookTasks, hookToken } from '../plan/hooks.js';
+import { guardedBy, type HookDue, hooksDue, hookTasks, hookToken } from '../plan/hooks.js';
 import type { BlockReason } from '../plan/model.js';
 import type { ControllerEvent, HookRunStatus } from '../status/model.js';
 import { type KeyString, keyString, shortRevision } from '../types.js';
+import { decodeRecords, encodeRecord, type HookRecord, ledgerChanges, retainRecords } from './hook-ledger.js';
 
 export interface HookPort {
   run(request: RunTaskRequest): Promise<RunTaskResult>;
   describe(cluster: string, taskArns: readonly string[]): Promise<readonly TaskRunView[]>;
   stop(cluster: string, taskArn: string, reason: string): Promise<void>;
+  /** Where the gate's memory outlives the process (absent: memory only, as in unit tests). */
+  readonly ledger?: HookLedgerPort;
+}
+
+/** Tags of the controller's hook ledger (reconcile/hook-ledger.ts). */
+export interface HookLedgerPort {
+  /** The ledger's tags; empty when it does not exist yet. */
+  read(): Promise<Readonly<Record<string, string>>>;
+  write(set: Readonly<Record<string, string>>, remove: readonly string[]): Promise<void>;
 }
 
 interface HookRun {
   readonly task: string;
   readonly phase: HookPhase;
   readonly revision: string;
+  readonly attempt: number;
   readonly token: string;
-  readonly cluster: string;
+  cluster: string;
   readonly startedAtMs: number;
   readonly timeoutSeconds: number;
   taskArns: readonly string[];
@@ -35,7 +49,12 @@ interface HookRun {
   finishedAtMs?: number;
   /** The guarded services it ran for. */
   readonly guards: readonly KeyString[];
+  /** Its SyncFailed event was published (a failure read from the ledger was told before). */
+  alerted?: boolean;
 }
+
+/** A PostSync hook a deploy of `revision` made due. */
+type Armed = HookDue & { readonly revision: string; readonly attempt: number };
 
 /** What a hook that cannot start yet, or failed to start, says (not remembered as a run). */
 type Waiting = { readonly state: 'Waiting'; readonly message: string };
@@ -45,6 +64,8 @@ export interface HookGateOptions {
   readonly now: () => Date;
   readonly publish: (event: ControllerEvent) => void;
   readonly recordRun?: (phase: HookPhase, result: 'succeeded' | 'failed') => void;
+  /** A ledger write failed (it is tried again after the next pass). */
+  readonly warn?: (message: string) => void;
 }
 
 export interface PreSyncInput {
@@ -64,9 +85,11 @@ const STARTED_BY = 'ecs-gitops-hook';
 export class HookGate {
   private readonly runs = new Map<string, HookRun>();
   /** PostSync hooks armed by a deploy: token → the hook, until the guarded services are Healthy. */
-  private readonly armed = new Map<string, HookDue>();
+  private readonly armed = new Map<string, Armed>();
   /** Sync now: how many times each failed (revision, task) was retried; part of the token. */
   private readonly attempts = new Map<string, number>();
+  /** The ledger's tags as last read or written; undefined until read. */
+  private ledgerTags: Readonly<Record<string, string>> | undefined;
 
   constructor(
     private readonly port: HookPort | undefined,
@@ -82,9 +105,113 @@ export class HookGate {
     }
   }
 
+  private attempt(revision: string, task: string, phase: HookPhase): number {
+    return this.attempts.get(`${revision}\u0000${phase}\u0000${task}`) ?? 0;
+  }
+
   private token(revision: string, task: string, phase: HookPhase): string {
-    const attempt = this.attempts.get(`${revision}\u0000${phase}\u0000${task}`) ?? 0;
-    return hookToken(attempt === 0 ? revision : `${revision}#${attempt}`, task, phase);
+    return hookToken(revision, task, phase, this.attempt(revision, task, phase));
+  }
+
+  /**
+   * Reads the ledger once, before the first decision: runs, armed PostSync hooks and retries of the
+   * Task manifests this revision has. Returns an error message while it cannot be read (no hook
+   * starts then: a run it cannot see might be one it already made).
+   */
+  private async load(desired: DesiredState): Promise<string | undefined> {
+    const ledger = this.port?.ledger;
+    if (!ledger || this.ledgerTags) return undefined;
+    let tags: Readonly<Record<string, string>>;
+    try {
+      tags = await ledger.read();
+    } catch (error) {
+      return `cannot read the hook ledger: ${(error as Error).message}`;
+    }
+    this.ledgerTags = tags;
+    const tasks = desired.resources.filter(
+      (r): r is DesiredTask => r.kind === 'Task' && r.hook !== undefined,
+    );
+    for (const record of decodeRecords(tags)) {
+      const task = tasks.find(
+        (candidate) =>
+          hookToken(record.revision, candidate.name, record.phase, record.attempt) === record.token,
+      );
+      if (!task) continue;
+      const attemptKey = `${record.revision}\u0000${record.phase}\u0000${task.name}`;
+      this.attempts.set(attemptKey, Math.max(this.attempts.get(attemptKey) ?? 0, record.attempt));
+      if (record.state === 'Armed') {
+        const due = { task, token: record.token, deploying: guardedBy(task, desired) };
+        this.armed.set(record.token, { ...due, revision: record.revision, attempt: record.attempt });
+        continue;
+      }
+      const startedAtMs = Date.parse(record.startedAt ?? '') || this.options.now().getTime();
+      this.runs.set(record.token, {
+        task: task.name,
+        phase: record.phase,
+        revision: record.revision,
+        attempt: record.attempt,
+        token: record.token,
+        cluster: task.cluster.clusterName,
+        startedAtMs,
+        timeoutSeconds: task.hook?.timeoutSeconds ?? 1800,
+        // A running task is found again by its clientToken (advance → recover).
+        taskArns: [],
+        state: record.state,
+        message: record.message ?? (record.state === 'Running' ? 'running before a restart' : record.state),
+        exitCodes: record.exitCodes,
+        ...(record.finishedAt ? { finishedAtMs: Date.parse(record.finishedAt) } : {}),
+        guards: guardedBy(task, desired),
+        alerted: record.state === 'Failed',
+      });
+    }
+    return undefined;
+  }
+
+  /** Writes what changed to the ledger; a failure is retried by the next call. */
+  private async persist(revision: string): Promise<void> {
+    const ledger = this.port?.ledger;
+    if (!ledger || !this.ledgerTags) return;
+    const records: (HookRecord & { task: string })[] = [];
+    for (const run of this.runs.values()) {
+      const finished = run.state !== 'Running';
+      records.push({
+        token: run.token,
+        task: run.task,
+        phase: run.phase,
+        state: run.state,
+        attempt: run.attempt,
+        revision: run.revision,
+        startedAt: new Date(run.startedAtMs).toISOString(),
+        ...(run.finishedAtMs !== undefined ? { finishedAt: new Date(run.finishedAtMs).toISOString() } : {}),
+        exitCodes: finished ? run.exitCodes : {},
+        // A running task's progress changes every pass: only an outcome is worth a write.
+        ...(finished ? { message: run.message } : {}),
+      });
+    }
+    for (const armed of this.armed.values()) {
+      if (this.runs.has(armed.token)) continue;
+      records.push({
+        token: armed.token,
+        task: armed.task.name,
+        phase: 'PostSync',
+        state: 'Armed',
+        attempt: armed.attempt,
+        revision: armed.revision,
+        exitCodes: {},
+      });
+    }
+    const wanted: Record<string, string> = {};
+    for (const record of retainRecords(records, revision)) Object.assign(wanted, encodeRecord(record));
+    const { set, remove } = ledgerChanges(this.ledgerTags, wanted);
+    if (Object.keys(set).length === 0 && remove.length === 0) return;
+    try {
+      await ledger.write(set, remove);
+      this.ledgerTags = wanted;
+    } catch (error) {
+      this.options.warn?.(
+        `cannot write the hook ledger (tried again after the next pass): ${(error as Error).message}`,
+      );
+    }
   }
 
   /**
@@ -92,6 +219,14 @@ export class HookGate {
    * updates until they succeeded. Returns true while a hook still runs (look again soon).
    */
   async preSync(input: PreSyncInput): Promise<boolean> {
+    const unreadable = await this.load(input.desired);
+    if (unreadable) {
+      const due = hooksDue(input.desired, 'PreSync', input.deploying);
+      for (const key of due.flatMap((hook) => hook.deploying)) {
+        input.blocked.set(key, { reason: 'hook-pending', message: `PreSync hooks wait: ${unreadable}` });
+      }
+      return due.length > 0;
+    }
     let running = false;
     for (const due of hooksDue(input.desired, 'PreSync', input.deploying)) {
       const token = this.token(input.desired.revision, due.task.name, 'PreSync');
@@ -108,14 +243,17 @@ export class HookGate {
             : `waiting for ${label}: ${run.message}`,
         });
       }
-      if (failed) await this.onFailed(run as HookRun, input);
+      if (failed) await this.onFailed(run as HookRun, input, due.deploying);
     }
     // Arm PostSync hooks for the services this pass deploys (those not held back above).
     const released = new Set([...input.deploying].filter((key) => !input.blocked.has(key)));
+    const revision = input.desired.revision;
     for (const due of hooksDue(input.desired, 'PostSync', released)) {
-      const token = this.token(input.desired.revision, due.task.name, 'PostSync');
-      if (!this.runs.has(token)) this.armed.set(token, { ...due, token });
+      const attempt = this.attempt(revision, due.task.name, 'PostSync');
+      const token = this.token(revision, due.task.name, 'PostSync');
+      if (!this.runs.has(token)) this.armed.set(token, { ...due, token, revision, attempt });
     }
+    await this.persist(revision);
     return running;
   }
 
@@ -129,6 +267,7 @@ export class HookGate {
     healthOf: (key: KeyString) => string | undefined,
     writable: boolean,
   ): Promise<boolean> {
+    if (await this.load(desired)) return false;
     let pending = false;
     for (const [token, due] of this.armed) {
       if (!hookTasks(desired, 'PostSync').some((task) => task.name === due.task.name)) {
@@ -147,7 +286,7 @@ export class HookGate {
       const run = await this.advance(due, { desired, diffs, writable }, 'PostSync');
       if (run.state === 'Failed') {
         this.armed.delete(token);
-        await this.onFailed(run as HookRun, { desired, diffs, writable });
+        await this.onFailed(run as HookRun, { desired, diffs, writable }, due.deploying);
       } else if (run.state === 'Succeeded') {
         this.armed.delete(token);
       } else {
@@ -157,10 +296,11 @@ export class HookGate {
     // Runs already started (after a restart they are found by their token) are followed too.
     for (const run of this.runs.values()) {
       if (run.state === 'Running' && run.phase !== 'PreSync' && !this.armed.has(run.token)) {
-        await this.poll(run, desired);
+        await this.follow(run, { desired, diffs, writable });
         if (run.state === 'Running') pending = true;
       }
     }
+    await this.persist(desired.revision);
     return pending;
   }
 
@@ -215,10 +355,22 @@ export class HookGate {
   private async onFailed(
     run: HookRun,
     input: { desired: DesiredState; diffs: readonly ResourceDiff[]; writable: boolean },
+    guarded: readonly KeyString[],
   ): Promise<void> {
-    if (run.finishedAtMs !== undefined && (run as { alerted?: boolean }).alerted) return;
-    (run as { alerted?: boolean }).alerted = true;
-    const guards = run.guards.join(', ');
+    if (!run.alerted) {
+      run.alerted = true;
+      this.publishFailure(run, guarded.join(', '));
+    }
+    // SyncFail hooks of the revision run once (their own tokens), whatever failed; one that could
+    // not start yet (or was not started before a restart) is started by a later call.
+    for (const task of hookTasks(input.desired, 'SyncFail')) {
+      const token = this.token(input.desired.revision, task.name, 'SyncFail');
+      if (this.runs.has(token)) continue;
+      await this.advance({ task, token, deploying: guarded }, input, 'SyncFail');
+    }
+  }
+
+  private publishFailure(run: HookRun, guards: string): void {
     this.options.publish({
       type: 'SyncFailed',
       severity: 'error',
@@ -228,23 +380,17 @@ export class HookGate {
       resource: keyString({ kind: 'Task', name: run.task }),
       message: `revision ${shortRevision(run.revision)}: ${run.phase} hook Task/${run.task} failed: ${run.message}${run.phase === 'PreSync' ? `; ${guards} not updated` : ''}`,
     });
-    // SyncFail hooks of the revision run once (their own tokens), whatever failed.
-    for (const task of hookTasks(input.desired, 'SyncFail')) {
-      const token = this.token(input.desired.revision, task.name, 'SyncFail');
-      if (this.runs.has(token)) continue;
-      await this.advance({ task, token, deploying: run.guards }, input, 'SyncFail');
-    }
   }
 
   /** Starts a hook run (idempotent by token) or follows the one started before. */
   private async advance(
-    due: HookDue,
+    due: HookDue & { readonly revision?: string; readonly attempt?: number },
     input: { desired: DesiredState; diffs: readonly ResourceDiff[]; writable: boolean },
     phase: HookPhase,
   ): Promise<HookRun | Waiting> {
     const existing = this.runs.get(due.token);
     if (existing) {
-      if (existing.state === 'Running') await this.poll(existing, input.desired);
+      await this.follow(existing, input);
       return existing;
     }
     if (!this.port) return { state: 'Waiting', message: 'this controller has no task runner' };
@@ -252,10 +398,12 @@ export class HookGate {
     if ('waiting' in target) return { state: 'Waiting', message: target.waiting };
     if (!input.writable)
       return { state: 'Waiting', message: 'another controller instance holds the write lease' };
+    const revision = due.revision ?? input.desired.revision;
     const run: HookRun = {
       task: due.task.name,
       phase,
-      revision: input.desired.revision,
+      revision,
+      attempt: due.attempt ?? this.attempt(revision, due.task.name, phase),
       token: due.token,
       cluster: target.cluster,
       startedAtMs: this.options.now().getTime(),
@@ -302,7 +450,50 @@ export class HookGate {
       );
     }
     this.runs.set(due.token, run);
+    // Remembered before anyone is told, so a restart follows this run instead of starting one.
+    await this.persist(input.desired.revision);
     return run;
+  }
+
+  /**
+   * Follows a running run. One read from the ledger after a restart has no task ARNs yet: RunTask
+   * with its clientToken gives back the tasks it started (ECS keeps a token 24 hours, longer than
+   * any hook's timeout), unless the run outlived its timeout meanwhile.
+   */
+  private async follow(
+    run: HookRun,
+    input: { desired: DesiredState; diffs: readonly ResourceDiff[]; writable: boolean },
+  ): Promise<void> {
+    if (run.state !== 'Running') return;
+    if (run.taskArns.length > 0) return this.poll(run, input.desired);
+    if (!this.port) return;
+    const elapsed = (this.options.now().getTime() - run.startedAtMs) / 1000;
+    if (elapsed > run.timeoutSeconds) {
+      this.finish(run, 'Failed', `timed out after ${run.timeoutSeconds}s while the controller was away`, {});
+      return;
+    }
+    const task = input.desired.resources.find(
+      (r): r is DesiredTask => r.kind === 'Task' && r.name === run.task,
+    );
+    if (!task) return;
+    const target = this.target(task, input.diffs);
+    if ('waiting' in target) return;
+    try {
+      const started = await this.port.run({
+        cluster: target.cluster,
+        taskDefinition: target.taskDefinition,
+        spec: task.spec as Record<string, unknown>,
+        tags: task.tags,
+        clientToken: run.token,
+        startedBy: STARTED_BY,
+      });
+      run.taskArns = started.taskArns;
+      run.cluster = target.cluster;
+    } catch (error) {
+      run.message = `cannot find the task again: ${(error as Error).message}`;
+      return;
+    }
+    if (run.taskArns.length > 0) await this.poll(run, input.desired);
   }
 
   private async poll(run: HookRun, desired: DesiredState): Promise<void> {
