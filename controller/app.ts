@@ -262,7 +262,11 @@ export async function startController(config: Config, options: AppOptions): Prom
         onSync: (reason) => reconciler.requestSync(reason, { fetch: true, manual: true }),
         // The pass fetches (one ls-remote, then the new commits): an extra poll per push made a burst
         // of 500 pushes look at the remote about once per push that arrived between two polls.
-        onGitPush: (push) => reconciler.requestSync(`push ${push.ref}`),
+        onGitPush: (push) => {
+          // A push that names its new head spares the pass's fetch the ls-remote before it.
+          if (push.after) source.pushed?.(push.ref, push.after);
+          reconciler.requestSync(`push ${push.ref}`);
+        },
         ...(config.gitWebhookSecret ? { gitWebhookSecret: config.gitWebhookSecret } : {}),
         ...(config.apiToken ? { apiToken: config.apiToken } : {}),
         logger,

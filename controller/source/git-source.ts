@@ -18,6 +18,7 @@ import { gitlinksUnder } from './gitlinks.js';
 import { readManifestFolder } from './read-folder.js';
 import { isOverlayFolder, readOverlayFiles } from './read-overlay.js';
 import { SourceFetchError } from './source-error.js';
+import { TreeListing } from './tree-listing.js';
 import type {
   CommitInfo,
   Snapshot,
@@ -51,6 +52,8 @@ export class GitSource implements Source {
   private queue: Promise<unknown> = Promise.resolve();
   private current?: Snapshot;
   private delivered?: string;
+  /** A head the remote is known to have moved to (a poll saw it, a webhook named it), not fetched yet. */
+  private announced?: string;
   private state: SourceStatus;
   private readonly watchers = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
@@ -140,6 +143,12 @@ export class GitSource implements Source {
 
   private pendingTrigger = false;
 
+  pushed(ref: string, revision: string): void {
+    if (ref === `refs/heads/${this.config.branch}` && revision !== this.current?.revision) {
+      this.announced = revision;
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
@@ -172,6 +181,7 @@ export class GitSource implements Source {
       const remote = await this.serialize(() => this.remoteHead());
       this.backoff.reset();
       if (remote !== this.current?.revision) {
+        this.announced = remote;
         this.logger.info(
           { source: this.displayUrl, branch: this.config.branch, revision: remote },
           'source: new revision on the remote',
@@ -218,9 +228,18 @@ export class GitSource implements Source {
   private async fetchSnapshot(): Promise<Snapshot> {
     try {
       // An unchanged remote costs one ls-remote (plus a local sanity check of the cache): the snapshot
-      // read earlier is still current.
+      // read earlier is still current. A head announced by a poll or a push skips that question:
+      // asking again would only repeat what is known (each git process costs tens of milliseconds
+      // on a loaded machine, and a new revision takes five of them even so).
       const current = this.current;
-      if (current && (await this.remoteHead()) === current.revision && (await this.cacheIsUsable())) {
+      const announced = this.announced !== undefined && this.announced !== current?.revision;
+      this.announced = undefined;
+      if (
+        current &&
+        !announced &&
+        (await this.remoteHead()) === current.revision &&
+        (await this.cacheIsUsable())
+      ) {
         this.markFetched(current, 'Fetched', `at ${shortRevision(current.revision)} (unchanged)`);
         this.onCheck('unchanged');
         return current;
@@ -272,10 +291,11 @@ export class GitSource implements Source {
   private async cacheIsUsable(): Promise<boolean> {
     if (!existsSync(join(this.cachePath, '.git'))) return false;
     try {
-      const top = (await this.git(['rev-parse', '--show-toplevel'], this.cachePath, false)).trim();
-      if ((await realpath(top)) !== (await realpath(this.cachePath))) return false;
-      await this.git(['rev-parse', '--verify', '--quiet', 'HEAD^{tree}'], this.cachePath, false);
-      return true;
+      // One process: rev-parse fails as a whole when HEAD names no tree (`--` makes it a revision).
+      const [top = ''] = (
+        await this.git(['rev-parse', '--show-toplevel', 'HEAD^{tree}', '--'], this.cachePath, false)
+      ).split('\n');
+      return (await realpath(top)) === (await realpath(this.cachePath));
     } catch {
       return false;
     }
@@ -318,8 +338,9 @@ export class GitSource implements Source {
       ['fetch', '--depth', '1', '--no-tags', '--prune', this.fetchUrl, `+refs/heads/${branch}:${tracking}`],
       this.cachePath,
     );
+    // No `git clean` here: readSnapshot compares what it read with the commit's tree and cleans
+    // only when something untracked was read (the cache is ours: that is rare, and a process saved).
     await this.git(['reset', '--hard', '--quiet', tracking], this.cachePath, false);
-    await this.git(['clean', '-ffdxq'], this.cachePath, false);
   }
 
   private async readSnapshot(): Promise<Snapshot> {
@@ -336,6 +357,32 @@ export class GitSource implements Source {
     if (!isInside(this.cachePath, root)) {
       throw new SourceFetchError('PathNotFound', `--dir "${this.config.dir}" points outside the repository`);
     }
+    // The whole tree, once: its gitlinks reject the revision, its paths tell tracked from stray files.
+    const tree = await this.git(['ls-tree', '-r', '-z', '--full-tree', 'HEAD'], this.cachePath, false);
+    const tracked = new TreeListing(tree);
+    const dir = relative(this.cachePath, root).split(sep).join('/');
+    let read = await this.readManifests(root, dir, tracked, commit.sha);
+    if (read.untracked) {
+      this.logger.warn(
+        { cache: this.cachePath, file: read.untracked },
+        'source: untracked files in the cache; cleaning',
+      );
+      await this.git(['clean', '-ffdxq'], this.cachePath, false);
+      read = await this.readManifests(root, dir, tracked, commit.sha);
+    }
+    return { revision: commit.sha, root, commit, ...read.contents };
+  }
+
+  /**
+   * The manifests of the checked-out revision, and the first file read that the commit does not
+   * have (left behind in the cache by something else), if any.
+   */
+  private async readManifests(
+    root: string,
+    dir: string,
+    tree: TreeListing,
+    revision: string,
+  ): Promise<{ contents: Pick<Snapshot, 'files' | 'problems' | 'overlay'>; untracked?: string }> {
     const exists = await stat(root).then(
       (s) => s.isDirectory(),
       () => false,
@@ -345,46 +392,35 @@ export class GitSource implements Source {
       const problem: ManifestProblem = {
         // The manifest folder itself (paths are relative to it; the loop prefixes --dir): no line.
         location: { file: '.', line: 0, column: 0 },
-        message: `folder "${this.config.dir}" does not exist in revision ${shortRevision(commit.sha)} (deleted or moved? check --dir)`,
+        message: `folder "${this.config.dir}" does not exist in revision ${shortRevision(revision)} (deleted or moved? check --dir)`,
       };
-      return { revision: commit.sha, root, files: [], problems: [problem], commit };
+      return { contents: { files: [], problems: [problem] } };
     }
     const { files, problems } = await readManifestFolder(root);
+    const within = (path: string) => (dir === '' ? path : `${dir}/${path}`);
+    // The folder itself too: a stray empty folder named like --dir must not read as "no manifests".
+    const paths = [
+      dir,
+      ...[...files.map((f) => f.path), ...problems.map((p) => p.location.file)].map(within),
+    ];
+    let contents: Pick<Snapshot, 'files' | 'problems' | 'overlay'> = {
+      files,
+      problems: [...submoduleProblems(tree.listing, dir), ...problems],
+    };
     if (await isOverlayFolder(root)) {
       // An overlay reads folders anywhere in the repository: a submodule in any of them rejects the
       // revision (loadOverlay keeps the problems of the folders it used), paths repository-relative.
       const overlay = await readOverlayFiles(this.cachePath, root);
-      const submodules = await this.submodules(this.cachePath);
-      return {
-        revision: commit.sha,
-        root,
+      paths.push(...overlay.files.map((f) => f.path), ...overlay.problems.map((p) => p.location.file));
+      const submodules = submoduleProblems(tree.listing, '');
+      contents = {
         files,
         problems,
-        commit,
         overlay: { dir: overlay.dir, files: overlay.files, problems: [...submodules, ...overlay.problems] },
       };
     }
-    return {
-      revision: commit.sha,
-      root,
-      files,
-      problems: [...(await this.submodules(root)), ...problems],
-      commit,
-    };
-  }
-
-  /** Submodules under the manifest folder: each one rejects the revision (its manifests are not here). */
-  private async submodules(root: string): Promise<ManifestProblem[]> {
-    const dir = relative(this.cachePath, root).split(sep).join('/');
-    const listing = await this.git(
-      ['ls-tree', '-r', '-z', '--full-tree', 'HEAD', ...(dir === '' ? [] : ['--', dir])],
-      this.cachePath,
-      false,
-    );
-    return gitlinksUnder(listing, dir).map((link) => ({
-      location: { file: link.path, line: 1, column: 1 },
-      message: `is a Git submodule (commit ${shortRevision(link.commit)} of another repository), which the controller does not read; commit its manifests into this repository, or watch that repository instead`,
-    }));
+    const untracked = paths.find((path) => !tree.has(path));
+    return untracked === undefined ? { contents } : { contents, untracked };
   }
 
   private markFetched(snapshot: Snapshot, reason: string, message: string): void {
@@ -429,4 +465,12 @@ export class GitSource implements Source {
       ? new SourceFetchError(reason, message, { cause: error.cause ?? error })
       : new SourceFetchError(reason, message, { cause: error });
   }
+}
+
+/** Submodules under `dir` (repository-relative): each one rejects the revision (its manifests are not here). */
+function submoduleProblems(listing: string, dir: string): ManifestProblem[] {
+  return gitlinksUnder(listing, dir).map((link) => ({
+    location: { file: link.path, line: 1, column: 1 },
+    message: `is a Git submodule (commit ${shortRevision(link.commit)} of another repository), which the controller does not read; commit its manifests into this repository, or watch that repository instead`,
+  }));
 }

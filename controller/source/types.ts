@@ -54,6 +54,12 @@ export interface Source {
   watch(onChange: () => void): () => void;
   /** Check now (a push webhook arrived): the watchers are told at once if the revision moved. */
   trigger(): void;
+  /**
+   * A push webhook said `ref` now points at `revision`. A Git source whose branch that is lets its
+   * next fetch download at once instead of asking the remote for the head first (the fetch still
+   * reads whatever the branch holds: a payload never decides the content).
+   */
+  pushed?(ref: string, revision: string): void;
   status(): SourceStatus;
   describe(): SourceDescription;
   close(): Promise<void>;

@@ -100,7 +100,10 @@ export async function startTargets(
     },
     onGitPush: (push) => {
       // Each target's pass fetches itself; merged requests make a burst of pushes a pass or two.
-      for (const app of apps) app.reconciler.requestSync(`push ${push.ref}`);
+      for (const app of apps) {
+        if (push.after) app.source.pushed?.(push.ref, push.after);
+        app.reconciler.requestSync(`push ${push.ref}`);
+      }
     },
     ...(config.gitWebhookSecret ? { gitWebhookSecret: config.gitWebhookSecret } : {}),
     ...(config.apiToken ? { apiToken: config.apiToken } : {}),

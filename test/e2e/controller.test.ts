@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { signBody } from '../../controller/alerts/webhook.js';
 import { signGitHub } from '../../controller/server/index.js';
 import { readTree, waitFor } from '../helpers/git.js';
+import { logGitCommands } from '../helpers/git-commands.js';
 import {
   allSyncedAndHealthy,
   exampleFiles,
@@ -167,6 +168,8 @@ describe('ecs-gitops run, end to end', () => {
     await new Promise((done) => setTimeout(done, 500));
     expect(h.app.store.snapshot().overall.lastAppliedRevision).not.toBe(sha);
 
+    const gitCommands = await logGitCommands();
+    gitCommands.install();
     const good = await fetch(`${h.app.url}/hooks/git`, {
       method: 'POST',
       headers: {
@@ -179,6 +182,11 @@ describe('ecs-gitops run, end to end', () => {
     expect(good.status).toBeLessThan(300);
     // Poll and resync are an hour away: only the webhook can have applied it (latency: bench:commit).
     await waitForStatus(h.app, (s) => s.overall.lastAppliedRevision === sha, 30_000);
+    // The push named its head: the pass fetched it without asking the remote for main's head first.
+    const commands = await gitCommands.commands();
+    await gitCommands.close();
+    expect(commands.some((c) => c.startsWith('fetch '))).toBe(true);
+    expect(commands.filter((c) => c.startsWith('ls-remote ') && c.endsWith('refs/heads/main'))).toEqual([]);
     // One log line per accepted push (the server logs it; the composition root only acts on it).
     expect(h.logs.filter((line) => line.msg === 'git push webhook')).toHaveLength(1);
   });
