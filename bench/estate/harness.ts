@@ -235,10 +235,15 @@ export interface PassLog {
 }
 
 /** `ecs-gitops <command> …` as a child process; resolves once its HTTP server listens (run) or at once. */
-export async function startRun(args: readonly string[], endpointUrl: string): Promise<ControllerProcess> {
+export async function startRun(
+  args: readonly string[],
+  endpointUrl: string,
+  options: { readonly nodeArgs?: readonly string[] } = {},
+): Promise<ControllerProcess> {
   const child = spawn(
     process.execPath,
     [
+      ...(options.nodeArgs ?? []),
       ENTRY,
       'run',
       '--endpoint-url',
