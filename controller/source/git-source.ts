@@ -53,7 +53,7 @@ export class GitSource implements Source {
   private current?: Snapshot;
   private delivered?: string;
   /** A head the remote is known to have moved to (a poll saw it, a webhook named it), not fetched yet. */
-  private announced?: string;
+  private announced: string | undefined;
   private state: SourceStatus;
   private readonly watchers = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
