@@ -1,6 +1,7 @@
 // The composition root of the long-running controller: builds every component from one Config and
 // binds the reconciler's ports to the real modules. `ecs-gitops run` and the end-to-end tests use it.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { createAlerts, notifiersFromConfig } from './alerts/index.js';
 import { hookLedgerWriter } from './apply/hook-ledger.js';
@@ -19,8 +20,12 @@ import { liveTagsOf } from './live/tags.js';
 import { describeTaskRuns } from './live/task-runs.js';
 import type { Logger } from './log.js';
 import { ManifestParseCache } from './manifest/index.js';
+import type { DesiredState } from './manifest/model.js';
 import { planChanges } from './plan/index.js';
 import { gateChangeSet, PREFLIGHT_FAILED } from './preflight/gate.js';
+import { AnalysisRunner } from './progressive/analysis.js';
+import { checkAnalysis } from './progressive/analysis-check.js';
+import { answerGate } from './progressive/gate.js';
 import { createGateHandler } from './progressive/gate-requests.js';
 import { Reconciler } from './reconcile/controller.js';
 import { specHashTags } from './reconcile/fingerprint.js';
@@ -32,8 +37,9 @@ import { loadSnapshot } from './source/load-snapshot.js';
 import type { Source } from './source/types.js';
 import { EventLog } from './status/event-log.js';
 import { statusWriterFromConfig } from './status/from-config.js';
+import type { ResourceStatus } from './status/model.js';
 import { StatusStore } from './status/store.js';
-import { OWNERSHIP_TAGS } from './types.js';
+import { type KeyString, OWNERSHIP_TAGS } from './types.js';
 
 export interface ControllerApp {
   /** The HTTP server's base URL (dashboard, API, metrics). */
@@ -113,6 +119,7 @@ export async function startController(config: Config, options: AppOptions): Prom
 
   // Several targets may share an account and region: each keeps its own hook ledger.
   const hookLedger = ledgerClusterName(config.instance, options.target?.name);
+  let lastDesired: DesiredState | undefined;
   const ports: ReconcilerPorts = {
     source,
     parse(snapshot) {
@@ -120,6 +127,8 @@ export async function startController(config: Config, options: AppOptions): Prom
       // in their checkout; the same path becomes the ecs-gitops/source tag.
       // An overlay folder (ecs-gitops.yaml) is rendered first; its paths are repository-relative already.
       const { result } = loadSnapshot(snapshot, { inRepo, env: process.env, cache: parseCache });
+      // The reconciler keeps exactly this one (a rejected revision keeps the last good one).
+      if (result.ok) lastDesired = result.desired;
       return result.ok
         ? { ok: true, desired: result.desired }
         : { ok: false, problems: result.problems, problemCount: result.problemCount };
@@ -240,16 +249,28 @@ export async function startController(config: Config, options: AppOptions): Prom
     store,
   );
 
+  const updateStatus = (key: KeyString, update: (previous: ResourceStatus) => ResourceStatus) => {
+    const previous = store.getResource(key);
+    if (previous) store.setResource(update(previous));
+  };
   const onGate = createGateHandler({
     clients,
     getResource: (key) => store.getResource(key),
-    updateResource: (key, update) => {
-      const previous = store.getResource(key);
-      if (previous) store.setResource(update(previous));
-    },
+    updateResource: updateStatus,
     requestSync: (reason) => reconciler.requestSync(reason),
     now: () => new Date(),
   });
+  const analysis = new AnalysisRunner({
+    check: checkAnalysis,
+    answer: (target, action, hookId) => answerGate(clients, target, action, { hookId }),
+    updateResource: updateStatus,
+    requestSync: (reason) => reconciler.requestSync(reason),
+    now: () => new Date(),
+    sleep: (ms, signal) => sleep(ms, undefined, { signal }),
+    log: (level, fields, message) => logger[level](fields, message),
+  });
+  // After every pass: the gates that wait now and name an analysis are evaluated by the controller.
+  reconciler.onPass((snapshot) => analysis.observe(snapshot.resources, lastDesired));
   const server = options.target
     ? undefined
     : await startServer({
@@ -298,6 +319,7 @@ export async function startController(config: Config, options: AppOptions): Prom
     stop() {
       stopped ??= (async () => {
         stopWatching();
+        await analysis.stop();
         await reconciler.stop();
         await options.lease?.release().catch(() => undefined);
         if (statusWriter) await statusWriter.write(store.snapshot()).catch(() => undefined);

@@ -97,13 +97,6 @@ export function gatePolicy(
   }
   const analysis = analysisText === undefined ? undefined : parseAnalysis(analysisText);
   if (typeof analysis === 'string') problems.push({ key: ANALYSIS_ANNOTATION, message: analysis });
-  else if (analysis) {
-    // Refused rather than ignored: a gate that silently waits for a person would surprise.
-    problems.push({
-      key: ANALYSIS_ANNOTATION,
-      message: `${ANALYSIS_ANNOTATION} is not supported by this version (the controller does not evaluate HTTP checks yet); use ${APPROVAL_ANNOTATION}: manual and answer with ecs-gitops promote / rollback`,
-    });
-  }
   const manual = approval === 'manual';
   const wanted = manual || (analysis !== undefined && typeof analysis !== 'string');
   if (!wanted) {

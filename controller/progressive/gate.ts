@@ -35,6 +35,8 @@ export async function answerGate(
   clients: AwsClients,
   target: GateTarget,
   action: GateAction,
+  /** Answer only this hook (the analysis's): refused when the deployment waits elsewhere or no more. */
+  expected?: { readonly hookId: string },
 ): Promise<GateOutcome> {
   const deployment = await readCurrentServiceDeployment(clients, target.cluster, target.service);
   const label = `${target.cluster}/${target.service}`;
@@ -47,6 +49,9 @@ export async function answerGate(
   }
   const waiting = summary.awaitingApproval ? summary.waitingFor : undefined;
   const stage = summary.stage ? { stage: summary.stage } : {};
+  if (expected && waiting?.hookId !== expected.hookId) {
+    throw new GateError(`service ${label} no longer waits at hook ${expected.hookId}`);
+  }
   if (action === 'promote' && !waiting) {
     const where = summary.stage ? ` (at ${summary.stage})` : '';
     throw new GateError(`service ${label} does not wait for approval${where}; nothing to promote`);

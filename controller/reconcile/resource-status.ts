@@ -294,6 +294,7 @@ export function nextResourceStatus(
       : {}),
     ...(facts.serviceDeployment ? { serviceDeployment: facts.serviceDeployment } : {}),
     ...(previous?.approvals ? { approvals: previous.approvals } : {}),
+    ...(previous?.analyses ? { analyses: previous.analyses } : {}),
   };
   return { status, events };
 }

@@ -57,6 +57,33 @@ export interface ResourceStatus {
   readonly serviceDeployment?: ServiceDeploymentSummary;
   /** Answers given to this service's deployment gates through the controller, newest last. */
   readonly approvals?: readonly GateApproval[];
+  /** `ecs-gitops/analysis`: the HTTP checks evaluated at this service's gates, newest last. */
+  readonly analyses?: readonly AnalysisRun[];
+}
+
+/** One evaluation of an `ecs-gitops/analysis` check at one gate (one PAUSE hook) of a deployment. */
+export interface AnalysisRun {
+  readonly serviceDeploymentArn: string;
+  readonly hookId: string;
+  readonly stage?: string;
+  readonly url: string;
+  readonly startedAt: string;
+  /** Running until it has a verdict: `passed` (every check 2xx), `failed` (one was not). */
+  readonly state: 'Running' | 'Passed' | 'Failed';
+  /** What the controller answered at the gate (none: a person answers, or someone did first). */
+  readonly answer?: 'CONTINUE' | 'ROLLBACK';
+  /** Why there is no answer, or why it could not be given. */
+  readonly note?: string;
+  readonly finishedAt?: string;
+  /** Every request, in order: its HTTP status or the error (timeout, connection refused…). */
+  readonly checks: readonly AnalysisCheck[];
+}
+
+export interface AnalysisCheck {
+  readonly at: string;
+  readonly ok: boolean;
+  readonly httpStatus?: number;
+  readonly error?: string;
 }
 
 /** One promote / rollback given through the controller (API or dashboard). */

@@ -108,8 +108,6 @@ export function createStatusBranchWriter(options: StatusBranchWriterOptions): St
   const git = (args: readonly string[], extra: { env?: Record<string, string>; input?: string } = {}) =>
     runGit(args, { cwd: workDir, auth, timeoutMs: 120_000, ...extra });
 
-  let queue: Promise<unknown> = Promise.resolve();
-
   async function ensureWorkRepo(): Promise<void> {
     if (existsSync(join(workDir, 'HEAD'))) return;
     await mkdir(workDir, { recursive: true });
@@ -247,19 +245,42 @@ export function createStatusBranchWriter(options: StatusBranchWriterOptions): St
     }
   }
 
+  const wrap = (error: unknown) => {
+    const redacted = redactAuth(summarizeGitError(error), auth);
+    return new StatusWriteError(`cannot write status branch ${branch} of ${displayUrl}: ${redacted}`, {
+      cause: error,
+    });
+  };
+  // Writes are coalesced: while one is in flight only the newest snapshot waits, and every caller
+  // waiting on it gets its result. A pass every 300 ms (a rollout being followed) with a push that
+  // takes seconds would otherwise queue without bound and the branch would lag ever further behind.
+  let next: { snapshot: StatusSnapshot; waiters: Array<(outcome: Settled) => void> } | undefined;
+  let draining = false;
+  type Settled = { ok: true; result: StatusWriteResult } | { ok: false; error: StatusWriteError };
+  async function drain(): Promise<void> {
+    draining = true;
+    while (next) {
+      const batch = next;
+      next = undefined;
+      const outcome: Settled = await writeOnce(batch.snapshot).then(
+        (result) => ({ ok: true as const, result }),
+        (error: unknown) => ({ ok: false as const, error: wrap(error) }),
+      );
+      for (const settle of batch.waiters) settle(outcome);
+    }
+    draining = false;
+  }
+
   return {
     write(snapshot) {
-      const run = queue
-        .then(() => writeOnce(snapshot))
-        .catch((error: unknown) => {
-          const detail = summarizeGitError(error);
-          const redacted = redactAuth(detail, auth);
-          throw new StatusWriteError(`cannot write status branch ${branch} of ${displayUrl}: ${redacted}`, {
-            cause: error,
-          });
-        });
-      queue = run.catch(() => undefined);
-      return run;
+      return new Promise<StatusWriteResult>((resolve, reject) => {
+        const settle = (outcome: Settled) => (outcome.ok ? resolve(outcome.result) : reject(outcome.error));
+        if (next) {
+          next.snapshot = snapshot;
+          next.waiters.push(settle);
+        } else next = { snapshot, waiters: [settle] };
+        if (!draining) void drain();
+      });
     },
   };
 }

@@ -79,12 +79,38 @@ describe('ecs-gitops/approval', () => {
       'ecs-gitops/approval: manual\n    ecs-gitops/approval-stages: PRODUCTION_TRAFFIC_SHIFT',
     );
     expect(problemsOf(files(stage))[0]).toMatch(/a gate cannot wait at "PRODUCTION_TRAFFIC_SHIFT"/);
+    const badOption = edit(
+      CANARY,
+      'ecs-gitops/approval: manual',
+      'ecs-gitops/analysis: "http://checks/web count=0"',
+    );
+    expect(problemsOf(files(badOption))[0]).toMatch(/invalid analysis option "count=0"/);
+    const notUrl = edit(CANARY, 'ecs-gitops/approval: manual', 'ecs-gitops/analysis: checks/web');
+    expect(problemsOf(files(notUrl))[0]).toMatch(/expected an http\(s\) URL/);
+  });
+
+  it('ecs-gitops/analysis alone puts the same PAUSE hook in, answered by the HTTP check', () => {
     const analysis = edit(
       CANARY,
       'ecs-gitops/approval: manual',
-      'ecs-gitops/analysis: "http://checks/web count=3"',
+      'ecs-gitops/analysis: "http://checks.internal/web/health count=5 interval=30s timeout=2s"',
     );
-    expect(problemsOf(files(analysis))[0]).toMatch(/ecs-gitops\/analysis is not supported by this version/);
+    const service = resourcesOf(files(analysis)).find((r) => r.kind === 'Service');
+    if (service?.kind !== 'Service') throw new Error('no service');
+    expect(service.gate).toEqual({
+      stages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'],
+      manual: false,
+      analysis: {
+        url: 'http://checks.internal/web/health',
+        count: 5,
+        intervalSeconds: 30,
+        timeoutSeconds: 2,
+      },
+    });
+    expect(deploymentConfiguration(analysis).lifecycleHooks?.at(-1)).toEqual({
+      targetType: 'PAUSE',
+      lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'],
+    });
   });
 
   it('changes nothing without the annotation', () => {

@@ -160,6 +160,35 @@ describe('status branch writer', () => {
     expect(await git(repo.remote, 'rev-list', '--count', BRANCH)).toBe('3');
   });
 
+  it('given a slow push, when passes write faster than it, then only the newest waiting snapshot is written next', async () => {
+    // given a push that waits until the test lets it go
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((done) => {
+      release = done;
+    });
+    let pushes = 0;
+    const w = writer('slow', {
+      beforePush: async () => {
+        pushes += 1;
+        if (pushes === 1) await held;
+      },
+    });
+    // when five passes write while the first push is held
+    const writes = ['Healthy', 'Progressing', 'Degraded', 'Missing', 'Unknown'].map((health) =>
+      w.write(snapshotOf([resource('Service', 'web', { health: health as 'Healthy' })])),
+    );
+    await new Promise((done) => setTimeout(done, 0));
+    release();
+    const results = await Promise.all(writes);
+    // then two commits: the first snapshot, then the newest one; the ones between were superseded
+    expect(pushes).toBe(2);
+    expect(await git(repo.remote, 'rev-list', '--count', BRANCH)).toBe('2');
+    expect((await readTree(repo.remote, BRANCH))['status/Service/web.yaml']).toMatch(/health: Unknown/);
+    expect(new Set(results.slice(1).map((r) => r.sha))).toEqual(
+      new Set([await git(repo.remote, 'rev-parse', BRANCH)]),
+    );
+  });
+
   it('given the branch, when read back, then the snapshot round-trips', async () => {
     const snapshot = snapshotOf([
       resource('Cluster', 'main'),
