@@ -81,7 +81,7 @@ describe('an analysis gate on a blue/green service', () => {
 
     // when the check starts answering 500 and a new image is committed
     checks.answer = 500;
-    const seen: Array<Pick<ResourceStatus, 'health' | 'sync'> & { arn?: string }> = [];
+    const seen: Array<Pick<ResourceStatus, 'health' | 'sync'> & { arn: string | undefined }> = [];
     const verdicts: CommitSummary[] = [];
     const unsubscribe = h.app.store.subscribe((snapshot) => {
       const service = snapshot.resources.find((r) => r.key === 'Service/catalog');
