@@ -168,15 +168,20 @@ export async function applyScheduledTask(
   }
   const desired = entry.diff.desired;
   const ref = desired.taskDefinition;
-  const taskDefinitionArn =
+  const registered =
     ref.type === 'external'
       ? ref.value
       : (context.taskDefinitionArns.get(ref.name) ?? entry.diff.taskDefinition?.arn);
-  if (!taskDefinitionArn)
+  if (!registered)
     throw new Error(
       `TaskDefinition/${ref.type === 'manifest' ? ref.name : ''} has no registered revision yet`,
     );
-  const clusterArn = clusterArnOf(context, desired, taskDefinitionArn);
+  const clusterArn = clusterArnOf(context, desired, registered);
+  // The Scheduler takes the task definition by ARN: `family:revision` is completed in the cluster's
+  // account and Region.
+  const taskDefinitionArn = registered.startsWith('arn:')
+    ? registered
+    : `${clusterArn.slice(0, clusterArn.indexOf(':cluster/'))}:task-definition/${registered}`;
   const record = ownershipTags(context, entry.key, desired);
   const input = scheduleInput(desired, group, clusterArn, taskDefinitionArn, record);
   if (entry.action === 'create') {

@@ -8,6 +8,7 @@ import type {
   LiveCluster,
   LiveScalableTarget,
   LiveScalingPolicy,
+  LiveSchedule,
   LiveScheduledAction,
   LiveService,
   LiveState,
@@ -23,6 +24,8 @@ export interface LiveFixture {
   readonly scalingPolicies?: LiveScalingPolicy[];
   readonly scheduledActions?: LiveScheduledAction[];
   readonly scalableTargetTags?: Record<string, Record<string, string>>;
+  /** GetSchedule answers of the controller's schedule group (absent: not read). */
+  readonly schedules?: LiveSchedule[];
 }
 
 function groupByResource<T extends { readonly ResourceId?: string | undefined }>(
@@ -65,6 +68,9 @@ export function liveStateFromFixture(fixture: LiveFixture): LiveState {
     scalingPolicies: groupByResource(fixture.scalingPolicies),
     scheduledActions: groupByResource(fixture.scheduledActions),
     scalableTargetTags: fixture.scalableTargetTags ?? {},
+    ...(fixture.schedules
+      ? { schedules: Object.fromEntries(fixture.schedules.map((s) => [String(s.Name), s])) }
+      : {}),
     orphans: [],
   };
 }

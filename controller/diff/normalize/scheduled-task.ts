@@ -2,9 +2,11 @@
 // Scheduler's defaults filled (State ENABLED, timezone UTC, FlexibleTimeWindow OFF, TaskCount 1,
 // RetryPolicy 86400 s / 185 attempts, ActionAfterCompletion NONE), the ECS target's cluster ARN as
 // its name, Input as the overrides object it carries, list orders ECS does not keep sorted, server
-// fields (Arn, CreationDate, LastModificationDate, GroupName) dropped, dates as ISO seconds.
+// fields (Arn, CreationDate, LastModificationDate, GroupName) dropped, dates as ISO seconds, the
+// task definition as `family:revision` (Git may name it so, the Scheduler answers with its ARN).
 import { clusterNameOfArn, targetTagsToMap } from '../../aws-model/schedules.js';
 import { comparableTags } from '../../aws-model/tags.js';
+import { shortTaskDefinitionRef } from '../../aws-model/task-definition-ref.js';
 import type { LiveSchedule } from '../../live/model.js';
 import { asObject, type PlainObject } from './values.js';
 
@@ -66,7 +68,7 @@ export function normalizeDesiredSchedule(input: DesiredScheduleInput): PlainObje
     }),
     target: clean({
       cluster: input.clusterName,
-      taskDefinition: input.taskDefinition,
+      taskDefinition: shortTaskDefinitionRef(input.taskDefinition),
       roleArn: target.roleArn,
       taskCount: target.taskCount ?? 1,
       launchType: target.launchType,
@@ -128,7 +130,8 @@ export function normalizeLiveSchedule(live: LiveSchedule): PlainObject {
     }),
     target: clean({
       cluster: clusterNameOfArn(String(target.Arn ?? '')),
-      taskDefinition: ecs.TaskDefinitionArn,
+      taskDefinition:
+        typeof ecs.TaskDefinitionArn === 'string' ? shortTaskDefinitionRef(ecs.TaskDefinitionArn) : undefined,
       roleArn: target.RoleArn,
       taskCount: ecs.TaskCount ?? 1,
       launchType: ecs.LaunchType,
