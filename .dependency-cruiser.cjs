@@ -95,6 +95,14 @@ module.exports = {
       },
     },
     {
+      name: 'change-sets-are-applied-through-the-pipeline',
+      comment:
+        'pipeline/ is the one wiring of read live → diff → plan → apply (CLI diff/apply and the reconciler): applying a ChangeSet anywhere else would write without the same preflight and ownership record.',
+      severity: 'error',
+      from: { path: '^controller/', pathNot: '^controller/(apply|pipeline)/' },
+      to: { path: '^controller/apply/(executor|index)\\.ts$' },
+    },
+    {
       name: 'controller-never-imports-the-emulator',
       comment: 'The controller talks to the emulator only over the AWS wire protocol (a separate process).',
       severity: 'error',

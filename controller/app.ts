@@ -5,15 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { createAlerts, notifiersFromConfig } from './alerts/index.js';
 import { hookLedgerWriter } from './apply/hook-ledger.js';
-import { applyChangeSet } from './apply/index.js';
 import { runTask, stopTask } from './apply/run-task.js';
 import { type AwsClients, createAwsClients } from './aws/clients.js';
 import { commitStatusFromConfig } from './commit-status/index.js';
 import type { Config } from './config.js';
-import { diffResources } from './diff/index.js';
 import { healthOf, serviceDeploymentOf } from './health/index.js';
 import { readHookLedger } from './live/hook-ledger.js';
-import { readLive, ServiceDeploymentCache, TaskDefinitionCache } from './live/index.js';
+import { ServiceDeploymentCache, TaskDefinitionCache } from './live/index.js';
 import { createPreflightReader } from './live/preflight-reads.js';
 import { readStoppedReasons } from './live/rollout.js';
 import { liveTagsOf } from './live/tags.js';
@@ -21,14 +19,12 @@ import { describeTaskRuns } from './live/task-runs.js';
 import type { Logger } from './log.js';
 import { ManifestParseCache } from './manifest/index.js';
 import type { DesiredState } from './manifest/model.js';
-import { planChanges } from './plan/index.js';
-import { gateChangeSet, PREFLIGHT_FAILED } from './preflight/gate.js';
+import { createPipeline } from './pipeline/index.js';
 import { AnalysisRunner } from './progressive/analysis.js';
 import { checkAnalysis } from './progressive/analysis-check.js';
 import { answerGate } from './progressive/gate.js';
 import { createGateHandler } from './progressive/gate-requests.js';
 import { Reconciler } from './reconcile/controller.js';
-import { specHashTags } from './reconcile/fingerprint.js';
 import { ledgerClusterName } from './reconcile/hook-ledger.js';
 import type { LeasePort, ReconcilerPorts } from './reconcile/ports.js';
 import { createMetrics, type Metrics, startServer } from './server/index.js';
@@ -39,7 +35,7 @@ import { EventLog } from './status/event-log.js';
 import { statusWriterFromConfig } from './status/from-config.js';
 import type { ResourceStatus } from './status/model.js';
 import { StatusStore } from './status/store.js';
-import { type KeyString, OWNERSHIP_TAGS } from './types.js';
+import { type KeyString, keyString, OWNERSHIP_TAGS } from './types.js';
 
 export interface ControllerApp {
   /** The HTTP server's base URL (dashboard, API, metrics). */
@@ -120,6 +116,27 @@ export async function startController(config: Config, options: AppOptions): Prom
   // Several targets may share an account and region: each keeps its own hook ledger.
   const hookLedger = ledgerClusterName(config.instance, options.target?.name);
   let lastDesired: DesiredState | undefined;
+  const pipeline = createPipeline(clients, config, {
+    caches: { taskDefinitions: cache, serviceDeployments: serviceDeploymentCache },
+    // Preflight blocks a task definition whose image, secrets or log group are missing (and its services).
+    ...(preflight
+      ? {
+          preflight: {
+            reader: preflight,
+            region: config.aws.region,
+            onFailure: (key, message) => logger.warn({ resource: key }, message),
+          },
+        }
+      : {}),
+    onProgress: (event) => {
+      if (event.type === 'done' && event.result.outcome !== 'unchanged') {
+        logger.info(
+          { resource: keyString(event.result.key), outcome: event.result.outcome },
+          event.result.message,
+        );
+      }
+    },
+  });
   const ports: ReconcilerPorts = {
     source,
     parse(snapshot) {
@@ -133,74 +150,11 @@ export async function startController(config: Config, options: AppOptions): Prom
         ? { ok: true, desired: result.desired }
         : { ok: false, problems: result.problems, problemCount: result.problemCount };
     },
-    readLive: (desired, readOptions) =>
-      readLive(clients, desired, {
-        instance: config.instance,
-        discoverOrphans: readOptions.discoverOrphans,
-        cache,
-        serviceDeploymentCache,
-      }),
-    diff: (desired, live) =>
-      diffResources(desired, live, { instance: config.instance, pruneCandidates: config.prune }),
-    plan: (diffs, planOptions) => planChanges(diffs, planOptions),
-    async apply(planned, applyOptions) {
-      // Preflight blocks a task definition whose image, secrets or log group are missing (and its services).
-      const { changeSet, failures } = preflight
-        ? await gateChangeSet(planned, preflight, config.aws.region)
-        : { changeSet: planned, failures: new Map<string, string>() };
-      for (const [key, message] of failures) logger.warn({ resource: key }, message);
-      const desired = changeSet.entries.flatMap((e) => (e.diff.desired ? [e.diff.desired] : []));
-      const sources = new Map(desired.map((r) => [`${r.kind}/${r.name}`, r.source.file]));
-      const result = await applyChangeSet(clients, changeSet, {
-        instance: config.instance,
-        revision: applyOptions.revision,
-        signal: applyOptions.signal,
-        // Lets apply deregister old revisions no service runs, and find orphans' clusters.
-        live: applyOptions.live,
-        sourcePath: (key) => sources.get(`${key.kind}/${key.name}`),
-        extraTags: specHashTags(desired),
-        onProgress: (event) => {
-          if (event.type === 'done' && event.result.outcome !== 'unchanged') {
-            logger.info(
-              {
-                resource: `${event.result.key.kind}/${event.result.key.name}`,
-                outcome: event.result.outcome,
-              },
-              event.result.message,
-            );
-          }
-        },
-      });
-      // A revision's content is immutable, its tags are not: re-read the ones apply just tagged.
-      for (const entry of result.entries)
-        if (entry.key.kind === 'TaskDefinition' && entry.outcome === 'configured' && entry.arn)
-          cache.delete(entry.arn);
-      return result.entries.map((entry) => {
-        const preflightFailure = failures.get(`${entry.key.kind}/${entry.key.name}`);
-        // Retryable: pushing the image or creating the secret fixes it without a new commit.
-        if (preflightFailure) {
-          return {
-            key: entry.key,
-            outcome: 'failed' as const,
-            error: { code: PREFLIGHT_FAILED, message: preflightFailure, retryable: true },
-          };
-        }
-        return {
-          key: entry.key,
-          outcome: entry.outcome,
-          ...(entry.error
-            ? {
-                error: {
-                  code: entry.error.code,
-                  message: entry.error.message,
-                  retryable: entry.error.retryable,
-                },
-              }
-            : {}),
-          ...(entry.deploymentId ? { deploymentId: entry.deploymentId } : {}),
-        };
-      });
-    },
+    // Read live → diff → plan → apply as `ecs-gitops diff` / `apply` wire them (pipeline/).
+    readLive: pipeline.readLive,
+    diff: pipeline.diff,
+    plan: pipeline.plan,
+    apply: pipeline.apply,
     health: { of: healthOf, serviceDeployment: serviceDeploymentOf },
     // With several targets, every event says which one (alerts, the event log, EventBridge).
     publish: (event) => events.publish(options.target ? { ...event, target: options.target.name } : event),
@@ -240,8 +194,6 @@ export async function startController(config: Config, options: AppOptions): Prom
       instance: config.instance,
       drift: config.drift,
       prune: config.prune,
-      pruneMax: config.pruneMax,
-      pruneConfirm: config.pruneConfirm,
       resyncMs: config.resyncMs,
       logger,
       ...(options.progressPollMs ? { progressPollMs: options.progressPollMs } : {}),

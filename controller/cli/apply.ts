@@ -3,7 +3,6 @@
 // Exit 0 done (and with --wait: every rollout Healthy), 1 a rollout Degraded or timed out,
 // 2 invalid manifests, AWS errors, failed entries, or a pass refused by a safety rail.
 import { type Command, Option } from 'commander';
-import { applyChangeSet } from '../apply/executor.js';
 import type { ApplyEntryResult, ApplyResult } from '../apply/model.js';
 import { createAwsClients } from '../aws/clients.js';
 import {
@@ -11,17 +10,14 @@ import {
   addReconcileOptions,
   addSourceOptions,
   parseDuration,
-  pruneLimit,
   resolveConfig,
 } from '../config.js';
-import { diffResources } from '../diff/index.js';
 import { formatProblem } from '../errors.js';
-import { readLive } from '../live/index.js';
 import { followRollouts, type RolloutResult, type RolloutTarget } from '../live/rollout.js';
 import { describeProblemCount } from '../manifest/index.js';
-import { changeSetToJson, planChanges, renderChangeSet } from '../plan/index.js';
+import { createPipeline } from '../pipeline/index.js';
+import { changeSetToJson, renderChangeSet } from '../plan/index.js';
 import type { ChangeSet } from '../plan/model.js';
-import { specHashTags } from '../reconcile/fingerprint.js';
 import { keyString, type Outcome } from '../types.js';
 import { type CliContext, useColor, writeLine } from './context.js';
 import { describeAwsFailure } from './diff.js';
@@ -80,7 +76,7 @@ function touchedServices(result: ApplyResult): RolloutTarget[] {
           {
             cluster: entry.service.cluster,
             service: entry.service.serviceName,
-            ...(entry.deploymentId ? { deploymentId: entry.deploymentId } : {}),
+            deploymentId: entry.deploymentId,
           },
         ]
       : [],
@@ -134,21 +130,13 @@ export function register(program: Command, ctx: CliContext): void {
 
     const clients = createAwsClients(config.aws);
     try {
-      const live = await readLive(clients, desired, {
-        instance: config.instance,
-        discoverOrphans: config.prune,
+      const pipeline = createPipeline(clients, config, {
+        onProgress: (event) => {
+          if (json || event.type !== 'done' || event.result.outcome === 'unchanged') return;
+          writeLine(ctx.stdout, entryLine(event.result, color));
+        },
       });
-      const diffs = diffResources(desired, live, {
-        instance: config.instance,
-        pruneCandidates: config.prune,
-      });
-      const owned = diffs.filter((d) => d.owned === true).length;
-      const changeSet = planChanges(diffs, {
-        revision: desired.revision,
-        prune: config.prune,
-        pruneLimit: pruneLimit(config.pruneMax, owned),
-        pruneConfirm: config.pruneConfirm,
-      });
+      const { live, changeSet } = await pipeline.preview(desired);
 
       if (dryRun) {
         if (json)
@@ -172,18 +160,8 @@ export function register(program: Command, ctx: CliContext): void {
           `Applying revision ${desired.revision}: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.adopt ? `${s.adopt} to adopt, ` : ''}${s.noop} in sync${s.blocked ? `, ${s.blocked} blocked` : ''}.`,
         );
       }
-      const result = await applyChangeSet(clients, changeSet, {
-        instance: config.instance,
-        revision: desired.revision,
-        live,
-        // The same record `run` writes, so a controller started later tells drift from a deploy.
-        extraTags: specHashTags(desired.resources),
-        signal: ctx.stopSignal,
-        onProgress: (event) => {
-          if (json || event.type !== 'done' || event.result.outcome === 'unchanged') return;
-          writeLine(ctx.stdout, entryLine(event.result, color));
-        },
-      });
+      // The same writes and records `run` makes, so a controller started later tells drift from a deploy.
+      const result = await pipeline.apply(changeSet, { live, signal: ctx.stopSignal });
 
       const targets = touchedServices(result);
       let rollouts: RolloutResult[] = [];

@@ -9,16 +9,14 @@ import {
   addReconcileOptions,
   addSourceOptions,
   type Config,
-  pruneLimit,
   resolveConfig,
 } from '../config.js';
-import { diffResources } from '../diff/index.js';
 import { AwsError, formatProblem, type ManifestProblem } from '../errors.js';
-import { readLive } from '../live/index.js';
 import { createPreflightReader } from '../live/preflight-reads.js';
 import { describeProblemCount } from '../manifest/index.js';
 import type { DesiredResource } from '../manifest/model.js';
-import { changeSetToJson, configurationInSync, planChanges, renderChangeSet } from '../plan/index.js';
+import { createPipeline } from '../pipeline/index.js';
+import { changeSetToJson, configurationInSync, renderChangeSet } from '../plan/index.js';
 import { renderChangeSetMarkdown } from '../plan/markdown.js';
 import type { ChangeSet } from '../plan/model.js';
 import { preflightOf } from '../preflight/gate.js';
@@ -191,21 +189,7 @@ export function register(program: Command, ctx: CliContext): void {
     }
     const clients = createAwsClients(config.aws);
     try {
-      const live = await readLive(clients, result.desired, {
-        instance: config.instance,
-        discoverOrphans: config.prune,
-      });
-      const diffs = diffResources(result.desired, live, {
-        instance: config.instance,
-        pruneCandidates: config.prune,
-      });
-      const owned = diffs.filter((d) => d.owned === true).length;
-      const changeSet = planChanges(diffs, {
-        revision: result.desired.revision,
-        prune: config.prune,
-        pruneLimit: pruneLimit(config.pruneMax, owned),
-        pruneConfirm: config.pruneConfirm,
-      });
+      const { changeSet } = await createPipeline(clients, config).preview(result.desired);
       // What `run` would refuse to apply is shown before anyone merges it.
       const preflight = config.preflight
         ? await preflightChanges(changeSet, result.desired.resources, config)

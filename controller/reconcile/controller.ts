@@ -6,7 +6,6 @@
 import { serviceKey } from '../aws-model/ids.js';
 import { Backoff } from '../backoff.js';
 import { type Clock, systemClock } from '../clock.js';
-import { type Config, pruneLimit } from '../config.js';
 import type { ResourceDiff } from '../diff/model.js';
 import { errorMessage, formatProblem } from '../errors.js';
 import { type LiveState, type ServiceDeployment, serviceDeployments } from '../live/model.js';
@@ -18,7 +17,7 @@ import type { ControllerEvent, OverallStatus, StatusSnapshot } from '../status/m
 import type { StatusStore } from '../status/store.js';
 import { type DriftPolicy, type HealthState, type KeyString, keyString, shortRevision } from '../types.js';
 import { type BackoffOptions, DEFAULT_BACKOFF, KeyedBackoff } from './backoff.js';
-import { type Block, blockDiffs } from './block.js';
+import { blockDiffs } from './block.js';
 import { classifyDiffs } from './classify.js';
 import { type AppliedRecord, type ChangeOrigin, effectiveDriftPolicy } from './drift.js';
 import { fingerprintAll } from './fingerprint.js';
@@ -43,9 +42,8 @@ export const EVENT_PROBLEMS = 20;
 export interface ReconcilerOptions {
   readonly instance: string;
   readonly drift: DriftPolicy;
+  /** Prune is on: full passes also read the owned orphans (the pipeline plans their deletion). */
   readonly prune: boolean;
-  readonly pruneMax: Config['pruneMax'];
-  readonly pruneConfirm: boolean;
   readonly resyncMs: number;
   /** How soon to look again while a rollout progresses (status freshness, rollout failure detection). */
   readonly progressPollMs?: number;
@@ -359,7 +357,7 @@ export class Reconciler {
     );
     const hookRunning = await this.hooks.preSync({ desired, diffs, deploying, writable, blocked });
 
-    const changeSet = timings.timeSync('plan', () => this.plan(diffs, revision, blocked));
+    const changeSet = timings.timeSync('plan', () => this.ports.plan(diffs, { revision, blocked }));
     // Only a full pass can tell whether the prune rail still refuses something.
     if (!scope) this.notePruneLimit(changeSet, revision);
     const { actionable, results } = await this.applyChanges(changeSet, picture, nowIso, timings);
@@ -440,22 +438,6 @@ export class Reconciler {
     return failures === 0;
   }
 
-  /** Plan: the ChangeSet, with what the loop blocks (plan/ adds its own safety rails). */
-  private plan(
-    diffs: readonly ResourceDiff[],
-    revision: string,
-    blocked: ReadonlyMap<string, Block>,
-  ): ChangeSet {
-    const ownedCount = diffs.filter((d) => d.owned === true).length;
-    return this.ports.plan(diffs, {
-      revision,
-      prune: this.options.prune,
-      pruneLimit: pruneLimit(this.options.pruneMax, ownedCount),
-      pruneConfirm: this.options.pruneConfirm,
-      blocked,
-    });
-  }
-
   /** Apply: the entries that may run (none: no call at all), counted in the metrics. */
   private async applyChanges(
     changeSet: ChangeSet,
@@ -468,8 +450,8 @@ export class Reconciler {
     const revision = changeSet.revision;
     this.log().info({ revision, summary: changeSet.summary }, 'applying changes');
     this.showApplying(actionable, revision, nowIso);
-    const results = await timings.time('apply', () =>
-      this.ports.apply(changeSet, { revision, signal: this.stopping.signal, live }),
+    const { entries: results } = await timings.time('apply', () =>
+      this.ports.apply(changeSet, { signal: this.stopping.signal, live }),
     );
     const actionOf = new Map(changeSet.entries.map((e) => [keyString(e.key), e.action]));
     for (const r of results) {

@@ -1,6 +1,6 @@
 // What the reconciler needs from the rest of the controller, as narrow views of the real modules'
 // own types (picked, never re-declared, so a change there shows here). app.ts binds them to the
-// real modules (source, manifest, live, diff, plan, apply, health, status, alerts, metrics); unit
+// real modules (source, manifest, the pipeline of live/diff/plan/apply, health, status, alerts, metrics); unit
 // tests bind them to fakes (test/reconcile/fake-ports.ts).
 import type { ApplyEntryResult, ApplyError } from '../apply/model.js';
 import type { ResourceDiff } from '../diff/model.js';
@@ -8,8 +8,8 @@ import type { HealthResult } from '../health/model.js';
 import type { ServiceDeploymentSummary } from '../health/service-deployment.js';
 import type { Lease } from '../lease/ecs-tag-lease.js';
 import type { LiveState } from '../live/model.js';
-import type { DesiredState, ManifestFile, ManifestResult } from '../manifest/model.js';
-import type { PlanOptions } from '../plan/index.js';
+import type { ManifestFile, ManifestResult } from '../manifest/model.js';
+import type { Pipeline } from '../pipeline/index.js';
 import type { ChangeSet, ChangeSetEntry } from '../plan/model.js';
 import type { Metrics } from '../server/metrics.js';
 import type { CommitInfo, Snapshot, Source } from '../source/types.js';
@@ -33,8 +33,6 @@ export interface SourcePort extends Pick<Source, 'status'> {
 export type ParseResult =
   | Pick<Extract<ManifestResult, { ok: true }>, 'ok' | 'desired'>
   | Pick<Extract<ManifestResult, { ok: false }>, 'ok' | 'problems' | 'problemCount'>;
-
-export type { PlanOptions };
 
 /** What the loop reads of one applied entry. */
 export type AppliedEntry = Pick<ApplyEntryResult, 'key' | 'outcome' | 'deploymentId'> & {
@@ -74,13 +72,14 @@ export interface ReconcilerPorts {
   readonly hooks?: HookPort;
   readonly source: SourcePort;
   parse(snapshot: SourceSnapshot): ParseResult;
-  readLive(desired: DesiredState, options: { discoverOrphans: boolean }): Promise<LiveState>;
-  diff(desired: DesiredState, live: LiveState): ResourceDiff[];
-  plan(diffs: readonly ResourceDiff[], options: PlanOptions): ChangeSet;
+  /** The steps of pipeline/, as `ecs-gitops diff` and `apply` run them (app.ts binds the same ones). */
+  readLive: Pipeline['readLive'];
+  diff: Pipeline['diff'];
+  plan: Pipeline['plan'];
   apply(
     changeSet: ChangeSet,
-    options: { revision: string; signal: AbortSignal; live: LiveState },
-  ): Promise<readonly AppliedEntry[]>;
+    options: Parameters<Pipeline['apply']>[1],
+  ): Promise<{ readonly entries: readonly AppliedEntry[] }>;
   readonly health: HealthPort;
   publish(event: ControllerEvent): void;
   readonly metrics?: MetricsPort;

@@ -1,13 +1,13 @@
 // Fake reconciler ports for unit tests of the loop: a source that serves scripted revisions, diffs
 // the test sets per pass, an apply that answers per key, health the test sets, recorded events.
-// The plan stage is the real, pure planChanges. The loop reads a manual clock: it follows the fake
+// The plan stage is the pipeline's real, pure planFor. The loop reads a manual clock: it follows the fake
 // timers (vi.useFakeTimers) and a port can move it on by itself (an apply that takes 5 s).
 import type { Clock } from '../../controller/clock.js';
 import type { ResourceDiff } from '../../controller/diff/model.js';
 import { emptyLiveState } from '../../controller/live/model.js';
 import { silentLogger } from '../../controller/log.js';
 import type { DesiredResource, DesiredState } from '../../controller/manifest/model.js';
-import { planChanges } from '../../controller/plan/index.js';
+import { planFor } from '../../controller/pipeline/index.js';
 import type { ChangeSet } from '../../controller/plan/model.js';
 import { Reconciler, type ReconcilerOptions } from '../../controller/reconcile/controller.js';
 import type {
@@ -113,7 +113,12 @@ export function fakeWorld(options: Partial<ReconcilerOptions> = {}): FakeWorld {
       return emptyLiveState();
     },
     diff: () => [...diffs],
-    plan: (d, planOptions) => planChanges(d, planOptions),
+    plan: (d, planOptions) =>
+      planFor(
+        d,
+        { prune: options.prune ?? false, pruneMax: { kind: 'ratio', value: 0.25 }, pruneConfirm: false },
+        planOptions,
+      ),
     async apply(changeSet) {
       applied.push(changeSet);
       duringApply();
@@ -140,7 +145,7 @@ export function fakeWorld(options: Partial<ReconcilerOptions> = {}): FakeWorld {
               },
         );
       }
-      return results;
+      return { entries: results };
     },
     health: { of: (diff) => health.get(keyString(diff.key)) ?? HEALTHY },
     publish: (event) => events.push(event),
@@ -154,8 +159,6 @@ export function fakeWorld(options: Partial<ReconcilerOptions> = {}): FakeWorld {
       instance: 'test',
       drift: 'alert',
       prune: false,
-      pruneMax: { kind: 'ratio', value: 0.25 },
-      pruneConfirm: false,
       resyncMs: 60_000,
       progressPollMs: 3000,
       backoff: { baseMs: 1000, maxMs: 60_000, jitter: 0 },
