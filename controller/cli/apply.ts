@@ -18,6 +18,7 @@ import { describeProblemCount } from '../manifest/index.js';
 import { createPipeline } from '../pipeline/index.js';
 import { changeSetToJson, renderChangeSet } from '../plan/index.js';
 import type { ChangeSet } from '../plan/model.js';
+import { strategyChangeNotes } from '../plan/strategy-change.js';
 import { keyString, type Outcome } from '../types.js';
 import { type CliContext, useColor, writeLine } from './context.js';
 import { describeAwsFailure } from './diff.js';
@@ -159,6 +160,10 @@ export function register(program: Command, ctx: CliContext): void {
           ctx.stdout,
           `Applying revision ${desired.revision}: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.adopt ? `${s.adopt} to adopt, ` : ''}${s.noop} in sync${s.blocked ? `, ${s.blocked} blocked` : ''}.`,
         );
+        // A strategy change is the one update whose meaning the field list does not tell.
+        for (const entry of changeSet.entries)
+          for (const note of strategyChangeNotes(entry.diff))
+            writeLine(ctx.stdout, `  # ${keyString(entry.key)}: ${note}`);
       }
       // The same writes and records `run` makes, so a controller started later tells drift from a deploy.
       const result = await pipeline.apply(changeSet, { live, signal: ctx.stopSignal });

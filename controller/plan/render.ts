@@ -2,6 +2,7 @@
 import type { FieldChange } from '../diff/model.js';
 import { keyString } from '../types.js';
 import type { ChangeSet, ChangeSetEntry } from './model.js';
+import { strategyChangeNotes } from './strategy-change.js';
 
 const COLORS = { green: 32, red: 31, yellow: 33, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
 type Color = keyof typeof COLORS;
@@ -61,6 +62,7 @@ export function renderEntry(entry: ChangeSetEntry, color: boolean): string[] {
   for (const reason of entry.diff.replaceReasons)
     lines.push(paint(color, 'magenta', `    # replace: ${reason}`));
   for (const change of entry.diff.changes) lines.push(renderChange(change, color));
+  for (const note of strategyChangeNotes(entry.diff)) lines.push(paint(color, 'cyan', `    # ${note}`));
   const td = entry.diff.taskDefinition;
   if (entry.key.kind === 'TaskDefinition' && td?.register) {
     lines.push(paint(color, 'dim', `    # registers a new revision of ${td.family}`));
@@ -121,6 +123,8 @@ export function changeSetToJson(changeSet: ChangeSet): Record<string, unknown> {
     inSync: configurationInSync(changeSet),
     entries: changeSet.entries.map((entry) => {
       const diff = entry.diff;
+      // What a strategy change means and what ECS would refuse (the text output's `#` lines).
+      const notes = strategyChangeNotes(diff);
       return {
         key: keyString(entry.key),
         kind: entry.key.kind,
@@ -134,6 +138,7 @@ export function changeSetToJson(changeSet: ChangeSet): Record<string, unknown> {
         ...(diff.taskDefinition ? { taskDefinition: diff.taskDefinition } : {}),
         ...(diff.desired ? { source: diff.desired.source.file } : {}),
         changes: diff.changes,
+        ...(notes.length > 0 ? { notes } : {}),
       };
     }),
   };

@@ -1,26 +1,11 @@
 // planChanges: ordering, dependencies and every safety rail, from golden diffs and hand-made ones.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diffResources } from '../../controller/diff/index.js';
 import type { DeleteDiff, ResourceDiff } from '../../controller/diff/model.js';
-import { parseManifests } from '../../controller/manifest/index.js';
 import { changeSetToJson, planChanges, renderChangeSet } from '../../controller/plan/index.js';
 import { keyString } from '../../controller/types.js';
-import { type LiveFixture, liveStateFromFixture } from '../diff/live-fixture.js';
+import { diffsOf } from './diff-fixture.js';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures/diff');
 const OPTIONS = { revision: 'abc123', prune: false, pruneLimit: 1, pruneConfirm: false };
-
-function diffsOf(caseName: string, replaceYaml?: (text: string) => string): ResourceDiff[] {
-  const dir = join(FIXTURES, caseName);
-  let text = readFileSync(join(dir, 'desired.yaml'), 'utf8');
-  if (replaceYaml) text = replaceYaml(text);
-  const result = parseManifests([{ path: 'desired.yaml', content: Buffer.from(text) }], { revision: 'r' });
-  if (!result.ok) throw new Error(result.problems.map((p) => p.message).join('\n'));
-  const live = liveStateFromFixture(JSON.parse(readFileSync(join(dir, 'live.json'), 'utf8')) as LiveFixture);
-  return diffResources(result.desired, live, { instance: 'ecs-gitops' });
-}
 
 function orphan(
   kind: ResourceDiff['key']['kind'],
