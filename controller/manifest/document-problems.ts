@@ -14,6 +14,8 @@ function parentPointer(pointer: string): string | undefined {
  * ancestor, because nodes inside aliases or merged content have no position of their own.
  */
 export function offsetOf(document: YamlDocument, pointer: string, at: 'key' | 'value' = 'value'): number {
+  // The document itself (every resource's source line): known without its node positions.
+  if (pointer === '' && !document.origins) return document.offset;
   let current: string | undefined = pointer;
   while (current !== undefined) {
     const key = document.positions.key.get(current);

@@ -107,6 +107,8 @@ interface Frame {
   readonly anchor: string | undefined;
 }
 
+const NO_POSITIONS: NodePositions = { value: new Map(), key: new Map() };
+
 interface WalkResult {
   readonly positions: NodePositions;
   readonly problems: readonly { offset: number; pointer: string; message: string }[];
@@ -139,7 +141,9 @@ function scalarStart(event: ScalarEvent): number {
  * Walks one document's events: records where every node is, finds duplicate keys (all of them, not
  * just the first) and counts the nodes the document would have with aliases expanded, without expanding.
  */
-function walkDocument(text: string, events: readonly Event[]): WalkResult {
+function walkDocument(text: string, events: readonly Event[], record = true): WalkResult {
+  // Not recording leaves the maps empty: a JSON pointer string per node is most of a parsed
+  // estate's memory, and positions are wanted only when a problem is reported (see `positions`).
   const value = new Map<string, number>();
   const key = new Map<string, number>();
   const problems: { offset: number; pointer: string; message: string }[] = [];
@@ -168,25 +172,25 @@ function walkDocument(text: string, events: readonly Event[]): WalkResult {
     if (firstOffset < 0 && nodeOffset >= 0) firstOffset = nodeOffset;
     const parent = stack[stack.length - 1];
     if (!parent) {
-      value.set('', nodeOffset);
+      if (record) value.set('', nodeOffset);
       return '';
     }
     if (parent.kind === 'map' && parent.pendingKey === undefined) {
       // This node is a key.
       const keyText = isScalarKeyText ?? '[complex key]';
       const previous = parent.keys.get(keyText);
-      const pointer = `${parent.pointer}/${escapePointer(keyText)}`;
       if (previous !== undefined) {
         hasDuplicates = true;
+        const pointer = `${parent.pointer}/${escapePointer(keyText)}`;
         problems.push({ offset: nodeOffset, pointer, message: `duplicate key "${keyText}"` });
       } else {
         parent.keys.set(keyText, nodeOffset);
-        key.set(pointer, nodeOffset);
+        if (record) key.set(`${parent.pointer}/${escapePointer(keyText)}`, nodeOffset);
       }
       return undefined;
     }
     const pointer = childPointer(parent);
-    if (!value.has(pointer)) value.set(pointer, nodeOffset);
+    if (record && !value.has(pointer)) value.set(pointer, nodeOffset);
     return pointer;
   };
 
@@ -367,12 +371,21 @@ export function parseYamlFile(file: string, content: Buffer | string): ParsedFil
   const documents: YamlDocument[] = [];
   const problems: ManifestProblem[] = [];
   const split = splitDocuments(events);
+  // Positions of every document of the file, computed again from the text the first time one is
+  // asked for (a problem to place, an overlay to render): the parse above keeps none of them.
+  let positions: NodePositions[] | undefined;
+  const positionsOf = (index: number): NodePositions => {
+    positions ??= splitDocuments(parseEvents(text, { filename: file, maxDepth: LIMITS.maxDepth })).map(
+      (events) => walkDocument(text, events).positions,
+    );
+    return positions[index] ?? NO_POSITIONS;
+  };
   // Documents separated by `...` alone have no `---` to count beforehand.
   if (split.length > LIMITS.maxDocumentsPerFile) {
     return { documents: [], problems: [{ location: at1, message: tooManyDocuments() }] };
   }
   split.forEach((docEvents, index) => {
-    const walk = walkDocument(text, docEvents);
+    const walk = walkDocument(text, docEvents, false);
     const where = (offset: number) => ({ file, ...locate(lines, offset < 0 ? walk.offset : offset) });
     if (walk.expandedNodes > LIMITS.maxExpandedNodes) {
       problems.push({
@@ -408,7 +421,9 @@ export function parseYamlFile(file: string, content: Buffer | string): ParsedFil
       index,
       value,
       offset: Math.max(0, walk.offset),
-      positions: walk.positions,
+      get positions() {
+        return positionsOf(index);
+      },
       lines,
     });
   });
