@@ -93,8 +93,20 @@ try {
   // `run` after a restart: until /readyz answers 200.
   await emulator.resetCalls();
   const started = performance.now();
+  const startedAt = Date.now();
   const run = await startRun(
-    ['--repo', repo.dir, '--resync', '15s', '--poll', '60s', '--cache-dir', `${repo.dir}/../cache-run`],
+    [
+      '--repo',
+      repo.dir,
+      '--resync',
+      '15s',
+      '--poll',
+      '60s',
+      '--cache-dir',
+      `${repo.dir}/../cache-run`,
+      '--log-level',
+      'debug',
+    ],
     emulator.url,
   );
   await waitFor('ready', async () => ((await run.ready()) ? true : undefined), 600_000, 50);
@@ -107,15 +119,31 @@ try {
     `${bound} (≤ ${Math.floor(bound * 1.1)})`,
     `${sum(readyCalls, (op) => !isRead(op))} writes`,
   ]);
+  // Where the time to ready went: the process up to its first pass, then the first pass's steps.
+  const first = run.passes[0];
+  if (first) {
+    const passStarted = Date.parse(first.time) - first.durationMs;
+    const steps = Object.entries(first.ms)
+      .map(([step, ms]) => `${step} ${seconds(ms)}`)
+      .join(', ');
+    rows.push([
+      '`run` restarted: where the time went',
+      '',
+      '',
+      '',
+      `${run.passes.length} pass(es) before ready; first pass ${seconds(first.durationMs)} (${steps}), started ${seconds(passStarted - startedAt)} after the process; calls ${JSON.stringify(readyCalls)}`,
+    ]);
+  }
 
-  // One in-sync resync pass of the running controller.
-  const before = (await run.status()).overall.lastPass?.startedAt;
+  // One in-sync resync pass of the running controller: one that started after the counters were
+  // reset (a pass already under way then would be counted in part).
+  const resetAt = Date.now();
   await emulator.resetCalls();
   const passed = await waitFor(
     'a resync pass',
     async () => {
       const last = (await run.status()).overall.lastPass;
-      return last && last.startedAt !== before ? last : undefined;
+      return last && Date.parse(last.startedAt) >= resetAt ? last : undefined;
     },
     120_000,
     100,

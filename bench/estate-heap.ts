@@ -1,6 +1,6 @@
 // Where `run`'s memory goes at the estate's size: the in-sync estate, `run` after its first passes,
 // its RSS and a V8 heap snapshot (written on SIGUSR2), summarized by what holds the bytes.
-// Run: npx tsx bench/estate-heap.ts [--size N] [--compiled] [--keep]
+// Run: npx tsx bench/estate-heap.ts [--size N] [--compiled] [--keep] [--node-flags "--v8-flag …"]
 //      (default 1000 services, the issue's estate; --keep leaves the .heapsnapshot for DevTools)
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +23,9 @@ import { summarizeHeapSnapshot } from './estate/heap-summary.js';
 
 const size = sizeArg(1000);
 const keep = process.argv.includes('--keep');
+// V8 flags for the controller (e.g. `--node-flags "--max-semi-space-size=2"`), to weigh heap sizing.
+const flagsIndex = process.argv.indexOf('--node-flags');
+const nodeFlags = flagsIndex >= 0 ? (process.argv[flagsIndex + 1] ?? '').split(' ').filter(Boolean) : [];
 const estate = generateEstate({ services: size });
 const emulator = await startEmulatorProcess();
 const repo = await estateRepo(estate);
@@ -34,7 +37,7 @@ try {
   const run = await startRun(
     ['--repo', repo.dir, '--resync', '15s', '--poll', '60s', '--cache-dir', `${repo.dir}/../cache-run`],
     emulator.url,
-    { nodeArgs: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${diagnostics}`] },
+    { nodeArgs: [...nodeFlags, '--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${diagnostics}`] },
   );
   try {
     await waitFor('ready', async () => ((await run.ready()) ? true : undefined), 600_000, 100);
@@ -61,7 +64,7 @@ try {
     );
     const summary = await summarizeHeapSnapshot(snapshot);
     process.stdout.write(
-      `Estate: ${estate.clusters.length} clusters × ${size} services, ${estate.resources} resources; \`run\` (${COMPILED ? 'compiled' : 'tsx'}) after its first passes.\nMachine: ${machine()}\n\n`,
+      `Estate: ${estate.clusters.length} clusters × ${size} services, ${estate.resources} resources; \`run\` (${COMPILED ? 'compiled' : 'tsx'}${nodeFlags.length > 0 ? ` ${nodeFlags.join(' ')}` : ''}) after its first passes.\nMachine: ${machine()}\n\n`,
     );
     process.stdout.write(
       `RSS ${rss.currentMb.toFixed(0)} MB (peak ${rss.peakMb.toFixed(0)} MB); V8 heap used ${heap.heapUsedMb.toFixed(0)} of ${heap.heapTotalMb.toFixed(0)} MB, external ${heap.externalMb.toFixed(0)} MB; snapshot ${mb(summary.total)}\n\n`,
