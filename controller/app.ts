@@ -27,6 +27,7 @@ import { createGateHandler } from './progressive/gate-requests.js';
 import { Reconciler } from './reconcile/controller.js';
 import { ledgerClusterName } from './reconcile/hook-ledger.js';
 import type { LeasePort, ReconcilerPorts } from './reconcile/ports.js';
+import type { GateHandler } from './server/gate-route.js';
 import { createMetrics, type Metrics, startServer } from './server/index.js';
 import { createSource } from './source/index.js';
 import { loadSnapshot } from './source/load-snapshot.js';
@@ -46,6 +47,8 @@ export interface ControllerApp {
   readonly metrics: Metrics;
   readonly clients: AwsClients;
   readonly source: Source;
+  /** Answers this controller's deployment gates (the gate routes; with several targets, targets/gates.ts). */
+  readonly onGate: GateHandler;
   /** Graceful stop: finishes the in-flight AWS call and pass, writes status, closes everything. */
   stop(): Promise<void>;
 }
@@ -268,6 +271,7 @@ export async function startController(config: Config, options: AppOptions): Prom
     metrics,
     clients,
     source,
+    onGate,
     stop() {
       stopped ??= (async () => {
         stopWatching();

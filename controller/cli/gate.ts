@@ -28,9 +28,11 @@ async function viaServer(
   name: string,
   action: GateAction,
   by: string,
+  target: string | undefined,
 ) {
+  const route = `resources/Service/${encodeURIComponent(name)}/${action}`;
   const response = await fetch(
-    new URL(`/api/resources/Service/${encodeURIComponent(name)}/${action}`, server),
+    new URL(target ? `/api/targets/${encodeURIComponent(target)}/${route}` : `/api/${route}`, server),
     {
       method: 'POST',
       headers: {
@@ -59,6 +61,10 @@ function registerAction(program: Command, ctx: CliContext, action: GateAction): 
     )
     .option('--api-token <token>', 'bearer token of the controller API (ECS_GITOPS_API_TOKEN)')
     .option('--by <name>', 'who answers (recorded in the status branch when --server is used)')
+    .option(
+      '--target <name>',
+      'with --server and several targets (--targets): the target whose service it is',
+    )
     .option('--cluster <name>', 'the cluster in ECS (default: from the Service manifest)');
   addSourceOptions(command);
   addAwsOptions(command);
@@ -73,11 +79,12 @@ function registerAction(program: Command, ctx: CliContext, action: GateAction): 
     if (typeof raw.server === 'string') {
       const token = typeof raw.apiToken === 'string' ? raw.apiToken : ctx.env.ECS_GITOPS_API_TOKEN;
       try {
-        const { status, body } = await viaServer(raw.server, token, name, action, by);
+        const target = typeof raw.target === 'string' ? raw.target : undefined;
+        const { status, body } = await viaServer(raw.server, token, name, action, by, target);
         if (status === 200) {
           writeLine(
             ctx.stdout,
-            `${action === 'promote' ? 'promoted' : 'rolled back'} Service/${name}: ${body.message ?? ''}`,
+            `${action === 'promote' ? 'promoted' : 'rolled back'} Service/${name}${target ? ` in target ${target}` : ''}: ${body.message ?? ''}`,
           );
           return;
         }
@@ -90,6 +97,14 @@ function registerAction(program: Command, ctx: CliContext, action: GateAction): 
         );
         ctx.setExitCode(2);
       }
+      return;
+    }
+    if (typeof raw.target === 'string') {
+      writeLine(
+        ctx.stderr,
+        `error: --target ${raw.target} needs --server (the controller that runs the targets)`,
+      );
+      ctx.setExitCode(2);
       return;
     }
     const config = resolveConfig(raw, ctx.env);
@@ -116,6 +131,11 @@ function registerAction(program: Command, ctx: CliContext, action: GateAction): 
     try {
       const outcome = await answerGate(clients, { cluster, service: awsName }, action);
       writeLine(ctx.stdout, describeOutcome(`Service/${name}`, outcome));
+      // ECS keeps no note of who answered; only the controller's status does.
+      writeLine(
+        ctx.stderr,
+        `note: answered in ECS directly, so ${by} is not recorded; --server URL answers through the controller, which records who`,
+      );
     } catch (error) {
       if (error instanceof GateError) {
         writeLine(ctx.stderr, `${action} refused: ${error.message}`);

@@ -1,4 +1,5 @@
-// POST /api/resources/Service/:name/promote | rollback: answer a progressive deployment's gate
+// POST /api/resources/Service/:name/promote | rollback (and, with several targets,
+// /api/targets/:target/resources/Service/:name/…): answer a progressive deployment's gate
 // (the dashboard's Promote / Roll back buttons, `ecs-gitops promote --server`). Same guards as
 // /api/sync: same-origin for browsers, the bearer token when one is configured.
 import type { KeyString } from '../types.js';
@@ -15,10 +16,27 @@ export type GateAnswer =
       readonly serviceDeploymentArn: string;
       readonly stage?: string;
     }
-  | { readonly ok: false; readonly status: 404 | 409 | 502; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly status: 404 | 409 | 502;
+      readonly message: string;
+      /** Default: NotFound / Conflict / Failed by status; `Ambiguous` when several targets have it. */
+      readonly error?: 'Ambiguous';
+      readonly targets?: readonly string[];
+    };
 
-/** What the controller does for a gate request (app.ts binds it). */
-export type GateHandler = (key: KeyString, action: GateRequestAction, by: string) => Promise<GateAnswer>;
+/**
+ * What the controller does for a gate request (app.ts binds it; with several targets,
+ * targets/gates.ts routes by `target`, the `<target>` of /api/targets/<target>/resources/…).
+ */
+export type GateHandler = (
+  key: KeyString,
+  action: GateRequestAction,
+  by: string,
+  target?: string,
+) => Promise<GateAnswer>;
+
+const ERRORS = { 404: 'NotFound', 409: 'Conflict', 502: 'Failed' } as const;
 
 const BODY_LIMIT = 4 * 1024;
 
@@ -51,11 +69,13 @@ export async function handleGate(
   const who =
     typeof by === 'string' && by.trim() !== '' ? by.replace(/[^\w .@:/-]/g, '').slice(0, 60) : 'api';
   const key = `Service/${params.name ?? ''}` as KeyString;
-  const answer = await options.onGate(key, action, who);
-  if (answer.ok) sendJson(res, 200, { ...answer, by: who });
+  const answer = await options.onGate(key, action, who, ...(params.target ? [params.target] : []));
+  if (answer.ok)
+    sendJson(res, 200, { ...answer, by: who, ...(params.target ? { target: params.target } : {}) });
   else
     sendJson(res, answer.status, {
-      error: answer.status === 409 ? 'Conflict' : 'Failed',
+      error: answer.error ?? ERRORS[answer.status],
       message: answer.message,
+      ...(answer.targets ? { targets: answer.targets } : {}),
     });
 }

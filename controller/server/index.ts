@@ -317,6 +317,7 @@ function buildRouter(
 
   router.post('/api/sync', async (ctx) => handleSync(ctx, options));
   router.post('/api/resources/:kind/:name/:action', async (ctx) => handleGate(ctx, options));
+  router.post('/api/targets/:target/resources/:kind/:name/:action', async (ctx) => handleGate(ctx, options));
 
   router.post('/hooks/git', async ({ req, res }) => {
     // Git hosts send neither Origin nor Sec-Fetch-Site; a browser on another site sends one of them

@@ -11,8 +11,10 @@ import type { Config } from '../config.js';
 import type { LeasePort } from '../reconcile/ports.js';
 import { type Metrics, startServer } from '../server/index.js';
 import { EventLog } from '../status/event-log.js';
+import type { KeyString } from '../types.js';
 import { combineSnapshots, mergeExpositions } from './combine.js';
 import { targetCredentials } from './credentials.js';
+import { targetsGateHandler } from './gates.js';
 import type { Target } from './targets-file.js';
 
 export interface TargetsApp {
@@ -90,6 +92,14 @@ export async function startTargets(
   const status = () =>
     combineSnapshots([...started].map(([target, app]) => ({ target, snapshot: app.store.snapshot() })));
   const server = await startServer({
+    onGate: targetsGateHandler(
+      new Map(
+        [...started].map(([name, app]) => [
+          name,
+          { onGate: app.onGate, has: (key: KeyString) => app.store.getResource(key) !== undefined },
+        ]),
+      ),
+    ),
     listen: config.listen,
     ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
     status,

@@ -42,6 +42,18 @@ describe('manifests/examples-progressive', () => {
     const promoted = await cli('promote', 'Service/checkout', '--endpoint-url', env().url);
     expect(promoted.stdout).toMatch(/^promoted Service\/checkout at PRE_PRODUCTION_TRAFFIC_SHIFT/);
     expect(promoted.code).toBe(0);
+    // ECS keeps no record of who answered: the CLI says so and names the way that records it
+    expect(promoted.stderr).toMatch(/^note: answered in ECS directly, so \S+ is not recorded; --server URL/);
+    const untargeted = await cli(
+      'promote',
+      'Service/checkout',
+      '--target',
+      'prod',
+      '--endpoint-url',
+      env().url,
+    );
+    expect(untargeted.code).toBe(2);
+    expect(untargeted.stderr).toMatch(/--target prod needs --server/);
     // a rollback where nothing waits is refused with exit 1 once the deployment is over
     await expect
       .poll(async () => (await checkoutDeployment()).lifecycleHookDetails?.[0]?.status, { timeout: 20_000 })

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GateRequestAction } from '../../controller/server/gate-route.js';
 import type { ResourceStatus } from '../../controller/status/model.js';
+import { combineSnapshots } from '../../controller/targets/combine.js';
 import { chromiumAvailable, launchBrowser, SKIP_REASON } from '../helpers/browser.js';
 import { fleet, type Harness, snapshot, startHarness, webService } from '../server/harness.js';
 
@@ -72,6 +73,34 @@ describe.skipIf(!chromiumAvailable())('dashboard gates in Chromium', () => {
     await page.getByText('rolled back Service/web at PRE_PRODUCTION_TRAFFIC_SHIFT').waitFor();
     expect(answers).toEqual([['Service/web', 'rollback', 'dashboard']]);
     expect(errors).toEqual([]);
+  });
+
+  it("with several targets, promotes the page's target only, as the name typed in Answer as", async () => {
+    // given the same canary waiting in two targets
+    const calls: Array<[string, GateRequestAction, string, string | undefined]> = [];
+    harness = await startHarness({
+      onGate: async (key, action, by, target) => {
+        calls.push([key, action, by, target]);
+        return { ok: true, message: `promoted ${key} in ${target}`, serviceDeploymentArn: 'arn' };
+      },
+    });
+    const resources = [...fleet().filter((r) => r.key !== 'Service/web'), waiting];
+    harness.current = combineSnapshots([
+      { target: 'staging', snapshot: snapshot(resources) },
+      { target: 'prod', snapshot: snapshot(resources) },
+    ]);
+    page = await browser.newPage();
+    await page.goto(`${harness.url}/#/targets/prod/Service/web`);
+    await page.getByTestId('progressive').waitFor({ state: 'visible' });
+    // when a name is typed and Promote clicked
+    await page.getByTestId('gate-by').fill('dora');
+    await page.getByTestId('promote').click();
+    // then prod's gate route was called, as dora, and the name is kept for the next answer
+    await page.getByText('promoted Service/web in prod').waitFor();
+    expect(calls).toEqual([['Service/web', 'promote', 'dora', 'prod']]);
+    await page.reload();
+    await page.getByTestId('progressive').waitFor({ state: 'visible' });
+    expect(await page.getByTestId('gate-by').inputValue()).toBe('dora');
   });
 
   it('hides the buttons once the deployment finished', async () => {

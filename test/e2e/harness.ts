@@ -93,6 +93,20 @@ export async function startHarness(flags: Record<string, unknown> = {}): Promise
   return harness;
 }
 
+/** The flags of a `run` on a test repository and emulator: fast polls, no preflight, a random port. */
+export function runFlags(remote: string, dir: string, endpointUrl: string): Record<string, unknown> {
+  return {
+    repo: remote,
+    branch: 'main',
+    poll: '300ms',
+    resync: '1s',
+    listen: '127.0.0.1:0',
+    cacheDir: join(dir, 'cache'),
+    endpointUrl,
+    preflight: false,
+  };
+}
+
 /** Waits until `check(snapshot)` holds, re-reading the controller's status. */
 export async function waitForStatus(
   app: ControllerApp,

@@ -12,6 +12,7 @@ import {
 
 const POLL_MS = 3000;
 const TOKEN_KEY = 'ecs-gitops.apiToken';
+const NAME_KEY = 'ecs-gitops.answerAs';
 
 const state = {
   snapshot: null,
@@ -254,17 +255,35 @@ async function syncNow(event) {
 
 // ---- deployment gates: Promote / Roll back ------------------------------------------------------
 
+function storedName() {
+  try {
+    return localStorage.getItem(NAME_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
 async function answerGate(action) {
-  const key = state.route.key ?? '';
+  const { key = '', target } = state.route;
   const name = key.startsWith('Service/') ? key.slice('Service/'.length) : '';
   const result = $('gate-result');
   const token = $('api-token').value.trim() || storedToken();
-  setText(result, action === 'promote' ? 'Promoting…' : 'Rolling back…');
+  // Who answers goes into the service's status; the name is remembered for the next gate.
+  const by = $('gate-by').value.trim();
   try {
-    const response = await fetch(`api/resources/Service/${encodeURIComponent(name)}/${action}`, {
+    if (by) localStorage.setItem(NAME_KEY, by);
+  } catch {
+    // Storage may be disabled; the name still goes with this answer.
+  }
+  setText(result, action === 'promote' ? 'Promoting…' : 'Rolling back…');
+  const route = `resources/Service/${encodeURIComponent(name)}/${action}`;
+  // With several targets the page is one target's service: the answer goes to that target only.
+  const path = target ? `api/targets/${encodeURIComponent(target)}/${route}` : `api/${route}`;
+  try {
+    const response = await fetch(path, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ by: 'dashboard' }),
+      body: JSON.stringify({ by: by || 'dashboard' }),
     });
     const body = await response.json().catch(() => ({}));
     result.dataset.state = response.ok ? 'ok' : 'error';
@@ -281,6 +300,7 @@ async function answerGate(action) {
 function start() {
   if (storedToken()) $('token-field').hidden = false;
   $('sync-form').addEventListener('submit', syncNow);
+  $('gate-by').value = storedName();
   $('gate-promote').addEventListener('click', () => answerGate('promote'));
   $('gate-rollback').addEventListener('click', () => answerGate('rollback'));
   window.addEventListener('hashchange', onRouteChange);
