@@ -3,6 +3,7 @@
 // (with a warning) so a dead receiver can never grow the controller's memory.
 
 import { Backoff } from '../backoff.js';
+import { type Clock, systemClock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { Alert, Notifier } from './types.js';
 
@@ -30,6 +31,8 @@ export interface DeliveryOptions {
   readonly maxDelayMs?: number;
   /** Per request (default 10 s). */
   readonly timeoutMs?: number;
+  /** Wall time for rate-limit reset times and signed timestamps; tests pass a manual one. */
+  readonly clock?: Clock;
 }
 
 interface Pending {
@@ -47,20 +50,20 @@ function retryable(status: number): boolean {
  * GitHub's primary rate limit answers 403 (or 429) with `x-ratelimit-remaining: 0` and the reset
  * time; its secondary limit answers 403 with `retry-after`. Both say when to try again.
  */
-function rateLimitedMs(response: Response): number | undefined {
-  const retryAfter = retryAfterMs(response.headers.get('retry-after'));
+function rateLimitedMs(response: Response, nowMs: number): number | undefined {
+  const retryAfter = retryAfterMs(response.headers.get('retry-after'), nowMs);
   if (retryAfter !== undefined) return retryAfter;
   if (response.headers.get('x-ratelimit-remaining') !== '0') return undefined;
   const reset = Number(response.headers.get('x-ratelimit-reset'));
-  return Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - Date.now()) : undefined;
+  return Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - nowMs) : undefined;
 }
 
-function retryAfterMs(header: string | null): number | undefined {
+function retryAfterMs(header: string | null, nowMs: number): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return seconds * 1000;
   const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
 export class HttpDelivery implements Notifier {
@@ -153,7 +156,8 @@ export class HttpDelivery implements Notifier {
           return;
         }
         problem = `HTTP ${response.status}`;
-        const limited = response.status === 403 ? rateLimitedMs(response) : undefined;
+        const nowMs = (this.options.clock ?? systemClock).now().getTime();
+        const limited = response.status === 403 ? rateLimitedMs(response, nowMs) : undefined;
         if (!retryable(response.status) && limited === undefined) {
           this.stats.failed += 1;
           this.options.logger.error(
@@ -162,7 +166,7 @@ export class HttpDelivery implements Notifier {
           );
           return;
         }
-        wait = limited ?? rateLimitedMs(response);
+        wait = limited ?? rateLimitedMs(response, nowMs);
       } catch (error) {
         if (this.abort.signal.aborted) return;
         problem =

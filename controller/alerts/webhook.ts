@@ -1,6 +1,8 @@
 // Generic JSON webhook. The body is signed with HMAC-SHA256 (GitHub's scheme, our header names) so a
 // receiver can prove the alert came from this controller; the delivery id lets it drop retries.
+
 import { createHmac } from 'node:crypto';
+import { systemClock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { type DeliveryOptions, HttpDelivery } from './http-delivery.js';
 import type { Alert } from './types.js';
@@ -52,7 +54,7 @@ export function createWebhookNotifier(options: WebhookOptions): HttpDelivery {
           'User-Agent': 'ecs-gitops',
           [EVENT_HEADER]: alert.event.type,
           [DELIVERY_HEADER]: alert.id,
-          [TIMESTAMP_HEADER]: String(Math.floor(Date.now() / 1000)),
+          [TIMESTAMP_HEADER]: String(Math.floor((options.clock ?? systemClock).now().getTime() / 1000)),
           ...(options.secret ? { [SIGNATURE_HEADER]: signBody(body, options.secret) } : {}),
         },
       };

@@ -1,4 +1,5 @@
 // What applying a ChangeSet did, entry by entry (Flux's ssa vocabulary plus failure). Pure data.
+import type { Clock } from '../clock.js';
 import type { LiveState } from '../live/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import type { Action, Outcome, ResourceKey } from '../types.js';
@@ -78,4 +79,6 @@ export interface ApplyOptions {
   readonly pollMs?: number;
   /** Sleep used while polling (tests pass one that advances the emulator's clock). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Elapsed time while polling (a replace waiting for the old service to drain); tests pass a manual one. */
+  readonly clock?: Clock;
 }

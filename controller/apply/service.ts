@@ -15,6 +15,7 @@ import {
   type UpdateServiceCommandInput,
   type UpdateServiceCommandOutput,
 } from '@aws-sdk/client-ecs';
+import { systemClock } from '../clock.js';
 import { taskDefinitionTrustTag } from '../diff/fingerprint.js';
 import { CIRCUIT_BREAKER_DEFAULTS, deploymentConfigurationDefaults } from '../diff/normalize/defaults.js';
 import { serviceStatus } from '../live/lookups.js';
@@ -24,7 +25,7 @@ import { OWNERSHIP_TAGS } from '../types.js';
 import { serviceClientToken } from './client-token.js';
 import { syncTags } from './cluster.js';
 import { type ApplyContext, type EntryRecorder, ownershipTags, toEcsTags } from './context.js';
-import { UnknownClusterError } from './errors.js';
+import { ReplaceTimeoutError, UnknownClusterError } from './errors.js';
 import type { KindOutcome } from './outcome.js';
 import { changedTopLevelFields } from './tags.js';
 
@@ -321,16 +322,14 @@ async function waitInactive(
 ): Promise<void> {
   const timeoutMs = context.options.replaceTimeoutMs ?? 10 * 60_000;
   const pollMs = context.options.pollMs ?? 5_000;
-  const started = Date.now();
+  const clock = context.options.clock ?? systemClock;
+  const started = clock.monotonicMs();
   for (let waited = 0; ; waited += pollMs) {
     const status = await serviceStatus(context.clients, cluster, service, context.options.signal);
     if (status === undefined || status === 'INACTIVE') return;
-    if (waited >= timeoutMs || Date.now() - started >= timeoutMs) {
-      throw Object.assign(
-        new Error(`service ${cluster}/${service} still ${status} after ${Math.round(timeoutMs / 1000)} s`),
-        {
-          name: 'ReplaceTimeout',
-        },
+    if (waited >= timeoutMs || clock.monotonicMs() - started >= timeoutMs) {
+      throw new ReplaceTimeoutError(
+        `service ${cluster}/${service} still ${status} after ${Math.round(timeoutMs / 1000)} s`,
       );
     }
     context.step(recorder, `waiting for ${cluster}/${service} to drain (${status})`);

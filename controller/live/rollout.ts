@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
 import { toAwsError } from '../aws/clients.js';
+import { type Clock, systemClock } from '../clock.js';
 import { serviceHealth } from '../health/service.js';
 import type { HealthState } from '../types.js';
 import { plain } from './batch.js';
@@ -50,6 +51,8 @@ export interface FollowOptions {
   readonly onUpdate?: (result: RolloutResult) => void;
   /** Waits between polls; tests pass one that advances the emulator's manual clock instead. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Elapsed time and "now" for a service deployment's bake time; tests pass the emulator's. */
+  readonly clock?: Clock;
 }
 
 const DESCRIBE_BATCH = 10;
@@ -145,7 +148,8 @@ export async function followRollouts(
   const results = new Map<string, RolloutResult>();
   const stoppedCache = new Map<string, { failed: number; reasons: string[] }>();
   const deploymentCache = new ServiceDeploymentCache();
-  const startedAt = Date.now();
+  const clock = options.clock ?? systemClock;
+  const startedAt = clock.monotonicMs();
   let waited = 0;
 
   const open = () => targets.filter((t) => !isFinal(results.get(label(t))));
@@ -174,7 +178,7 @@ export async function followRollouts(
         const serviceDeployment = arn ? deployments.get(arn) : undefined;
         const healthOptions = {
           ...(target.deploymentId ? { expectedDeploymentId: target.deploymentId } : {}),
-          ...(serviceDeployment ? { serviceDeployment, now: new Date() } : {}),
+          ...(serviceDeployment ? { serviceDeployment, now: clock.now() } : {}),
         };
         let health = serviceHealth(service, healthOptions);
         let stoppedReasons: string[] = [];
@@ -206,7 +210,7 @@ export async function followRollouts(
       }
     }
     if (open().length === 0 || options.signal?.aborted) break;
-    const elapsed = Math.max(waited, Date.now() - startedAt);
+    const elapsed = Math.max(waited, clock.monotonicMs() - startedAt);
     if (elapsed >= options.timeoutMs) {
       for (const target of open()) {
         const last = results.get(label(target));

@@ -1,7 +1,7 @@
 // The plan as GitHub/GitLab-flavoured Markdown for a pull request comment (`diff --output markdown`):
 // a summary line, a table of the resources that change, and per resource its field changes in a
 // collapsible `diff` block. The first line is a hidden marker so a CI job can update its own comment.
-import { keyString } from '../types.js';
+import { keyString, shortRevision } from '../types.js';
 import type { ChangeSet } from './model.js';
 import { HEADER, renderEntry, summaryLine } from './render.js';
 
@@ -16,9 +16,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderChangeSetMarkdown(changeSet: ChangeSet, options: MarkdownOptions): string {
   const changed = changeSet.entries.filter((entry) => entry.action !== 'noop' || entry.blocked);
-  const revision = changeSet.revision.startsWith('sha256:')
-    ? changeSet.revision
-    : changeSet.revision.slice(0, 12);
+  const revision = shortRevision(changeSet.revision);
   const out = [
     `<!-- ecs-gitops-diff ${options.title} -->`,
     `### ecs-gitops diff: \`${options.title}\` at \`${revision}\``,

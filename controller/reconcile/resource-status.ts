@@ -1,10 +1,12 @@
 // Turns what one pass learned about a resource into its next status and the events of the
 // transitions (one event per episode edge, never one per pass). Pure.
+
 import type { FieldChange, ResourceDiff } from '../diff/model.js';
 import type { ServiceDeploymentSummary } from '../health/service-deployment.js';
+import type { ServiceDeployment } from '../live/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import { getCondition, setCondition } from '../status/conditions.js';
-import type { ControllerEvent, DeploymentStatus, ResourceStatus } from '../status/model.js';
+import type { ControllerEvent, ResourceStatus } from '../status/model.js';
 import type { Condition, DriftPolicy, HealthState, SyncState } from '../types.js';
 import { keyString } from '../types.js';
 import type { ChangeOrigin } from './drift.js';
@@ -22,7 +24,7 @@ export interface ResourceFacts {
   readonly lastAppliedRevision?: string;
   readonly lastAppliedAt?: string;
   readonly source?: string;
-  readonly deployments?: readonly DeploymentStatus[];
+  readonly deployments?: readonly ServiceDeployment[];
   readonly stoppedReasons?: readonly string[];
   /** The deployment being judged was created by this controller (a rollback of it is a failed rollout). */
   readonly ownRollout: boolean;

@@ -1,8 +1,10 @@
 // GET /api/resources/:kind/:name (and /api/targets/:target/resources/:kind/:name with several
 // targets) — one resource with everything its dashboard page shows.
+
 import type { FieldChange } from '../diff/model.js';
+import type { ServiceDeployment } from '../live/model.js';
 import type { EventLog } from '../status/event-log.js';
-import type { ControllerEvent, DeploymentStatus, ResourceStatus, StatusSnapshot } from '../status/model.js';
+import type { ControllerEvent, ResourceStatus, StatusSnapshot } from '../status/model.js';
 import type { KeyString } from '../types.js';
 import { maskEvent, maskResource } from './redact.js';
 
@@ -17,7 +19,7 @@ export interface ResourceDetail {
 export interface ResourceDetailResponse {
   readonly resource: ResourceStatus;
   readonly diff: readonly FieldChange[];
-  readonly deployments: readonly DeploymentStatus[];
+  readonly deployments: readonly ServiceDeployment[];
   readonly stoppedReasons: readonly string[];
   readonly events: readonly ControllerEvent[];
 }

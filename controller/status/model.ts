@@ -1,26 +1,11 @@
 // What the controller knows and reports about every resource and about itself. Pure data,
 // shared by the reconcile loop (producer), the status branch writer, the HTTP API, the dashboard
 // and the alerts.
+
 import type { FieldChange } from '../diff/model.js';
 import type { ServiceDeploymentSummary } from '../health/service-deployment.js';
+import type { ServiceDeployment } from '../live/model.js';
 import type { Action, Condition, HealthState, KeyString, Kind, SyncState } from '../types.js';
-
-/** One ECS deployment of a service, as the dashboard and status show it. */
-export interface DeploymentStatus {
-  readonly id: string;
-  /** PRIMARY | ACTIVE | INACTIVE */
-  readonly status: string;
-  /** IN_PROGRESS | COMPLETED | FAILED */
-  readonly rolloutState?: string;
-  readonly rolloutStateReason?: string;
-  readonly taskDefinition: string;
-  readonly desiredCount: number;
-  readonly runningCount: number;
-  readonly pendingCount: number;
-  readonly failedTasks: number;
-  readonly createdAt?: string;
-  readonly updatedAt?: string;
-}
 
 export interface ResourceStatus {
   readonly kind: Kind;
@@ -48,7 +33,8 @@ export interface ResourceStatus {
   readonly source?: string;
   readonly arn?: string;
   /** Services only. */
-  readonly deployments?: readonly DeploymentStatus[];
+  /** Services only: the ECS deployments, as live/ reads them (one type from the read to the dashboard). */
+  readonly deployments?: readonly ServiceDeployment[];
   /** Services only: failed tasks' stoppedReason, newest first. */
   readonly stoppedReasons?: readonly string[];
   /** Tasks only: the hook runs of this controller, newest first (docs/tasks.md). */

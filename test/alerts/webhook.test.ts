@@ -8,9 +8,13 @@ import {
   teamsMessage,
   webhookPayload,
 } from '../../controller/alerts/index.js';
+import type { Clock } from '../../controller/clock.js';
 import type { ControllerEvent } from '../../controller/status/model.js';
 import { captureLogger } from '../helpers/log-capture.js';
 import { startReceiver } from './receiver.js';
+
+const FIXED_TIME = '2026-03-01T12:00:00.000Z';
+const FIXED_CLOCK: Clock = { now: () => new Date(FIXED_TIME), monotonicMs: () => 0 };
 
 const SECRET = 'webhook-secret';
 
@@ -57,7 +61,7 @@ describe('webhook alerts', () => {
     const server = await receiver();
     const { logger } = captureLogger();
     const alerts = createAlerts({
-      notifiers: [createWebhookNotifier({ url: server.url, secret: SECRET, logger })],
+      notifiers: [createWebhookNotifier({ url: server.url, secret: SECRET, logger, clock: FIXED_CLOCK })],
       logger,
     });
 
@@ -78,7 +82,8 @@ describe('webhook alerts', () => {
     expect(verify(`${first!.body} `, first!.headers['x-ecs-gitops-signature'])).toBe(false);
     expect(first!.headers['content-type']).toBe('application/json');
     expect(first!.headers['x-ecs-gitops-event']).toBe('DriftDetected');
-    expect(Math.abs(Number(first!.headers['x-ecs-gitops-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+    // the signed timestamp is the controller's clock, in seconds
+    expect(first!.headers['x-ecs-gitops-timestamp']).toBe(String(Date.parse(FIXED_TIME) / 1000));
     const payload = JSON.parse(first!.body);
     expect(payload).toMatchObject({
       type: 'DriftDetected',

@@ -209,6 +209,50 @@ describe('service updates', () => {
     expect(after?.createdAt?.getTime()).toBeGreaterThan(before?.createdAt?.getTime() ?? 0);
   });
 
+  it('given an old service that never drains, when the replace has waited past its timeout by the injected clock, then it fails with ReplaceTimeout and creates nothing', async () => {
+    await applyChangeSet(world.clients, changeSet(createFleet(['web'])), options);
+    const before = await liveService('web');
+    const desired = service(
+      'web',
+      'prod',
+      'web',
+      { launchType: 'EC2' },
+      { policy: { replaceAllowed: true } },
+    );
+    world.emulator.resetCalls();
+    // a sleep that leaves the emulator's clock alone (the old service stays DRAINING) while the
+    // controller's clock says each poll took 6 minutes
+    let elapsed = 0;
+    const result = await applyChangeSet(
+      world.clients,
+      changeSet([
+        entry({
+          action: 'replace',
+          desired,
+          taskDefinition: { family: 'web', register: false, arn: String(before?.taskDefinition) },
+          diff: { liveArn: before?.serviceArn, replaceReasons: ['launchType: FARGATE → EC2'] },
+        }),
+      ]),
+      {
+        ...options,
+        revision: 'r2',
+        pollMs: 5_000,
+        replaceTimeoutMs: 10 * 60_000,
+        clock: { now: () => new Date(elapsed), monotonicMs: () => elapsed },
+        sleep: async () => {
+          elapsed += 6 * 60_000;
+        },
+      },
+    );
+    expect(result.entries[0]).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'ReplaceTimeout', retryable: true },
+    });
+    expect(result.entries[0]?.message).toContain('still DRAINING after 600 s');
+    expect(world.writes()['ecs:CreateService']).toBeUndefined();
+    expect(world.emulator.calls()['ecs:DescribeServices']).toBe(3);
+  });
+
   it('adopts an unowned service when the manifest opts in, by tagging it', async () => {
     await applyChangeSet(world.clients, changeSet(createFleet(['web'])), options);
     await world.clients.ecs.send(

@@ -88,6 +88,31 @@ describe('followRollouts', () => {
     expect(world.emulator.calls()['ecs:DescribeServices']).toBe(5);
   });
 
+  it('given a clock that says a stalled poll took a minute, when following with a 20 s timeout, then it gives up after that poll', async () => {
+    world = await startWorld();
+    const created = await applyChangeSet(world.clients, changeSet(createFleet(['web'])), options);
+    const web = created.entries.find((e) => e.service)!;
+    // one poll whose wait the injected clock says lasted 60 s (a stalled call, a suspended laptop)
+    let elapsed = 0;
+    let polls = 0;
+    const [result] = await followRollouts(
+      world.clients,
+      [{ cluster: 'prod', service: 'web', deploymentId: web.deploymentId }],
+      {
+        timeoutMs: 20_000,
+        pollMs: 5_000,
+        clock: { now: () => new Date(elapsed), monotonicMs: () => elapsed },
+        sleep: async () => {
+          polls += 1;
+          elapsed += 60_000;
+        },
+      },
+    );
+    expect(result).toMatchObject({ state: 'Progressing', timedOut: true });
+    expect(polls).toBe(1);
+    expect(world.emulator.calls()['ecs:DescribeServices']).toBe(2);
+  });
+
   it('describes up to 10 services per call', async () => {
     world = await startWorld();
     const names = Array.from({ length: 12 }, (_, i) => `svc-${i}`);

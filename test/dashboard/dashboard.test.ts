@@ -72,7 +72,7 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
         .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key'))),
     ).toEqual(['Cluster/prod', 'TaskDefinition/web', 'Service/web', 'ScalingPolicy/web']);
     expect(await page.locator(cell('Service/web', 'health')).innerText()).toContain('Healthy');
-    expect(await page.locator(cell('Service/web', 'revision')).innerText()).toBe(SHA1.slice(0, 7));
+    expect(await page.locator(cell('Service/web', 'revision')).innerText()).toBe(SHA1.slice(0, 12));
     expect(await page.locator(cell('Service/web', 'age')).innerText()).toBe('5m');
     expect(await page.locator(cell('Service/web', 'drift')).innerText()).toBe('');
     expect(await page.locator(cell('TaskDefinition/web', 'health')).innerText()).toBe('Healthy');
@@ -80,7 +80,7 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     const source = page.getByTestId('source');
     expect(await source.innerText()).toContain('https://github.com/example/fleet.git');
     expect(await source.innerText()).toContain('main');
-    expect(await page.getByTestId('source-revision').innerText()).toBe(SHA1.slice(0, 7));
+    expect(await page.getByTestId('source-revision').innerText()).toBe(SHA1.slice(0, 12));
     expect(await page.getByTestId('source-condition').innerText()).toContain('Ready');
     await page.locator('[data-testid="connection"][data-state="live"]').waitFor();
     expect(await page.getByTestId('overview-events').innerText()).toContain('applied revision a1b2c3d');
@@ -115,7 +115,7 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     );
     await page
       .locator(cell('Service/web', 'revision'))
-      .getByText(SHA2.slice(0, 7))
+      .getByText(SHA2.slice(0, 12))
       .waitFor({ timeout: 5000 });
     expect(await page.locator(cell('Service/web', 'sync')).innerText()).toBe('Synced');
 
@@ -135,9 +135,9 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     // then a banner lists every problem with file:line
     const banner = page.getByTestId('rejected-banner');
     await banner.waitFor({ state: 'visible', timeout: 5000 });
-    expect(await banner.getByRole('heading').innerText()).toBe('Revision c0ffee0 was rejected');
+    expect(await banner.getByRole('heading').innerText()).toBe('Revision c0ffee000000 was rejected');
     expect(await banner.getByTestId('problem').allInnerTexts()).toEqual(problems);
-    expect(await banner.innerText()).toContain(`The last good revision ${SHA2.slice(0, 7)} stays applied.`);
+    expect(await banner.innerText()).toContain(`The last good revision ${SHA2.slice(0, 12)} stays applied.`);
     expect(await banner.getAttribute('role')).toBe('alert');
     await notReloaded();
 

@@ -50,7 +50,7 @@ describe.skipIf(!available)('dashboard, end to end', () => {
     );
     await expect
       .poll(() => row('Service/web').locator('[data-col="revision"]').textContent(), { timeout: 15_000 })
-      .toContain(sha.slice(0, 7));
+      .toContain(sha.slice(0, 12));
 
     await harness.emulator.ecs.send(
       new UpdateServiceCommand({ cluster: 'batch-prod', service: 'worker', desiredCount: 3 }),

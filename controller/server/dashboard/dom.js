@@ -26,10 +26,10 @@ export function $(id) {
   return document.getElementById(id);
 }
 
-/** Git shas shortened like `git log --oneline`; other revisions (content hashes) to 12 chars. */
+/** Git shas to 12 characters, as the controller's events and logs write them (types.ts shortRevision); other revisions (content hashes) clipped. */
 export function shortRevision(revision) {
   if (!revision) return '';
-  if (/^[0-9a-f]{40}$/i.test(revision)) return revision.slice(0, 7);
+  if (/^[0-9a-f]{40}$/i.test(revision)) return revision.slice(0, 12);
   return revision.length > 14 ? `${revision.slice(0, 12)}…` : revision;
 }
 

@@ -427,7 +427,7 @@ function renderHookRuns(r) {
         'tr',
         { 'data-hook-run': run.phase, className: run.state === 'Failed' ? 'is-failed' : '' },
         h('th', { scope: 'row' }, run.phase),
-        h('td', {}, h('code', { title: run.revision }, run.revision.slice(0, 12))),
+        h('td', {}, h('code', { title: run.revision }, shortRevision(run.revision))),
         h('td', { 'data-col': 'state' }, badge(run.state, HOOK_STATE[run.state])),
         h(
           'td',
