@@ -1,10 +1,11 @@
 // Progressive delivery end to end: `run` against a real Git repository and the emulator over the
 // real SDK. A CANARY service with `ecs-gitops/approval: manual` waits at its gate (one
 // AwaitingApproval alert), `ecs-gitops promote` lets it go on until Healthy; the next commit is
-// rolled back through the API the dashboard uses: Degraded, RolloutFailed, and no re-deploy loop.
+// rolled back with the dashboard's button in Chromium: Degraded, RolloutFailed, and no re-deploy loop.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, SKIP_REASON } from '../helpers/browser.js';
 import { runCliCaptured } from '../helpers/run-cli.js';
 import { type Harness, startHarness, waitForStatus } from './harness.js';
 
@@ -74,6 +75,31 @@ async function promote(): Promise<string> {
   return out.stdout;
 }
 
+/** Roll back on the service's dashboard page, in Chromium, as `by` (or through its API without Chromium). */
+async function rollBackFromDashboard(by: string): Promise<void> {
+  const browser = await launchBrowser();
+  if (!browser) {
+    console.warn(`rolling back through the API the dashboard calls: ${SKIP_REASON}`);
+    const response = await fetch(`${h.app.url}/api/resources/Service/checkout/rollback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ by }),
+    });
+    expect(response.status).toBe(200);
+    return;
+  }
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${h.app.url}/#/Service/checkout`);
+    await page.getByTestId('progressive').waitFor({ state: 'visible' });
+    await page.getByTestId('gate-by').fill(by);
+    await page.getByTestId('rollback').click();
+    await page.getByText(/^rolled back Service\/checkout at PRE_PRODUCTION_TRAFFIC_SHIFT/).waitFor();
+  } finally {
+    await browser.close();
+  }
+}
+
 describe('a canary with a manual approval gate', () => {
   it('waits at the gate, is promoted to Healthy; a rolled-back commit is Degraded once and not re-deployed', async () => {
     // given the example deployed (the first deployment of a new service passes its gates too)
@@ -129,12 +155,7 @@ describe('a canary with a manual approval gate', () => {
       'checkout: nginx 1.29',
     );
     await nextGate();
-    const response = await fetch(`${h.app.url}/api/resources/Service/checkout/rollback`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ by: 'alice' }),
-    });
-    expect(response.status).toBe(200);
+    await rollBackFromDashboard('alice');
     // then it is Degraded, RolledBack, with one RolloutFailed alert, and who answered is recorded
     await waitForStatus(h.app, () => checkout()?.serviceDeployment?.status === 'ROLLBACK_SUCCESSFUL', 60_000);
     const rolledBack = checkout()!;
