@@ -1,4 +1,5 @@
 // Process entry: wiring only.
+import './runtime/heap-flags.js';
 import { runCli } from './cli/index.js';
 
 const stop = new AbortController();
