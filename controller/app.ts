@@ -4,18 +4,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { createAlerts, notifiersFromConfig } from './alerts/index.js';
-import { hookLedgerWriter } from './apply/hook-ledger.js';
-import { runTask, stopTask } from './apply/run-task.js';
+import { hookPort } from './apply/hook-runner.js';
 import { type AwsClients, createAwsClients } from './aws/clients.js';
 import { commitStatusFromConfig } from './commit-status/index.js';
 import type { Config } from './config.js';
 import { healthOf, serviceDeploymentOf } from './health/index.js';
-import { readHookLedger } from './live/hook-ledger.js';
 import { ServiceDeploymentCache, TaskDefinitionCache } from './live/index.js';
 import { createPreflightReader } from './live/preflight-reads.js';
 import { readStoppedReasons } from './live/rollout.js';
 import { liveTagsOf } from './live/tags.js';
-import { describeTaskRuns } from './live/task-runs.js';
 import type { Logger } from './log.js';
 import { ManifestParseCache } from './manifest/index.js';
 import type { DesiredState } from './manifest/model.js';
@@ -25,7 +22,6 @@ import { checkAnalysis } from './progressive/analysis-check.js';
 import { answerGate } from './progressive/gate.js';
 import { createGateHandler } from './progressive/gate-requests.js';
 import { Reconciler } from './reconcile/controller.js';
-import { ledgerClusterName } from './reconcile/hook-ledger.js';
 import type { LeasePort, ReconcilerPorts } from './reconcile/ports.js';
 import type { GateHandler } from './server/gate-route.js';
 import { createMetrics, type Metrics, startServer } from './server/index.js';
@@ -116,8 +112,6 @@ export async function startController(config: Config, options: AppOptions): Prom
       })
     : undefined;
 
-  // Several targets may share an account and region: each keeps its own hook ledger.
-  const hookLedger = ledgerClusterName(config.instance, options.target?.name);
   let lastDesired: DesiredState | undefined;
   const pipeline = createPipeline(clients, config, {
     caches: { taskDefinitions: cache, serviceDeployments: serviceDeploymentCache },
@@ -175,20 +169,8 @@ export async function startController(config: Config, options: AppOptions): Prom
       );
     },
     recordedFingerprint: (diff, live) => liveTagsOf(diff, live)?.[OWNERSHIP_TAGS.specHash],
-    hooks: {
-      run: (request) =>
-        runTask(clients, {
-          ...request,
-          // The hook's tasks carry the ownership record, so people can tell who started them.
-          tags: { ...request.tags, [OWNERSHIP_TAGS.managedBy]: config.instance },
-        }),
-      describe: (cluster, taskArns) => describeTaskRuns(clients, cluster, taskArns),
-      stop: (cluster, taskArn, reason) => stopTask(clients, cluster, taskArn, reason),
-      ledger: {
-        read: () => readHookLedger(clients, hookLedger, config.instance),
-        write: hookLedgerWriter(clients, hookLedger, config.instance),
-      },
-    },
+    // Several targets may share an account and Region: each keeps its own hook ledger.
+    hooks: hookPort(clients, config.instance, options.target ? { target: options.target.name } : {}),
   };
 
   const reconciler = new Reconciler(

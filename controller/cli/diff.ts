@@ -16,6 +16,7 @@ import { createPreflightReader } from '../live/preflight-reads.js';
 import { describeProblemCount } from '../manifest/index.js';
 import type { DesiredResource } from '../manifest/model.js';
 import { createPipeline } from '../pipeline/index.js';
+import { deployingServices, hookPlanText, type PlannedHook, plannedHooks } from '../plan/hooks.js';
 import { changeSetToJson, configurationInSync, renderChangeSet } from '../plan/index.js';
 import { renderChangeSetMarkdown } from '../plan/markdown.js';
 import type { ChangeSet } from '../plan/model.js';
@@ -155,6 +156,13 @@ function preflightText(outcome: PreflightOutcome): string {
   return `\nPreflight of ${outcome.reports.length} resource(s) to be written: ${failed === 0 ? 'all passed' : `${failed} FAILED (run would not apply ${failed === 1 ? 'it' : 'them'})`}\n${renderPreflight(outcome.reports).join('\n')}\n`;
 }
 
+function hookPlanMarkdown(hooks: readonly PlannedHook[]): string {
+  const text = hookPlanText(hooks).trim();
+  if (text === '') return '';
+  const [headline = '', ...lines] = text.split('\n');
+  return `#### ${headline}\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`;
+}
+
 function preflightMarkdown(outcome: PreflightOutcome): string {
   const text = preflightText(outcome).trim();
   if (text === '') return '';
@@ -194,19 +202,28 @@ export function register(program: Command, ctx: CliContext): void {
       const preflight = config.preflight
         ? await preflightChanges(changeSet, result.desired.resources, config)
         : undefined;
+      // The hooks a deploy of this plan would run (apply and run wait for them).
+      const hooks = plannedHooks(result.desired, deployingServices(changeSet));
       if (config.output === 'json')
         writeLine(
           ctx.stdout,
-          JSON.stringify({ ...changeSetToJson(changeSet), ...(preflight ? { preflight } : {}) }, null, 2),
+          JSON.stringify(
+            { ...changeSetToJson(changeSet), ...(preflight ? { preflight } : {}), hooks },
+            null,
+            2,
+          ),
         );
       else if (config.output === 'markdown')
         ctx.stdout.write(
           renderChangeSetMarkdown(changeSet, { title: describeSource(config) }) +
-            (preflight ? preflightMarkdown(preflight) : ''),
+            (preflight ? preflightMarkdown(preflight) : '') +
+            hookPlanMarkdown(hooks),
         );
       else
         ctx.stdout.write(
-          renderChangeSet(changeSet, { color: useColor(ctx) }) + (preflight ? preflightText(preflight) : ''),
+          renderChangeSet(changeSet, { color: useColor(ctx) }) +
+            (preflight ? preflightText(preflight) : '') +
+            hookPlanText(hooks),
         );
       // An adoption writes only ownership tags: ECS already runs what Git says, so it is not a change.
       ctx.setExitCode(configurationInSync(changeSet) ? 0 : 1);

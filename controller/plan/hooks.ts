@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { DesiredState, DesiredTask, HookPhase } from '../manifest/model.js';
 import { type KeyString, keyString } from '../types.js';
+import type { ChangeSet } from './model.js';
 
 /**
  * ECS accepts RunTask clientTokens of up to 64 ASCII characters 33-126. `attempt` counts the
@@ -52,4 +53,61 @@ export function hooksDue(
     due.push({ task, token: hookToken(desired.revision, task.name, phase), deploying: guarded });
   }
   return due;
+}
+
+/** What a plan would run around its deploys (`diff`, `apply --dry-run`). */
+export interface PlannedHook {
+  readonly phase: HookPhase;
+  /** `Task/NAME`. */
+  readonly task: string;
+  /** The guarded services the plan deploys (SyncFail: none, it runs when a hook fails). */
+  readonly guards: readonly KeyString[];
+}
+
+/** The services a change set would create or update (not held back by anything). */
+export function deployingServices(changeSet: ChangeSet): Set<KeyString> {
+  return new Set(
+    changeSet.entries
+      .filter(
+        (entry) =>
+          entry.key.kind === 'Service' &&
+          entry.action !== 'noop' &&
+          entry.action !== 'delete' &&
+          !entry.blocked,
+      )
+      .map((entry) => keyString(entry.key)),
+  );
+}
+
+/** PreSync and PostSync hooks guarding what is deployed, and the SyncFail hooks if there are any. */
+export function plannedHooks(desired: DesiredState, deploying: ReadonlySet<KeyString>): PlannedHook[] {
+  const planned: PlannedHook[] = [];
+  for (const phase of ['PreSync', 'PostSync'] as const) {
+    for (const due of hooksDue(desired, phase, deploying)) {
+      planned.push({ phase, task: keyString(due.task.key), guards: due.deploying });
+    }
+  }
+  if (planned.length === 0) return planned;
+  for (const task of hookTasks(desired, 'SyncFail')) {
+    planned.push({ phase: 'SyncFail', task: keyString(task.key), guards: [] });
+  }
+  return planned;
+}
+
+const WHEN: Record<HookPhase, (guards: string) => string> = {
+  PreSync: (guards) =>
+    `runs before ${guards} and must exit 0 for ${guards.includes(',') ? 'them' : 'it'} to be updated`,
+  PostSync: (guards) => `runs once ${guards} ${guards.includes(',') ? 'are' : 'is'} Healthy`,
+  SyncFail: () => 'runs if a hook of this revision fails',
+};
+
+/** The text `diff` and `apply --dry-run` print under the plan (empty without hooks). */
+export function hookPlanText(planned: readonly PlannedHook[]): string {
+  if (planned.length === 0) return '';
+  const width = Math.max(...planned.map((hook) => hook.task.length));
+  const lines = planned.map(
+    (hook) =>
+      `  ${hook.phase.padEnd(8)} ${hook.task.padEnd(width)}  ${WHEN[hook.phase](hook.guards.join(', '))}`,
+  );
+  return `\nHooks (run and apply wait for each; a failed PreSync hook leaves its services as they are):\n${lines.join('\n')}\n`;
 }

@@ -21,7 +21,8 @@ export class RunTaskConflict extends ApiError {
   constructor(readonly resourceIds: readonly string[]) {
     super(
       'ConflictException',
-      'The clientToken is already in use with a different RunTask request. Run RunTask with a unique clientToken, or with the clientToken and the original set of parameters.',
+      // The API reference's text for this exception (ECS API Reference, ConflictException).
+      'The RunTask request could not be processed due to conflicts. The provided clientToken is already in use with a different RunTask request. The resourceIds are the existing task ARNs which are already associated with the clientToken.',
       400,
       { resourceIds: [...resourceIds] },
     );

@@ -464,7 +464,8 @@ export function describeTasks(ctx: OpContext, body: JsonObject): Json {
   const cluster = requireCluster(ctx, input);
   const refs = input.strings('tasks') ?? [];
   if (refs.length === 0) throw invalidParameter('Tasks cannot be empty.');
-  if (refs.length > 100) throw invalidParameter('tasks can have at most 100 items.');
+  // ECS names the member taskIds in this message (not `tasks`, the request's name).
+  if (refs.length > 100) throw invalidParameter('taskIds can have at most 100 items.');
   const includeTags = (input.strings('include') ?? []).includes('TAGS');
   const tasks: JsonObject[] = [];
   const failures: JsonObject[] = [];

@@ -11,7 +11,6 @@ import {
   ListSchedulesCommand,
   ListTagsForResourceCommand,
   ResourceNotFoundException,
-  SchedulerClient,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateScheduleCommand,
@@ -19,19 +18,12 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { describe, expect, it } from 'vitest';
 import { awsCli, hasAwsCli } from '../helpers/aws-cli.js';
-import { TEST_CREDENTIALS, TEST_REGION, useTestEmulator } from '../helpers/emulator.js';
-import { fargateTaskDefinition, givenCluster } from './world.js';
+import { useTestEmulator } from '../helpers/emulator.js';
+import { fargateTaskDefinition, givenCluster, schedulerClient } from './world.js';
 
 const env = useTestEmulator();
 
-function scheduler(): SchedulerClient {
-  return new SchedulerClient({
-    endpoint: env().url,
-    region: TEST_REGION,
-    credentials: TEST_CREDENTIALS,
-    maxAttempts: 1,
-  });
-}
+const scheduler = () => schedulerClient(env().url);
 
 const CLUSTER_ARN = 'arn:aws:ecs:us-east-1:123456789012:cluster/prod';
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/scheduler-runs-tasks';

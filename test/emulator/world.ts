@@ -10,6 +10,8 @@ import {
   type RegisterTaskDefinitionCommandInput,
   type Service,
 } from '@aws-sdk/client-ecs';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/emulator.js';
 
 export const NETWORK: NetworkConfiguration = {
   awsvpcConfiguration: { subnets: ['subnet-0abc'], securityGroups: ['sg-0abc'] },
@@ -115,4 +117,14 @@ export async function addInstances(
     containerInstances: AddedInstance[];
   };
   return out.containerInstances;
+}
+
+/** An EventBridge Scheduler client against the emulator at `url` (no retries: tests see faults). */
+export function schedulerClient(url: string): SchedulerClient {
+  return new SchedulerClient({
+    endpoint: url,
+    region: TEST_REGION,
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+  });
 }
