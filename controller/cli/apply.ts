@@ -200,6 +200,9 @@ export function register(program: Command, ctx: CliContext): void {
           say(
             `Applying revision ${desired.revision}: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.adopt ? `${s.adopt} to adopt, ` : ''}${s.noop} in sync${s.blocked ? `, ${s.blocked} blocked` : ''}.`,
           );
+          // A strategy change is the one update whose meaning the field list does not tell.
+          for (const entry of changeSet.entries)
+            for (const note of strategyChangeNotes(entry.diff)) say(`  # ${keyString(entry.key)}: ${note}`);
         }
         // The same writes and records `run` makes, so a controller started later tells drift from a deploy.
         merge(entries, await pipeline.apply(changeSet, { live, signal: ctx.stopSignal }));
