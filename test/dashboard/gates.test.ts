@@ -103,6 +103,55 @@ describe.skipIf(!chromiumAvailable())('dashboard gates in Chromium', () => {
     expect(await page.getByTestId('gate-by').inputValue()).toBe('dora');
   });
 
+  it('lists who answered the gates and the last analysis, newest first', async () => {
+    harness = await startHarness({ onGate: async () => ({ ok: false, status: 409, message: 'nothing' }) });
+    const answered: ResourceStatus = {
+      ...waiting,
+      approvals: [
+        {
+          action: 'promote',
+          by: 'alice',
+          at: '2026-01-01T10:00:00.000Z',
+          serviceDeploymentArn: 'arn1',
+          stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT',
+        },
+        {
+          action: 'rollback',
+          by: 'analysis',
+          at: '2026-01-01T10:05:00.000Z',
+          serviceDeploymentArn: 'arn2',
+          stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT',
+        },
+      ],
+      analyses: [
+        {
+          serviceDeploymentArn: 'arn2',
+          hookId: 'ecs-pause-abc',
+          stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT',
+          url: 'http://checks/web',
+          startedAt: '2026-01-01T10:04:00.000Z',
+          state: 'Failed',
+          answer: 'ROLLBACK',
+          checks: [
+            { at: '2026-01-01T10:04:00.000Z', ok: true, httpStatus: 200 },
+            { at: '2026-01-01T10:04:10.000Z', ok: false, httpStatus: 500, error: 'HTTP 500 (expected 2xx)' },
+          ],
+        },
+      ],
+    };
+    harness.current = snapshot([...fleet().filter((r) => r.key !== 'Service/web'), answered]);
+    page = await browser.newPage();
+    await page.goto(`${harness.url}/#/Service/web`);
+    const history = page.getByTestId('gate-history');
+    await history.waitFor({ state: 'visible' });
+    const lines = (await history.locator('li').allTextContents()).map((line) => line.replace(/ · .*$/, ''));
+    expect(lines).toEqual([
+      'analysis failed at PRE_PRODUCTION_TRAFFIC_SHIFT: 2 check(s), last HTTP 500 (expected 2xx) → ROLLBACK',
+      'rolled back by analysis at PRE_PRODUCTION_TRAFFIC_SHIFT',
+      'promoted by alice at PRE_PRODUCTION_TRAFFIC_SHIFT',
+    ]);
+  });
+
   it('hides the buttons once the deployment finished', async () => {
     harness = await startHarness({ onGate: async () => ({ ok: false, status: 409, message: 'nothing' }) });
     const done = {

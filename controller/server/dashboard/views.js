@@ -365,9 +365,36 @@ function progressLine(d) {
   return parts.join(' · ');
 }
 
+/** Who answered the gates (newest first) and the last analysis: what the status records. */
+function gateHistory(r) {
+  const items = [];
+  const run = (r.analyses ?? []).at(-1);
+  if (run) {
+    const last = run.checks.at(-1);
+    const result = last ? `, last ${last.error ?? `HTTP ${last.httpStatus}`}` : '';
+    const answer = run.answer ? ` → ${run.answer}` : run.note ? ` (${run.note})` : '';
+    items.push(
+      h(
+        'li',
+        { 'data-testid': 'analysis' },
+        `analysis ${run.state.toLowerCase()} at ${run.stage ?? '?'}: ${run.checks.length} check(s)${result}${answer}`,
+      ),
+    );
+  }
+  for (const a of [...(r.approvals ?? [])].reverse().slice(0, 5)) {
+    const verb = a.action === 'promote' ? 'promoted' : 'rolled back';
+    items.push(h('li', {}, `${verb} by ${a.by} at ${a.stage ?? '?'} · ${new Date(a.at).toLocaleString()}`));
+  }
+  return items;
+}
+
 function renderProgressive(r) {
   const d = r.serviceDeployment;
   $('progressive').hidden = !d;
+  replaceIfChanged($('gate-history'), JSON.stringify([r.approvals, r.analyses?.at(-1)]), () =>
+    gateHistory(r),
+  );
+  $('gate-history').hidden = !r.approvals?.length && !r.analyses?.length;
   if (!d) return;
   $('progressive').dataset.arn = d.arn;
   replaceIfChanged($('progressive-status'), d.status, () => [badge(d.status)]);
