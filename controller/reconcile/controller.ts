@@ -3,23 +3,22 @@
 // plans, applies, records what the outcome teaches (record.ts) and publishes status and events.
 // Composes the pure core through ReconcilerPorts; owns no AWS or Git code itself.
 
-import { serviceKey } from '../aws-model/ids.js';
 import { Backoff } from '../backoff.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { ResourceDiff } from '../diff/model.js';
-import { errorMessage, formatProblem } from '../errors.js';
-import { type LiveState, type ServiceDeployment, serviceDeployments } from '../live/model.js';
+import { errorMessage } from '../errors.js';
+import type { LiveState } from '../live/model.js';
 import type { Logger } from '../log.js';
 import type { DesiredState } from '../manifest/model.js';
-import { describeProblemCount } from '../manifest/problem-list.js';
 import type { ChangeSet, ChangeSetEntry } from '../plan/model.js';
 import type { ControllerEvent, OverallStatus, StatusSnapshot } from '../status/model.js';
 import type { StatusStore } from '../status/store.js';
-import { type DriftPolicy, type HealthState, type KeyString, keyString, shortRevision } from '../types.js';
+import { type DriftPolicy, type KeyString, keyString } from '../types.js';
+import type { Announcer } from './announcer.js';
 import { type BackoffOptions, DEFAULT_BACKOFF, KeyedBackoff } from './backoff.js';
 import { blockDiffs } from './block.js';
 import { classifyDiffs } from './classify.js';
-import { type AppliedRecord, type ChangeOrigin, effectiveDriftPolicy } from './drift.js';
+import type { AppliedRecord } from './drift.js';
 import { fingerprintAll } from './fingerprint.js';
 import { HookGate } from './hooks.js';
 import { markApplying } from './in-progress.js';
@@ -27,17 +26,14 @@ import { emptyMemory, type ReconcileMemory } from './memory.js';
 import { PassQueue, type PassRequest, type RequestOptions } from './pass-queue.js';
 import { mergeLive, passScope, ROLLOUT_REASON, withDependencies } from './pass-scope.js';
 import { PassTimings } from './pass-timings.js';
-import type { AppliedEntry, ReconcilerPorts, SourceSnapshot } from './ports.js';
+import type { AppliedEntry, ReconcilerPorts } from './ports.js';
+import { PruneRailEpisode } from './prune-rail.js';
 import { recordOutcome } from './record.js';
-import { nextResourceStatus } from './resource-status.js';
+import { publishResourceStatus, type StatusDeps } from './resource-publish.js';
+import { RevisionCompletion } from './revision-completion.js';
+import { RevisionIntake } from './revision-intake.js';
 import { repairStaleRecords } from './stale-record.js';
 import { StoppedReasons } from './stopped-reasons.js';
-
-/** How many applied revisions are remembered (to announce each once); older ones only matter if Git goes back. */
-const COMPLETED_REVISIONS_KEPT = 100;
-
-/** Problems an event (and so an alert, a webhook body, a Slack message) carries; status keeps more. */
-export const EVENT_PROBLEMS = 20;
 
 export interface ReconcilerOptions {
   readonly instance: string;
@@ -53,11 +49,6 @@ export interface ReconcilerOptions {
   readonly clock?: Clock;
 }
 
-interface RevisionRecord {
-  readonly revision: string;
-  readonly committedAt?: Date;
-}
-
 export class Reconciler {
   private readonly queue = new PassQueue();
   private readonly backoff: KeyedBackoff<KeyString>;
@@ -65,20 +56,18 @@ export class Reconciler {
   private readonly passBackoff: Backoff;
   private readonly stopping = new AbortController();
   private readonly clock: Clock;
-  private snapshot: SourceSnapshot | undefined;
-  private parsedRevision: string | undefined;
-  private desired: DesiredState | undefined;
-  private desiredCommit: RevisionRecord | undefined;
-  private rejected: OverallStatus['rejectedRevision'];
+  /** Fetching and parsing revisions; the last good desired state (revision-intake.ts). */
+  private readonly intake: RevisionIntake;
+  /** Announcing applied revisions once each, bounded (revision-completion.ts). */
+  private readonly completion: RevisionCompletion;
+  /** The prune rail's refusal episodes (prune-rail.ts). */
+  private readonly pruneRail: PruneRailEpisode;
+  /** What publishing one resource's status reads (resource-publish.ts). */
+  private readonly statusDeps: StatusDeps;
   /** What each resource's last passes left behind (reconcile/memory.ts). */
   private readonly memory: ReconcileMemory = emptyMemory();
   private readonly stoppedReasons: StoppedReasons;
-  /** Revisions already announced as applied (newest last), bounded: a long-running loop sees many. */
-  private readonly completedRevisions = new Set<string>();
-  private lastAppliedRevision: string | undefined;
-  private lastAttemptedRevision: string | undefined;
   private lastPass: OverallStatus['lastPass'];
-  private pruneBlocked: OverallStatus['pruneBlocked'];
   private loop: Promise<void> | undefined;
   /** The last full live picture, with targeted passes' reads merged in. */
   private lastLive: LiveState | undefined;
@@ -104,6 +93,18 @@ export class Reconciler {
     this.backoff = new KeyedBackoff(options.backoff ?? DEFAULT_BACKOFF);
     this.passBackoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
     this.clock = options.clock ?? systemClock;
+    const announcer: Announcer = {
+      instance: options.instance,
+      now: () => this.now(),
+      publish: (event) => this.publish(event),
+      logger: options.logger,
+    };
+    this.intake = new RevisionIntake(ports, announcer);
+    this.completion = new RevisionCompletion(
+      announcer,
+      ports.metrics ? (seconds) => ports.metrics?.observeCommitToApplied(seconds) : undefined,
+    );
+    this.pruneRail = new PruneRailEpisode(announcer, store);
     this.stoppedReasons = new StoppedReasons(ports.stoppedReasons?.bind(ports), () => this.log());
     this.hooks = new HookGate(ports.hooks, {
       instance: options.instance,
@@ -114,6 +115,16 @@ export class Reconciler {
         ? { recordRun: (phase, result) => ports.metrics?.recordHookRun?.(phase, result) }
         : {}),
     });
+    this.statusDeps = {
+      memory: this.memory,
+      health: ports.health,
+      stoppedReasons: this.stoppedReasons,
+      hooks: this.hooks,
+      store,
+      drift: options.drift,
+      instance: options.instance,
+      publish: (event) => this.publish(event),
+    };
   }
 
   /** Starts the loop with an initial fetch and the resync timer. */
@@ -196,16 +207,13 @@ export class Reconciler {
         this.memory.stalled.clear();
         this.hooks.retryFailed();
       }
-      if (request.fetch || !this.snapshot) await timings.time('fetch', () => this.fetch());
-      const parsed = timings.timeSync('parse', () => this.parseLatest());
+      if (request.fetch || !this.intake.fetched) await timings.time('fetch', () => this.intake.fetch());
+      const parsed = timings.timeSync('parse', () => this.intake.parseLatest());
       if (parsed === 'rejected') result = 'rejected';
-      if (this.desired) {
+      const desired = this.intake.desired;
+      if (desired) {
         // Sync now is always a full pass.
-        const ok = await this.reconcile(
-          this.desired,
-          request.manual ? ['sync now'] : request.reasons,
-          timings,
-        );
+        const ok = await this.reconcile(desired, request.manual ? ['sync now'] : request.reasons, timings);
         this.passBackoff.reset();
         if (!ok && result === 'success') result = 'failure';
       }
@@ -229,65 +237,20 @@ export class Reconciler {
         'pass finished',
       );
       this.store.setOverall({
-        ...(this.lastAppliedRevision ? { lastAppliedRevision: this.lastAppliedRevision } : {}),
-        ...(this.lastAttemptedRevision ? { lastAttemptedRevision: this.lastAttemptedRevision } : {}),
-        rejectedRevision: this.rejected,
+        lastAppliedRevision: this.completion.lastAppliedRevision,
+        lastAttemptedRevision: this.intake.lastAttemptedRevision,
+        rejectedRevision: this.intake.rejected,
         lastPass: this.lastPass,
         passInProgress: undefined,
       });
       // Ready once the source was read and a pass ran on it (a rejected first revision counts: it is reported).
-      if (this.desired !== undefined || result === 'rejected') this.store.setReady(true);
+      if (this.intake.desired !== undefined || result === 'rejected') this.store.setReady(true);
       this.passCount += 1;
       const snapshot = this.store.publish();
       this.ports.metrics?.setResources(snapshot.resources);
       for (const listener of this.passListeners) listener(snapshot);
       void this.writeStatus(snapshot);
     }
-  }
-
-  private async fetch(): Promise<void> {
-    try {
-      // git_fetch_total is counted by the source itself, which also sees the polls.
-      const { snapshot, changed } = await this.ports.source.fetch();
-      if (changed || !this.snapshot) this.log().debug({ revision: snapshot.revision }, 'source revision');
-      this.snapshot = snapshot;
-    } catch (error) {
-      // The last good revision stays applied; drift detection goes on against it.
-      this.log().warn({ err: errorMessage(error) }, 'source fetch failed; keeping the last revision');
-    }
-  }
-
-  private parseLatest(): 'unchanged' | 'accepted' | 'rejected' {
-    const snapshot = this.snapshot;
-    if (!snapshot || snapshot.revision === this.parsedRevision) return 'unchanged';
-    this.parsedRevision = snapshot.revision;
-    this.lastAttemptedRevision = snapshot.revision;
-    const result = this.ports.parse(snapshot);
-    if (!result.ok) {
-      // Bounded whatever the revision holds: status keeps the first problems, events and alerts fewer.
-      const problems = result.problems.map(formatProblem);
-      const problemCount = Math.max(result.problemCount, problems.length);
-      const alerted = problems.slice(0, EVENT_PROBLEMS);
-      this.rejected = { revision: snapshot.revision, problems, problemCount, at: this.now().toISOString() };
-      this.publish({
-        type: 'RevisionRejected',
-        severity: 'error',
-        time: this.now().toISOString(),
-        instance: this.options.instance,
-        revision: snapshot.revision,
-        message: `revision ${shortRevision(snapshot.revision)} rejected: ${describeProblemCount(alerted.length, problemCount)}; ${this.desired ? `keeping ${shortRevision(this.desired.revision)}` : 'nothing applied yet'}`,
-        problems: alerted,
-        problemCount,
-      });
-      return 'rejected';
-    }
-    this.rejected = undefined;
-    this.desired = result.desired;
-    this.desiredCommit = {
-      revision: snapshot.revision,
-      ...(snapshot.commit ? { committedAt: snapshot.commit.committedAt } : {}),
-    };
-    return 'accepted';
   }
 
   /**
@@ -359,7 +322,7 @@ export class Reconciler {
 
     const changeSet = timings.timeSync('plan', () => this.ports.plan(diffs, { revision, blocked }));
     // Only a full pass can tell whether the prune rail still refuses something.
-    if (!scope) this.notePruneLimit(changeSet, revision);
+    if (!scope) this.pruneRail.note(changeSet, revision);
     const { actionable, results } = await this.applyChanges(changeSet, picture, nowIso, timings);
 
     const resultByKey = new Map(results.map((r) => [keyString(r.key), r]));
@@ -389,7 +352,7 @@ export class Reconciler {
         this.store.removeResource(key);
         continue;
       }
-      const health = await this.updateStatus(diff, {
+      const health = await publishResourceStatus(this.statusDeps, diff, {
         entry: entryByKey.get(key),
         applied,
         origin: origins.get(key) ?? 'none',
@@ -427,7 +390,8 @@ export class Reconciler {
     const outstanding = this.store
       .snapshot()
       .resources.filter((s) => s.sync === 'OutOfSync' || s.sync === 'Failed').length;
-    if (failures === 0 && outstanding === 0) this.completeRevision(desired, actionable > 0);
+    if (failures === 0 && outstanding === 0)
+      this.completion.complete(desired, actionable > 0, this.intake.committedAt(desired.revision));
     if ((progressing || hookRunning || postSyncPending) && !this.stopping.signal.aborted) {
       // Hooks are followed by full passes (they look at the whole revision), a rollout by a targeted one.
       this.queue.requestAfter(
@@ -464,71 +428,6 @@ export class Reconciler {
   }
 
   /**
-   * Status: one resource's sync, health (with stopped tasks' reasons when it fails, a hook Task's
-   * runs) and conditions, and the events of its edges. Returns its health.
-   */
-  private async updateStatus(
-    diff: ResourceDiff,
-    facts: {
-      readonly entry: ChangeSetEntry | undefined;
-      readonly applied: AppliedEntry | undefined;
-      readonly origin: ChangeOrigin;
-      readonly live: LiveState;
-      readonly revision: string;
-      readonly nowIso: string;
-    },
-  ): Promise<HealthState> {
-    const { entry, applied, origin, live, revision, nowIso } = facts;
-    const key = keyString(diff.key);
-    const expected = this.memory.ownDeployments.get(key)?.id;
-    const deployments = diff.key.kind === 'Service' ? deploymentsOf(diff, live) : undefined;
-    const serviceDeployment = this.ports.health.serviceDeployment?.(diff, live);
-    const preliminary = this.ports.health.of(diff, live, expected);
-    const stoppedReasons = deployments
-      ? await this.stoppedReasons.of(key, diff, deployments, expected, preliminary.state === 'Degraded')
-      : undefined;
-    const hookHealth = diff.key.kind === 'Task' ? this.hooks.healthOf(diff.key.name, revision) : undefined;
-    const health =
-      hookHealth ??
-      (stoppedReasons ? this.ports.health.of(diff, live, expected, stoppedReasons) : preliminary);
-    const record = this.memory.applied.get(key);
-    const transition = nextResourceStatus(
-      this.store.getResource(key),
-      {
-        diff,
-        origin,
-        driftPolicy: effectiveDriftPolicy(diff.desired?.policy.drift, this.options.drift),
-        ...(entry ? { entry } : {}),
-        ...(applied ? { applied } : {}),
-        health,
-        revision,
-        ...(record ? { lastAppliedRevision: record.revision, lastAppliedAt: record.at } : {}),
-        ...(diff.desired ? { source: diff.desired.source.file } : {}),
-        ...(deployments ? { deployments } : {}),
-        ...(stoppedReasons ? { stoppedReasons } : {}),
-        ...(serviceDeployment ? { serviceDeployment } : {}),
-        ownRollout: expected !== undefined && health.reason !== 'RolloutCompleted',
-      },
-      nowIso,
-      this.options.instance,
-    );
-    if (transition.status.health === 'Healthy' && expected) this.memory.ownDeployments.delete(key);
-    if (diff.key.kind === 'Task') {
-      // A hook's failure is told once, by the hook gate's SyncFailed; its health edges are not alerts.
-      const runs = this.hooks.runsOf(diff.key.name);
-      this.store.setResource({
-        ...transition.status,
-        ...(hookHealth?.state === 'Degraded' ? { sync: 'Failed' as const } : {}),
-        ...(runs.length > 0 ? { hookRuns: runs } : {}),
-      });
-      return transition.status.health;
-    }
-    this.store.setResource(transition.status);
-    for (const event of transition.events) this.publish(event);
-    return transition.status.health;
-  }
-
-  /**
    * A deployment this controller made was rolled back by the circuit breaker (or its rollout
    * FAILED): remember the desired content that failed, so it is not re-deployed in a loop.
    */
@@ -559,45 +458,6 @@ export class Reconciler {
   }
 
   /**
-   * The prune safety rail refused deletions: a person must look (restore the manifests, raise
-   * --prune-max or confirm). Said once per episode — event, alert, warning — and kept in the overall
-   * status (/api/status, /readyz) while it lasts; PruneAllowed when it ends.
-   */
-  private notePruneLimit(changeSet: ChangeSet, revision: string): void {
-    const refused = changeSet.entries.filter((e) => e.blocked?.reason === 'prune-limit');
-    const open = this.pruneBlocked;
-    if (refused.length === 0) {
-      if (!open) return;
-      this.pruneBlocked = undefined;
-      this.store.setOverall({ pruneBlocked: undefined });
-      this.log().info({ revision }, 'prune no longer refused');
-      this.publish({
-        type: 'PruneAllowed',
-        severity: 'info',
-        time: this.now().toISOString(),
-        instance: this.options.instance,
-        revision,
-        message: `revision ${shortRevision(revision)}: nothing refused by --prune-max any more`,
-      });
-      return;
-    }
-    const message = refused[0]?.blocked?.message ?? 'prune refused';
-    const resources = refused.map((e) => keyString(e.key));
-    this.pruneBlocked = { message, resources, since: open?.since ?? this.now().toISOString() };
-    this.store.setOverall({ pruneBlocked: this.pruneBlocked });
-    if (open) return;
-    this.log().warn({ revision, resources }, `prune refused: ${message}`);
-    this.publish({
-      type: 'PruneBlocked',
-      severity: 'error',
-      time: this.now().toISOString(),
-      instance: this.options.instance,
-      revision,
-      message: `revision ${shortRevision(revision)}: ${message}; restore the manifests, raise --prune-max or pass --prune-confirm`,
-    });
-  }
-
-  /**
    * A manifest that left Git has no "last applied" content any more: when it returns, that is a Git
    * change to apply, not drift. (A pruned Cluster is tracked under its clusterName, so deleting it
    * never cleared the record kept under its manifest name.)
@@ -613,39 +473,6 @@ export class Reconciler {
     return fingerprint ? { fingerprint, revision } : undefined;
   }
 
-  private completeRevision(desired: DesiredState, changed: boolean): void {
-    this.lastAppliedRevision = desired.revision;
-    if (this.completedRevisions.has(desired.revision)) return;
-    this.completedRevisions.add(desired.revision);
-    if (this.completedRevisions.size > COMPLETED_REVISIONS_KEPT) {
-      const oldest = this.completedRevisions.values().next().value;
-      if (oldest !== undefined) this.completedRevisions.delete(oldest);
-    }
-    const committedAt =
-      this.desiredCommit?.revision === desired.revision ? this.desiredCommit.committedAt : undefined;
-    if (committedAt && changed) {
-      this.ports.metrics?.observeCommitToApplied(
-        Math.max(0, (this.now().getTime() - committedAt.getTime()) / 1000),
-      );
-    }
-    if (!changed) {
-      // Nothing was written (e.g. a commit outside the manifest folder): worth a log line, not an alert.
-      this.log().info(
-        { revision: desired.revision },
-        `revision ${shortRevision(desired.revision)} already in sync`,
-      );
-      return;
-    }
-    this.publish({
-      type: 'SyncSucceeded',
-      severity: 'info',
-      time: this.now().toISOString(),
-      instance: this.options.instance,
-      revision: desired.revision,
-      message: `revision ${shortRevision(desired.revision)} applied: ${desired.resources.length} resource(s) in sync`,
-    });
-  }
-
   private async writeStatus(snapshot: StatusSnapshot): Promise<void> {
     if (!this.ports.statusWriter) return;
     try {
@@ -655,11 +482,4 @@ export class Reconciler {
       this.log().warn({ err: errorMessage(error) }, 'status write-back failed; will retry next pass');
     }
   }
-}
-
-/** A Service's deployments as the status shows them (live/model.ts's one converter). */
-function deploymentsOf(diff: ResourceDiff, live: LiveState): ServiceDeployment[] {
-  const desired = diff.desired;
-  if (desired?.kind !== 'Service') return [];
-  return serviceDeployments(live.services[serviceKey(desired.cluster.clusterName, desired.serviceName)]);
 }
