@@ -205,6 +205,7 @@ export async function startController(config: Config, options: AppOptions): Prom
     now: () => new Date(),
     sleep: (ms, signal) => sleep(ms, undefined, { signal }),
     log: (level, fields, message) => logger[level](fields, message),
+    mayWrite: () => options.lease?.holds() ?? Promise.resolve(true),
   });
   // After every pass: the gates that wait now and name an analysis are evaluated by the controller.
   reconciler.onPass((snapshot) => analysis.observe(snapshot.resources, lastDesired));

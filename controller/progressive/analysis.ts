@@ -89,6 +89,8 @@ export interface AnalysisPorts {
   /** Waits between checks; rejects or resolves early when the signal aborts. */
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly log: (level: 'info' | 'warn', fields: Record<string, unknown>, message: string) => void;
+  /** The write lease (a replicated controller): a standby neither evaluates nor answers gates. */
+  readonly mayWrite: () => Promise<boolean>;
 }
 
 export class AnalysisRunner {
@@ -124,6 +126,11 @@ export class AnalysisRunner {
 
   private async evaluate(gate: PendingGate): Promise<void> {
     const { ports } = this;
+    if (!(await ports.mayWrite())) {
+      // The active replica evaluates this gate; should this one take over, a later pass starts it.
+      this.started.delete(`${gate.serviceDeploymentArn}#${gate.hookId}`);
+      return;
+    }
     const { analysis } = gate.gate;
     const signal = this.stopping.signal;
     let run: AnalysisRun = {
@@ -166,6 +173,15 @@ export class AnalysisRunner {
     const action: GateAction = failed ? 'rollback' : 'promote';
     // The verdict stands; only the answer is retried (throttling, a 5xx), never the checks.
     for (let attempt = 1; ; attempt++) {
+      if (!(await ports.mayWrite())) {
+        // Lost the lease while checking: the replica that holds it evaluates the gate itself.
+        record({
+          ...run,
+          finishedAt: ports.now().toISOString(),
+          note: 'not answered: this instance became a standby',
+        });
+        break;
+      }
       try {
         const outcome = await ports.answer(gate.target, action, gate.hookId);
         record({ ...run, finishedAt: ports.now().toISOString(), answer: failed ? 'ROLLBACK' : 'CONTINUE' });

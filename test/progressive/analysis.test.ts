@@ -113,7 +113,11 @@ function waiting(hookId: string, stage = 'POST_TEST_TRAFFIC_SHIFT'): ResourceSta
 }
 
 /** A runner whose checks answer from a script and whose gate answers are recorded. */
-function harness(outcomes: CheckOutcome[], answer?: (action: GateAction) => void) {
+function harness(
+  outcomes: CheckOutcome[],
+  answer?: (action: GateAction) => void,
+  lease: { held: boolean } = { held: true },
+) {
   const statuses = new Map<KeyString, ResourceStatus>();
   const answers: Array<{ target: GateTarget; action: GateAction; hookId: string }> = [];
   const sleeps: number[] = [];
@@ -142,6 +146,7 @@ function harness(outcomes: CheckOutcome[], answer?: (action: GateAction) => void
       sleeps.push(ms);
     },
     log: () => undefined,
+    mayWrite: async () => lease.held,
   });
   return {
     runner,
@@ -217,6 +222,20 @@ describe('the analysis runner', () => {
     failed.observe(waiting('hook-1'), desiredWith(both));
     await failed.runner.idle();
     expect(failed.answers.map((a) => a.action)).toEqual(['rollback']);
+  });
+
+  it('on a standby replica (the write lease held elsewhere) evaluates nothing, until it holds the lease', async () => {
+    const lease = { held: false };
+    const h = harness([], undefined, lease);
+    h.observe(waiting('hook-1'), desiredWith(ANALYSIS));
+    await h.runner.idle();
+    expect(h.checks()).toBe(0);
+    expect(h.answers).toEqual([]);
+    expect(h.status()?.analyses).toBeUndefined();
+    lease.held = true;
+    h.observe(waiting('hook-1'), desiredWith(ANALYSIS));
+    await h.runner.idle();
+    expect(h.answers.map((a) => a.action)).toEqual(['promote']);
   });
 
   it('leaves alone a gate without analysis, a PAUSE hook at another stage, and a gate someone answered first', async () => {
