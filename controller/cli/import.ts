@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { type Command, Option } from 'commander';
 import { createAwsClients } from '../aws/clients.js';
+import { scheduleGroupOf } from '../aws-model/schedules.js';
 import { addAwsOptions, resolveConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { type ImportResult, renderImport, verifyImport } from '../import/index.js';
@@ -110,7 +111,13 @@ export function register(program: Command, ctx: CliContext): void {
     const clients = createAwsClients(config.aws);
     let estate: Awaited<ReturnType<typeof readEstate>>;
     try {
-      estate = await readEstate(clients, { clusters, allClusters, services });
+      estate = await readEstate(clients, {
+        clusters,
+        allClusters,
+        services,
+        // Schedules of the controller's own group become ScheduledTasks (other groups are not ours).
+        scheduleGroup: scheduleGroupOf(config.instance),
+      });
     } catch (error) {
       writeLine(ctx.stderr, `error: ${describeAwsFailure(error, config)}`);
       ctx.setExitCode(2);

@@ -3,6 +3,7 @@
 // keys in API order, references by manifest name, tags as maps, adoption annotations where the
 // resource is nobody else's. Reading the estate is live/estate.ts; writing files is cli/import.ts.
 import { dump } from 'js-yaml';
+import { clusterNameOfArn, targetTagsToMap } from '../aws-model/schedules.js';
 import { comparableTags, tagsToMap } from '../aws-model/tags.js';
 import { parseTaskDefinitionRef, shortTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
 import { asObject, dropAbsent, type PlainObject } from '../diff/normalize/values.js';
@@ -15,6 +16,7 @@ import { SCHEMA_URL } from './model.js';
 import { NameAllocator } from './names.js';
 import { describeOwner, ownershipOf } from './owners.js';
 import { importScalingPolicySpec } from './scaling-policy.js';
+import { importScheduledTaskSpec, isEcsSchedule } from './scheduled-task.js';
 import { secretLookingEnvironment } from './secrets.js';
 import { importServiceSpec } from './service.js';
 import { importTaskDefinitionSpec } from './task-definition.js';
@@ -261,6 +263,47 @@ export function renderImport(estate: Estate, options: ImportOptions): ImportResu
       );
     }
     files.push(renderFile(path, serviceArn, documents, options));
+  }
+
+  // The controller's schedule group: ScheduledTasks naming the imported cluster and, when it runs
+  // the revision a manifest describes, the TaskDefinition manifest (else its family:revision).
+  const scheduleNames = new NameAllocator();
+  for (const schedule of estate.schedules ?? []) {
+    const scheduleName = String(schedule.Name);
+    const name = scheduleNames.claim([scheduleName]);
+    const path = `schedules/${name}.yaml`;
+    const resource = `ScheduledTask/${name}`;
+    const arn = String(schedule.Arn ?? scheduleName);
+    if (!isEcsSchedule(schedule)) {
+      warnings.push({
+        file: path,
+        resource,
+        message: `its target ${String(schedule.Target?.Arn ?? '(none)')} is not an ECS cluster: not imported (a ScheduledTask runs ECS tasks)`,
+      });
+      continue;
+    }
+    const clusterArn = String(schedule.Target?.Arn);
+    const runs = String(schedule.Target?.EcsParameters?.TaskDefinitionArn ?? '');
+    const { family } = parseTaskDefinitionRef(runs);
+    const owner = owners.get(family)?.entry.taskDefinition?.taskDefinition.taskDefinitionArn;
+    const taskDefinition =
+      owner && shortTaskDefinitionRef(String(owner)) === shortTaskDefinitionRef(runs)
+        ? (familyManifest.get(family) as string)
+        : shortTaskDefinitionRef(runs);
+    const spec = importScheduledTaskSpec(schedule, {
+      cluster: clusterManifests.get(clusterNameOfArn(clusterArn)) ?? clusterArn,
+      taskDefinition,
+      ...(name === scheduleName ? {} : { scheduleName }),
+    });
+    const annotations = adoption(
+      Object.entries(targetTagsToMap(schedule.Target?.EcsParameters?.Tags)).map(([key, value]) => ({
+        key,
+        value,
+      })),
+      resource,
+      path,
+    );
+    files.push(renderFile(path, arn, [document('ScheduledTask', name, arn, spec, annotations)], options));
   }
   return { files, warnings };
 }

@@ -43,6 +43,10 @@ export function estateLiveState(estate: Estate): LiveState {
       }
     }
   }
+  if (estate.schedules)
+    (live as { schedules?: Record<string, unknown> }).schedules = Object.fromEntries(
+      estate.schedules.map((schedule) => [String(schedule.Name), schedule]),
+    );
   return live as LiveState;
 }
 

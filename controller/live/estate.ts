@@ -1,9 +1,13 @@
 // Reads a whole ECS estate for `import`: clusters (with settings, configuration and tags), every
 // ACTIVE service in them (with tags), the task definition revision each runs (with tags) and its
-// Application Auto Scaling target, policies and scheduled actions. Batched like readLive; what
-// could not be found is returned as data, never thrown.
+// Application Auto Scaling target, policies and scheduled actions, and the schedules of the
+// controller's EventBridge Scheduler group. Batched like readLive; what could not be found is
+// returned as data, never thrown. The controller's own bookkeeping clusters (the lease anchor, the
+// hook ledger) are no part of an estate.
 import type { AwsClients } from '../aws/clients.js';
 import { serviceResourceId } from '../aws-model/ids.js';
+import { clusterNameOfArn } from '../aws-model/schedules.js';
+import { HOOK_LEDGER_TAGS } from '../reconcile/hook-ledger.js';
 import { readScaling } from './autoscaling-reads.js';
 import { mapLimit } from './batch.js';
 import {
@@ -19,10 +23,12 @@ import type {
   LiveCluster,
   LiveScalableTarget,
   LiveScalingPolicy,
+  LiveSchedule,
   LiveScheduledAction,
   LiveService,
   LiveTaskDefinition,
 } from './model.js';
+import { readScheduleGroup } from './scheduler-reads.js';
 import { TaskDefinitionCache } from './task-definition-cache.js';
 
 /** A service's scalable target with what hangs off it (Application Auto Scaling, PascalCase). */
@@ -52,6 +58,8 @@ export interface Estate {
   readonly missingClusters: readonly string[];
   /** Service names asked for (`--service`) that no read cluster has. */
   readonly missingServices: readonly string[];
+  /** GetSchedule answers of the controller's schedule group whose target is a cluster read (when asked). */
+  readonly schedules?: readonly LiveSchedule[];
 }
 
 export interface ReadEstateOptions {
@@ -60,6 +68,15 @@ export interface ReadEstateOptions {
   readonly allClusters?: boolean;
   /** Only these service names (in any of the clusters); all when empty. */
   readonly services?: readonly string[];
+  /** The controller's EventBridge Scheduler group: its schedules are read too. */
+  readonly scheduleGroup?: string;
+}
+
+/** Tags that mark a cluster as the controller's own bookkeeping (lease anchor, hook ledger). */
+const BOOKKEEPING_TAGS = ['ecs-gitops/lease-for', HOOK_LEDGER_TAGS.for];
+
+function isBookkeeping(cluster: LiveCluster): boolean {
+  return (cluster.tags ?? []).some((tag) => BOOKKEEPING_TAGS.includes(String(tag.key)));
 }
 
 export async function readEstate(clients: AwsClients, options: ReadEstateOptions): Promise<Estate> {
@@ -68,7 +85,10 @@ export async function readEstate(clients: AwsClients, options: ReadEstateOptions
     : [...new Set(options.clusters.map(nameFromArn))];
   const found =
     wanted.length > 0 ? await describeClusters(clients, wanted, true) : new Map<string, LiveCluster>();
-  const names = [...found.keys()].sort();
+  // Named explicitly, a bookkeeping cluster is imported as asked; --all-clusters leaves it out.
+  const names = [...found.keys()]
+    .filter((name) => !options.allClusters || !isBookkeeping(found.get(name)!))
+    .sort();
   const onlyServices = new Set(options.services ?? []);
 
   const perCluster = await mapLimit(names, READ_CONCURRENCY, async (clusterName) => {
@@ -121,9 +141,16 @@ export async function readEstate(clients: AwsClients, options: ReadEstateOptions
   const seenServices = new Set(
     perCluster.flatMap(({ services }) => services.map((s) => String(s.serviceName))),
   );
+  const read = new Set(names);
+  const schedules = options.scheduleGroup
+    ? (await readScheduleGroup(clients, options.scheduleGroup)).filter((schedule) =>
+        read.has(clusterNameOfArn(String(schedule.Target?.Arn ?? ''))),
+      )
+    : undefined;
   return {
     clusters,
     missingClusters: options.allClusters ? [] : wanted.filter((name) => !found.has(name)),
     missingServices: [...onlyServices].filter((name) => !seenServices.has(name)).sort(),
+    ...(schedules ? { schedules } : {}),
   };
 }

@@ -43,8 +43,24 @@ export async function readSchedules(
   }
   const orphans: { name: string; arn?: string; tags: Record<string, string> }[] = [];
   if (!discoverOrphans) return { schedules, orphans };
-  let nextToken: string | undefined;
   const wanted = new Set(names);
+  for (const name of await listScheduleNames(clients, group)) {
+    if (wanted.has(name)) continue;
+    const schedule = await getSchedule(clients, group, name);
+    if (!schedule) continue;
+    orphans.push({
+      name,
+      ...(schedule.Arn ? { arn: schedule.Arn } : {}),
+      tags: targetTagsToMap(schedule.Target?.EcsParameters?.Tags),
+    });
+  }
+  return { schedules, orphans };
+}
+
+/** The names of a group's schedules (none when the group does not exist). */
+async function listScheduleNames(clients: Pick<AwsClients, 'scheduler'>, group: string): Promise<string[]> {
+  const names: string[] = [];
+  let nextToken: string | undefined;
   do {
     let page: { Schedules?: { Name?: string | undefined }[] | undefined; NextToken?: string | undefined };
     try {
@@ -55,18 +71,21 @@ export async function readSchedules(
       if ((error as { awsCode?: string }).awsCode === 'ResourceNotFoundException') break;
       throw error;
     }
-    for (const summary of page.Schedules ?? []) {
-      const name = summary.Name;
-      if (!name || wanted.has(name)) continue;
-      const schedule = await getSchedule(clients, group, name);
-      if (!schedule) continue;
-      orphans.push({
-        name,
-        ...(schedule.Arn ? { arn: schedule.Arn } : {}),
-        tags: targetTagsToMap(schedule.Target?.EcsParameters?.Tags),
-      });
-    }
+    for (const summary of page.Schedules ?? []) if (summary.Name) names.push(summary.Name);
     nextToken = page.NextToken;
   } while (nextToken);
-  return { schedules, orphans };
+  return names;
+}
+
+/** Every schedule of a group, as GetSchedule answers (`import`). */
+export async function readScheduleGroup(
+  clients: Pick<AwsClients, 'scheduler'>,
+  group: string,
+): Promise<LiveSchedule[]> {
+  const schedules: LiveSchedule[] = [];
+  for (const name of (await listScheduleNames(clients, group)).sort()) {
+    const schedule = await getSchedule(clients, group, name);
+    if (schedule) schedules.push(schedule);
+  }
+  return schedules;
 }

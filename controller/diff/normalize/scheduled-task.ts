@@ -8,6 +8,7 @@ import { clusterNameOfArn, targetTagsToMap } from '../../aws-model/schedules.js'
 import { comparableTags } from '../../aws-model/tags.js';
 import { shortTaskDefinitionRef } from '../../aws-model/task-definition-ref.js';
 import type { LiveSchedule } from '../../live/model.js';
+import { camelCaseKeys } from './pascal-case.js';
 import { asObject, type PlainObject } from './values.js';
 
 const DEFAULT_RETRY = { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 };
@@ -90,17 +91,6 @@ export function normalizeDesiredSchedule(input: DesiredScheduleInput): PlainObje
   });
 }
 
-const camel = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(camel);
-  if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
-      k.charAt(0).toLowerCase() + k.slice(1),
-      camel(v),
-    ]),
-  );
-};
-
 /** GetSchedule's answer in the manifest's form. */
 export function normalizeLiveSchedule(live: LiveSchedule): PlainObject {
   const target = (live.Target ?? {}) as Record<string, unknown>;
@@ -137,8 +127,8 @@ export function normalizeLiveSchedule(live: LiveSchedule): PlainObject {
       launchType: ecs.LaunchType,
       platformVersion: ecs.PlatformVersion,
       group: ecs.Group,
-      capacityProviderStrategy: camel(ecs.CapacityProviderStrategy),
-      networkConfiguration: network(camel(ecs.NetworkConfiguration)),
+      capacityProviderStrategy: camelCaseKeys(ecs.CapacityProviderStrategy),
+      networkConfiguration: network(camelCaseKeys(ecs.NetworkConfiguration)),
       enableECSManagedTags: ecs.EnableECSManagedTags,
       enableExecuteCommand: ecs.EnableExecuteCommand,
       propagateTags: ecs.PropagateTags,
