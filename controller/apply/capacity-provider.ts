@@ -70,6 +70,8 @@ export async function applyCapacityProvider(
     await context.send(
       recorder,
       ecs,
+      // The spec passed the CapacityProvider schema generated from this very input shape; `input` is
+      // that spec minus the Auto Scaling group's create-only ARN.
       new UpdateCapacityProviderCommand(input as unknown as UpdateCapacityProviderCommandInput),
       name,
     );

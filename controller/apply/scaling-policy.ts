@@ -16,6 +16,7 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import type { FieldChange } from '../diff/model.js';
+import { plainSpec } from '../diff/normalize/values.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import { type ApplyContext, type EntryRecorder, ownershipTags } from './context.js';
 import { UnknownTargetError } from './errors.js';
@@ -176,7 +177,7 @@ export async function applyScalingPolicy(
 ): Promise<KindOutcome> {
   if (entry.diff.action === 'delete') return deleteTarget(context, entry, recorder);
   const desired = entry.diff.desired;
-  const spec = desired.spec as unknown as Spec;
+  const spec = plainSpec(desired.spec);
   const resourceId = desired.resourceId;
   const creating = entry.action === 'create' || entry.action === 'replace';
   const changes = entry.diff.changes;

@@ -1,6 +1,7 @@
 // ScheduledTask: CreateSchedule / UpdateSchedule (the whole schedule: members left out return to
 // their defaults) / DeleteSchedule in the controller's own schedule group, which is created (tagged
 // with the ownership record) on first use. The target's ECS tags carry the record of the schedule.
+
 import {
   ConflictException,
   CreateScheduleCommand,
@@ -11,6 +12,7 @@ import {
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import { scheduleGroupOf } from '../aws-model/schedules.js';
+import { plainSpec } from '../diff/normalize/values.js';
 import type { DesiredScheduledTask } from '../manifest/model.js';
 import type { ChangeSetEntry } from '../plan/model.js';
 import { OWNERSHIP_TAGS } from '../types.js';
@@ -38,7 +40,7 @@ export function scheduleInput(
   taskDefinitionArn: string,
   recordTags: Readonly<Record<string, string>>,
 ): CreateScheduleCommandInput {
-  const spec = desired.spec as unknown as Spec;
+  const spec = plainSpec(desired.spec);
   const target = (spec.target ?? {}) as Spec;
   const window = (spec.flexibleTimeWindow ?? { mode: 'OFF' }) as Spec;
   const vpc = ((target.networkConfiguration as Spec | undefined)?.awsvpcConfiguration ?? undefined) as

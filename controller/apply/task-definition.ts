@@ -1,6 +1,7 @@
 // TaskDefinition: register a revision only when the content differs from every ACTIVE one (the diff
 // says `register`), then deregister this controller's revisions beyond revisionHistoryLimit — never
 // one a service still runs. Prune deregisters the family's owned revisions.
+
 import {
   DeregisterTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
@@ -8,6 +9,7 @@ import {
   type RegisterTaskDefinitionCommandOutput,
 } from '@aws-sdk/client-ecs';
 import { parseTaskDefinitionRef, shortTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
+import { plainSpec } from '../diff/normalize/values.js';
 import { taskDefinitionMatches } from '../diff/task-definition.js';
 import { errorMessage } from '../errors.js';
 import { describeTaskDefinitionRevision, listActiveRevisions, taskDefinitionTags } from '../live/lookups.js';
@@ -50,11 +52,7 @@ export async function applyTaskDefinition(
     };
   }
 
-  const {
-    tags: _tags,
-    revisionHistoryLimit: _limit,
-    ...spec
-  } = desired.spec as unknown as Record<string, unknown>;
+  const { tags: _tags, revisionHistoryLimit: _limit, ...spec } = plainSpec(desired.spec);
   const input = {
     ...spec,
     family: desired.family,

@@ -83,7 +83,11 @@ export interface AwsClients {
   destroy(): void;
 }
 
-/** Any SDK v3 client (only its middleware stack is touched). */
+/**
+ * Any SDK v3 client (only its middleware stack is touched). Each client's stack is typed with its
+ * own input/output unions, which no single middleware type accepts; the middleware here reads only
+ * the command name and the error, so the stacks are addressed as AnyStack (`as unknown as` below).
+ */
 type Middlewareable = { readonly middlewareStack: unknown };
 type AnyStack = MiddlewareStack<object, MetadataBearer>;
 

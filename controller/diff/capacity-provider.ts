@@ -9,7 +9,7 @@ import { adoptingAction, type DiffOptions, desiredTags, makeDiff, tagChanges } f
 import { compareCreate, compareObjects } from './compare.js';
 import type { ResourceDiff } from './model.js';
 import { normalizeCapacityProvider } from './normalize/capacity-provider.js';
-import { asObject, type PlainObject } from './normalize/values.js';
+import { asObject, type PlainObject, plainSpec } from './normalize/values.js';
 
 export const CAPACITY_PROVIDER_CREATE_ONLY = [
   'cluster',
@@ -44,7 +44,7 @@ export function diffCapacityProvider(
   live: LiveState,
   options: DiffOptions,
 ): ResourceDiff {
-  const desiredForm = normalizeCapacityProvider(desired.spec as unknown as PlainObject);
+  const desiredForm = normalizeCapacityProvider(plainSpec(desired.spec));
   const liveProvider = live.capacityProviders[desired.providerName];
   if (!liveProvider) {
     return makeDiff({

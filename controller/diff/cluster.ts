@@ -7,10 +7,10 @@ import { adoptingAction, type DiffOptions, desiredTags, makeDiff, tagChanges } f
 import { compareCreate, compareObjects } from './compare.js';
 import type { ResourceDiff } from './model.js';
 import { normalizeCluster } from './normalize/cluster.js';
-import { asObject, type PlainObject } from './normalize/values.js';
+import { asObject, plainSpec } from './normalize/values.js';
 
 export function diffCluster(desired: DesiredCluster, live: LiveState, options: DiffOptions): ResourceDiff {
-  const spec = desired.spec as unknown as PlainObject;
+  const spec = plainSpec(desired.spec);
   const liveCluster = live.clusters[desired.clusterName];
   const desiredForm = normalizeCluster(spec);
   if (!liveCluster) {

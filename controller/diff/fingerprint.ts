@@ -6,7 +6,7 @@ import { parseTaskDefinitionRef } from '../aws-model/task-definition-ref.js';
 import type { DesiredTaskDefinition } from '../manifest/model.js';
 import { desiredTags } from './common.js';
 import { normalizeTaskDefinition } from './normalize/task-definition.js';
-import { type PlainObject, stableStringify } from './normalize/values.js';
+import { type PlainObject, plainSpec, stableStringify } from './normalize/values.js';
 
 const fingerprints = new WeakMap<PlainObject, { family: string; hash: string }>();
 
@@ -24,7 +24,7 @@ export function taskDefinitionFingerprint(family: string, spec: PlainObject): st
  * tags. A Git change to either gives another value, so a trusted revision is described again.
  */
 export function taskDefinitionTrust(desired: DesiredTaskDefinition): string {
-  const content = taskDefinitionFingerprint(desired.family, desired.spec as unknown as PlainObject);
+  const content = taskDefinitionFingerprint(desired.family, plainSpec(desired.spec));
   const tags = stableStringify(comparableTags(desiredTags(desired)));
   return createHash('sha256').update(`${content}:${tags}`).digest('hex').slice(0, 32);
 }

@@ -9,7 +9,7 @@ import { actionFor, type DiffOptions, makeDiff } from './common.js';
 import { compareCreate, compareObjects } from './compare.js';
 import type { ResourceDiff } from './model.js';
 import { normalizeDesiredScalingPolicy, normalizeLiveScalingPolicy } from './normalize/scaling-policy.js';
-import { asObject, type PlainObject } from './normalize/values.js';
+import { asObject, plainSpec } from './normalize/values.js';
 
 export function diffScalingPolicy(
   desired: DesiredScalingPolicy,
@@ -17,7 +17,7 @@ export function diffScalingPolicy(
   live: LiveState,
   options: DiffOptions,
 ): ResourceDiff {
-  const spec = desired.spec as unknown as PlainObject;
+  const spec = plainSpec(desired.spec);
   const desiredForm = normalizeDesiredScalingPolicy(spec);
   const target = live.scalableTargets[desired.resourceId];
   if (!target) {

@@ -1,6 +1,7 @@
 // ScheduledTask: an EventBridge Scheduler schedule with an ECS target. Every field is updatable
 // (UpdateSchedule replaces the whole schedule); the ownership record is the target's ECS tags,
 // because the Scheduler API tags schedule groups only.
+
 import { targetTagsToMap } from '../aws-model/schedules.js';
 import { isOwnedBy } from '../aws-model/tags.js';
 import type { LiveState } from '../live/model.js';
@@ -9,6 +10,7 @@ import { adoptingAction, type DiffOptions, makeDiff } from './common.js';
 import { compareCreate, compareObjects } from './compare.js';
 import type { ResourceDiff, TaskDefinitionTarget } from './model.js';
 import { normalizeDesiredSchedule, normalizeLiveSchedule } from './normalize/scheduled-task.js';
+import { plainSpec } from './normalize/values.js';
 
 /** The revision the target must run: the matching one, or the one this plan registers. */
 function targetRevision(
@@ -33,7 +35,7 @@ export function diffScheduledTask(
 ): ResourceDiff {
   const revision = targetRevision(desired, taskDefinitions);
   const desiredForm = normalizeDesiredSchedule({
-    spec: desired.spec as unknown as Record<string, unknown>,
+    spec: plainSpec(desired.spec),
     clusterName: desired.cluster.clusterName,
     taskDefinition: revision.arn,
   });

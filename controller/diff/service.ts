@@ -10,7 +10,7 @@ import { adoptingAction, type DiffOptions, desiredTags, makeDiff, tagChanges } f
 import { compareCreate, compareObjects } from './compare.js';
 import type { FieldChange, ResourceDiff, TaskDefinitionTarget } from './model.js';
 import { liveServiceInput, normalizeService, SERVER_CHOSEN_SERVICE_FIELDS } from './normalize/service.js';
-import { asObject, type PlainObject } from './normalize/values.js';
+import { asObject, type PlainObject, plainSpec } from './normalize/values.js';
 import { taskDefinitionMatches } from './task-definition.js';
 
 /** Create-only service fields (besides the identity: cluster and serviceName). */
@@ -99,7 +99,7 @@ export function diffService(
   options: DiffOptions,
   taskDefinitions: ReadonlyMap<string, { desired: DesiredTaskDefinition; target: TaskDefinitionTarget }>,
 ): ResourceDiff {
-  const spec = desired.spec as unknown as PlainObject;
+  const spec = plainSpec(desired.spec);
   const liveService = live.services[serviceKey(desired.cluster.clusterName, desired.serviceName)];
   const omitted = omittedFields(spec);
   const ignoreDesiredCount = desired.autoscaled || spec.desiredCount === undefined;

@@ -20,7 +20,7 @@ import { compareCreate, compareObjects } from './compare.js';
 import { taskDefinitionFingerprint, taskDefinitionTrust } from './fingerprint.js';
 import type { ResourceDiff, TaskDefinitionTarget } from './model.js';
 import { normalizeTaskDefinition } from './normalize/task-definition.js';
-import { asObject, type PlainObject, stableStringify } from './normalize/values.js';
+import { asObject, type PlainObject, plainSpec, stableStringify } from './normalize/values.js';
 
 /** Desired content equals a described revision (same family, same normalized content). */
 export function taskDefinitionMatches(
@@ -31,7 +31,7 @@ export function taskDefinitionMatches(
   const liveTd = asObject(live.taskDefinition);
   if (liveTd.family !== desired.family) return false;
   if (live.trusted !== undefined) return live.trusted === taskDefinitionTrust(desired);
-  return contentKey(desired.spec as unknown as PlainObject) === contentKey(liveTd);
+  return contentKey(plainSpec(desired.spec)) === contentKey(liveTd);
 }
 
 // Normalizing a task definition is the diff's most expensive step and each one is compared several
@@ -81,7 +81,7 @@ export function diffTaskDefinition(
   live: LiveState,
   options: DiffOptions,
 ): ResourceDiff {
-  const spec = desired.spec as unknown as PlainObject;
+  const spec = plainSpec(desired.spec);
   const fingerprint = taskDefinitionFingerprint(desired.family, spec);
   const running = runningRevisions(state, desired, live);
   const latest = live.latestRevisions[desired.family];

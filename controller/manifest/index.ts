@@ -141,6 +141,7 @@ function loadDocument(
     kind,
     name: name as string,
     label,
+    // The document passed its kind's JSON Schema above, which is what Metadata is generated from.
     metadata: metadata as unknown as Metadata,
     spec: value.spec,
     document,

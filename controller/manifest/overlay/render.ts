@@ -325,6 +325,8 @@ class Renderer {
           isMapping(operation) &&
           ['add', 'remove', 'replace', 'move', 'copy', 'test'].includes(String(operation.op)) &&
           typeof operation.path === 'string';
+        // `ok` checked op (one of the six) and path (a string), all JSON Patch asks of the shape; the
+        // patch library validates the values, so the cast in the else branch asserts what was checked.
         if (!ok) {
           valid = false;
           this.problems.push(
