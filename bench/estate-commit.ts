@@ -3,6 +3,7 @@
 // emulator's call counts). Emulator in its own process, rate limits on.
 // Run: npx tsx bench/estate-commit.ts [--size N] [--commits K] [--mode webhook|poll] [--compiled]
 //      (default 100 services, 20 commits, both modes, the TypeScript sources through tsx)
+import { logGitCommands } from '../test/helpers/git-commands.js';
 import { generateEstate, serviceFile } from './estate/generate.js';
 import {
   COMPILED,
@@ -52,20 +53,25 @@ function stepRow(mode: string, carried: readonly { waitMs: number; pass: PassLog
 
 async function measure(mode: 'webhook' | 'poll 2s'): Promise<void> {
   const args = ['--repo', repo.dir, '--resync', '60s', '--cache-dir', `${repo.dir}/../cache-${deploy}`];
+  // The controller's git commands go through a logging wrapper: a count that does not depend on load.
+  const gitLog = await logGitCommands();
   const run = await startRun(
     [...args, '--poll', mode === 'webhook' ? '10m' : '2s', '--log-level', 'debug'],
     emulator.url,
+    { env: { PATH: gitLog.path } },
   );
   try {
     await waitFor('ready', async () => ((await run.ready()) ? true : undefined), 600_000, 100);
     await sleep(2000);
     const latencies: number[] = [];
     const carried: { waitMs: number; pass: PassLog }[] = [];
+    const gitCommands: number[] = [];
     for (let i = 0; i < commits; i += 1) {
       deploy += 1;
       const service = estate.services[(deploy * 37) % estate.services.length];
       if (!service) throw new Error('no service');
       const before = (await emulator.calls())['ecs:UpdateService'] ?? 0;
+      const gitBefore = (await gitLog.commands()).length;
       const sha = await repo.commit(
         { [service.file]: serviceFile(service, `1.0.${deploy}`) },
         `deploy ${deploy}`,
@@ -87,6 +93,7 @@ async function measure(mode: 'webhook' | 'poll 2s'): Promise<void> {
         10,
       );
       latencies.push(performance.now() - committed);
+      gitCommands.push((await gitLog.commands()).length - gitBefore);
       // Let the pass finish and the rollout start before the next commit.
       await sleep(1500);
       // The pass that applied the commit: the first one after it that wrote (apply ran).
@@ -106,6 +113,13 @@ async function measure(mode: 'webhook' | 'poll 2s'): Promise<void> {
       seconds(Math.max(...latencies)),
       mode === 'webhook' ? '≤ 1 s median' : '≤ 3 s (poll + 1 s)',
     ]);
+    rows.push([
+      `git commands from commit to UpdateService, ${mode}`,
+      String(percentile(gitCommands, 50)),
+      String(percentile(gitCommands, 95)),
+      String(Math.max(...gitCommands)),
+      '',
+    ]);
     steps.push(stepRow(mode, carried));
     const rss = await run.rss();
     const heap = await run.heap();
@@ -121,6 +135,7 @@ async function measure(mode: 'webhook' | 'poll 2s'): Promise<void> {
     for (const line of run.output.filter((l) => /"level":(40|50)/.test(l)).slice(0, 20))
       process.stderr.write(`controller: ${line.slice(0, 400)}\n`);
     await run.stop();
+    await gitLog.close();
   }
 }
 

@@ -238,7 +238,7 @@ export interface PassLog {
 export async function startRun(
   args: readonly string[],
   endpointUrl: string,
-  options: { readonly nodeArgs?: readonly string[] } = {},
+  options: { readonly nodeArgs?: readonly string[]; readonly env?: Readonly<Record<string, string>> } = {},
 ): Promise<ControllerProcess> {
   const child = spawn(
     process.execPath,
@@ -257,7 +257,7 @@ export async function startRun(
       '--no-preflight',
       ...args,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT },
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT, env: { ...process.env, ...options.env } },
   );
   const output: string[] = [];
   const passes: PassLog[] = [];
@@ -302,9 +302,15 @@ export async function startRun(
       return response?.status === 200;
     },
     async status() {
-      return (await (await fetch(`${url}/api/status`)).json()) as Awaited<
-        ReturnType<ControllerProcess['status']>
-      >;
+      // Once more on a reset connection: at 2,344 resources a kept-alive socket is sometimes
+      // closed by the server just as it is reused (ECONNRESET; a fresh connection is answered).
+      const get = () => fetch(`${url}/api/status`);
+      const response = await get().catch((error: unknown) => {
+        if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
+        process.stderr.write('bench: /api/status connection reset; asking again\n');
+        return get();
+      });
+      return (await response.json()) as Awaited<ReturnType<ControllerProcess['status']>>;
     },
     async metrics() {
       return (await fetch(`${url}/metrics`)).text();
