@@ -86,7 +86,7 @@ describe('ecs-gitops apply', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(
-      /Apply: 7 created, 0 configured, 0 deleted, 0 unchanged, 0 skipped, 0 failed\./,
+      /Apply: 9 created, 0 configured, 0 deleted, 0 unchanged, 0 skipped, 0 failed\./,
     );
     expect(first.stdout).toMatch(/prod\/web\s+Healthy/);
     expect(first.stdout).toMatch(/batch-prod\/worker\s+Healthy/);
@@ -103,7 +103,7 @@ describe('ecs-gitops apply', () => {
     // then not a single write call reaches ECS
     expect(second.code).toBe(0);
     expect(writes()).toEqual({});
-    expect(second.stdout).toMatch(/0 created, 0 configured, 0 deleted, 7 unchanged/);
+    expect(second.stdout).toMatch(/0 created, 0 configured, 0 deleted, 9 unchanged/);
 
     // and diff finds nothing
     const diff = await cli('diff');
@@ -202,9 +202,9 @@ describe('ecs-gitops apply', () => {
     const result = await cli('apply');
     // then it completes, each throttled call retried once and nothing else throttled
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/7 created/);
+    expect(result.stdout).toMatch(/9 created/);
     const calls = env().calls();
-    expect(calls['ecs:RegisterTaskDefinition']).toBe(2 + 2);
+    expect(calls['ecs:RegisterTaskDefinition']).toBe(3 + 2);
     // (live read skips services of clusters that do not exist yet; the health look is 1 call per cluster)
     expect(calls['ecs:DescribeServices']).toBe(2 + 2);
   });
@@ -322,7 +322,7 @@ describe('ecs-gitops apply', () => {
   it('--dry-run prints the plan and writes nothing', async () => {
     const result = await cli('apply', '--dry-run');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Plan: 7 to create/);
+    expect(result.stdout).toMatch(/Plan: 9 to create/);
     expect(writes()).toEqual({});
   });
 
@@ -334,9 +334,10 @@ describe('ecs-gitops apply', () => {
       entries: { key: string; outcome: string; writes: string[] }[];
       rollouts: { service: string; state: string }[];
     };
-    expect(parsed.summary.created).toBe(7);
+    expect(parsed.summary.created).toBe(9);
     expect(parsed.entries.find((e) => e.key === 'Service/web')?.writes).toEqual(['CreateService']);
     expect(parsed.rollouts.map((r) => [r.service, r.state])).toEqual([
+      ['api', 'Healthy'],
       ['web', 'Healthy'],
       ['worker', 'Healthy'],
     ]);

@@ -76,7 +76,7 @@ describe('ecs-gitops validate', () => {
     const result = await validate('manifests/examples');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^manifests\/examples: 7 resources valid \(revision sha256:[0-9a-f]{12}\)\n$/,
+      /^manifests\/examples: 9 resources valid \(revision sha256:[0-9a-f]{12}\)\n$/,
     );
   });
 
@@ -151,7 +151,7 @@ describe('ecs-gitops validate', () => {
     const ok = await run(process.execPath, ['bin/ecs-gitops.js', 'validate', 'manifests/examples'], {
       cwd: root,
     });
-    expect(ok.stdout).toMatch(/7 resources valid/);
+    expect(ok.stdout).toMatch(/9 resources valid/);
     const failed = await run(process.execPath, ['bin/ecs-gitops.js', 'validate', bad], { cwd: root }).catch(
       (error: { code: number; stdout: string; stderr: string }) => error,
     );

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../helpers/emulator.js';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { createRepo, tempDir } from '../helpers/git.js';
 
 const exec = promisify(execFile);
@@ -232,12 +233,12 @@ describe.skipIf(!engine.ok)(title, () => {
 
   it('given the container runs against the emulator and a host Git repository, then it applies the example fleet', async () => {
     const status = await until(
-      'all 7 example resources Synced and Healthy',
+      `all ${EXAMPLE_RESOURCES} example resources Synced and Healthy`,
       async () => {
         const response = await fetch(`http://127.0.0.1:${listenPort}/api/status`);
         const body = (await response.json()) as { resources: StatusResource[] };
         const ready =
-          body.resources.length === 7 &&
+          body.resources.length === EXAMPLE_RESOURCES &&
           body.resources.every((r) => r.sync === 'Synced' && r.health === 'Healthy');
         return ready ? body : undefined;
       },

@@ -5,6 +5,7 @@ import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-e
 import { afterEach, describe, expect, it } from 'vitest';
 import { signBody } from '../../controller/alerts/webhook.js';
 import { signGitHub } from '../../controller/server/index.js';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { readTree, waitFor } from '../helpers/git.js';
 import { logGitCommands } from '../helpers/git-commands.js';
 import {
@@ -69,7 +70,7 @@ describe('ecs-gitops run, end to end', () => {
     }
     expect(metrics).toMatch(/ecs_gitops_drifted_resources 0/);
     expect(metrics).toMatch(
-      /ecs_gitops_aws_requests_total\{service="ecs",operation="CreateService",code="OK"\} 2/,
+      /ecs_gitops_aws_requests_total\{service="ecs",operation="CreateService",code="OK"\} 3/,
     );
 
     const remote = harness.repo.remote;
@@ -78,7 +79,7 @@ describe('ecs-gitops run, end to end', () => {
         try {
           const tree = await readTree(remote, 'ecs-gitops/status');
           return (
-            tree['status/summary.yaml']?.includes('Synced: 7') === true &&
+            tree['status/summary.yaml']?.includes(`Synced: ${EXAMPLE_RESOURCES}`) === true &&
             tree['status/Service/web.yaml']?.includes('health: Healthy') === true
           );
         } catch {
@@ -315,7 +316,7 @@ describe('ecs-gitops run, end to end', () => {
     const passes = h.app.reconciler.passes;
     await waitFor(() => h.app.reconciler.passes >= passes + 2, 10_000, 50);
     expect(writeCalls(h.emulator.calls())).toEqual({});
-    expect(h.app.store.snapshot().resources).toHaveLength(7);
+    expect(h.app.store.snapshot().resources).toHaveLength(EXAMPLE_RESOURCES);
 
     const fixed = await h.repo.commit(
       {

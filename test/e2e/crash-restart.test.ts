@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ListServicesCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../helpers/emulator.js';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { createRepo, tempDir, waitFor } from '../helpers/git.js';
 import { exampleFiles } from './harness.js';
 
@@ -98,7 +99,7 @@ describe('crash mid-apply', () => {
           resources: Array<{ sync: string; health: string }>;
         };
         return (
-          status.resources.length === 7 &&
+          status.resources.length === EXAMPLE_RESOURCES &&
           status.resources.every((r) => r.sync === 'Synced' && r.health === 'Healthy')
         );
       },
@@ -106,7 +107,10 @@ describe('crash mid-apply', () => {
       60_000,
       100,
     );
-    expect(await servicesIn(emulator, 'prod')).toHaveLength(1);
+    expect((await servicesIn(emulator, 'prod')).map((arn) => arn.split('/').pop()).sort()).toEqual([
+      'api',
+      'web',
+    ]);
     expect(await servicesIn(emulator, 'batch-prod')).toHaveLength(1);
   }, 150_000);
 });

@@ -7,6 +7,7 @@ import { type ControllerApp, startController } from '../../controller/app.js';
 import { resolveConfig } from '../../controller/config.js';
 import { startReceiver } from '../alerts/receiver.js';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../helpers/emulator.js';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { createRepo, type TestRepo, tempDir } from '../helpers/git.js';
 import { captureLogger } from '../helpers/log-capture.js';
 
@@ -132,7 +133,7 @@ export async function waitForStatus(
 
 export function allSyncedAndHealthy(
   snapshot: ReturnType<ControllerApp['store']['snapshot']>,
-  count = 7,
+  count = EXAMPLE_RESOURCES,
 ): boolean {
   return (
     snapshot.resources.length === count &&

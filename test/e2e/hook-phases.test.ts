@@ -2,6 +2,7 @@
 // controller against a real Git remote and the emulator (hook tasks exit with EMULATOR_EXIT_CODE).
 import { DescribeClustersCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { type Harness, startHarness, waitForStatus } from './harness.js';
 import {
   hookTask,
@@ -28,7 +29,7 @@ const allSynced = (s: Snapshot) => s.resources.every((r) => r.sync === 'Synced')
 const lastRun = (s: Snapshot, key: string) => resource(s, key)?.hookRuns?.[0];
 
 async function fleetReady(h: Harness): Promise<void> {
-  await waitForStatus(h.app, (s) => s.resources.length === 7 && allSynced(s));
+  await waitForStatus(h.app, (s) => s.resources.length === EXAMPLE_RESOURCES && allSynced(s));
 }
 
 /** When web's newest deployment completed (its "deployment completed" service event). */

@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStatusBranch } from '../../controller/status/read-status-branch.js';
 import { chromiumAvailable, launchBrowser, SKIP_REASON } from '../helpers/browser.js';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { type Harness, startHarness, waitForStatus } from './harness.js';
 import { migration, webWith } from './hook-support.js';
 
@@ -27,7 +28,7 @@ describe.skipIf(!available)('hook runs on the dashboard, the status branch and /
     const h = harness;
     await waitForStatus(
       h.app,
-      (s) => s.resources.length === 7 && s.resources.every((r) => r.sync === 'Synced'),
+      (s) => s.resources.length === EXAMPLE_RESOURCES && s.resources.every((r) => r.sync === 'Synced'),
     );
     const good = await h.repo.commit(
       {

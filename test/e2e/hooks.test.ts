@@ -2,6 +2,7 @@
 // real Git remote and the emulator (its tasks exit with the code EMULATOR_EXIT_CODE names).
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { type Harness, startHarness, waitForStatus } from './harness.js';
 import { migration, morePasses, syncFailedAlerts, tasksOf, webImage, webWith } from './hook-support.js';
 
@@ -17,7 +18,7 @@ describe('PreSync hook Tasks, end to end', () => {
     const h = harness;
     await waitForStatus(
       h.app,
-      (s) => s.resources.length === 7 && s.resources.every((r) => r.sync === 'Synced'),
+      (s) => s.resources.length === EXAMPLE_RESOURCES && s.resources.every((r) => r.sync === 'Synced'),
     );
 
     // 1. A commit changes the image and brings the migration: the task runs first, exits 0, then web updates.

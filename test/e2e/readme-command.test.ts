@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { git, tempDir, waitFor } from '../helpers/git.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -67,7 +68,9 @@ async function runUntilSynced(
         const status = (await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()) as {
           resources: Array<{ sync: string }>;
         };
-        return status.resources.length === 7 && status.resources.every((r) => r.sync === 'Synced');
+        return (
+          status.resources.length === EXAMPLE_RESOURCES && status.resources.every((r) => r.sync === 'Synced')
+        );
       },
       60_000,
       250,

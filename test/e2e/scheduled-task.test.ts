@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/emulator.js';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { type Harness, startHarness, waitForStatus } from './harness.js';
 
 let harness: Harness | undefined;
@@ -64,7 +65,7 @@ describe('ScheduledTask, end to end', () => {
     });
     await waitForStatus(
       h.app,
-      (s) => s.resources.length === 7 && s.resources.every((r) => r.sync === 'Synced'),
+      (s) => s.resources.length === EXAMPLE_RESOURCES && s.resources.every((r) => r.sync === 'Synced'),
     );
 
     await h.repo.commit({ 'manifests/nightly.yaml': nightly('cron(0 3 * * ? *)') }, 'nightly report');

@@ -10,6 +10,7 @@ import { resolveConfig } from '../../controller/config.js';
 import { type LeaseKeeper, startLeaseKeeper } from '../../controller/lease/keeper.js';
 import type { Logger } from '../../controller/log.js';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../helpers/emulator.js';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { createRepo, type TestRepo, tempDir, waitFor } from '../helpers/git.js';
 import { captureLogger } from '../helpers/log-capture.js';
 
@@ -97,7 +98,10 @@ function writes(app: ControllerApp): Record<string, number> {
 
 function allSynced(app: ControllerApp): boolean {
   const resources = app.store.snapshot().resources;
-  return resources.length === 7 && resources.every((r) => r.sync === 'Synced' && r.health === 'Healthy');
+  return (
+    resources.length === EXAMPLE_RESOURCES &&
+    resources.every((r) => r.sync === 'Synced' && r.health === 'Healthy')
+  );
 }
 
 describe('two controllers with one instance name', () => {
@@ -108,12 +112,12 @@ describe('two controllers with one instance name', () => {
     const leaseA = keeper('task-a', f, a.logger);
     await waitFor(() => leaseA.lease.isHeld(), 5000);
 
-    // B starts first: all 7 resources are to be created, and B is the only controller running.
+    // B starts first: all the example resources are to be created, and B is the only controller running.
     const leaseB = keeper('task-b', f, b.logger);
     const appB = await controller('task-b', f, leaseB, b.logger);
     await waitFor(
       () =>
-        appB.store.snapshot().resources.length === 7 &&
+        appB.store.snapshot().resources.length === EXAMPLE_RESOURCES &&
         (appB.clients.counter.snapshot()['ecs:DescribeClusters'] ?? 0) >= 3,
       10_000,
     );
@@ -127,7 +131,7 @@ describe('two controllers with one instance name', () => {
     // A (the lease holder) starts and converges the fleet; B still writes nothing.
     const appA = await controller('task-a', f, leaseA, a.logger);
     await waitFor(() => allSynced(appA), 60_000);
-    expect(writes(appA)['ecs:CreateService']).toBe(2);
+    expect(writes(appA)['ecs:CreateService']).toBe(3);
     expect(writes(appB)).toEqual({});
 
     // A stops gracefully and releases the lease; B becomes active and deploys the next commit.

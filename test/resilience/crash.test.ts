@@ -20,6 +20,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../controller/cli/index.js';
 import { exampleFiles } from '../e2e/harness.js';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../helpers/emulator.js';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { createRepo, tempDir, waitFor } from '../helpers/git.js';
 import { sink } from '../helpers/text-sink.js';
 
@@ -187,7 +188,7 @@ describe(`crash consistency (seed ${SEED}, ${CYCLES} cycles)`, () => {
           });
           return (
             status.overall.lastAppliedRevision === head &&
-            status.resources.length === 7 &&
+            status.resources.length === EXAMPLE_RESOURCES &&
             status.resources.every((r) => r.sync === 'Synced' && r.health === 'Healthy')
           );
         },
@@ -241,7 +242,7 @@ describe(`crash consistency (seed ${SEED}, ${CYCLES} cycles)`, () => {
           ).services ?? [];
         services[cluster] = described.filter((s) => s.status === 'ACTIVE').map((s) => s.serviceName ?? '');
       }
-      expect(services).toEqual({ prod: ['web'], 'batch-prod': ['worker'] });
+      expect(services).toEqual({ prod: ['api', 'web'], 'batch-prod': ['worker'] });
       const targets = await emulator.autoscaling.send(
         new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs' }),
       );

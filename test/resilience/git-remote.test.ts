@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../e2e/harness.js';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { startGitHttpServer } from '../helpers/git.js';
 import {
   allSyncedAndHealthy,
@@ -123,7 +124,7 @@ describe('Git probes', () => {
       expect.stringMatching(/^manifests: folder "manifests" does not exist in revision [0-9a-f]{12}/),
     ]);
     expect(snapshot.overall.lastAppliedRevision).toBe(applied);
-    expect(snapshot.resources).toHaveLength(7);
+    expect(snapshot.resources).toHaveLength(EXAMPLE_RESOURCES);
     expect(writesOf(h)).toEqual({});
   });
 
