@@ -249,8 +249,10 @@ describe.skipIf(!engine.ok)(title, () => {
       'Cluster/batch',
       'Cluster/prod',
       'ScalingPolicy/web',
+      'Service/api',
       'Service/web',
       'Service/worker',
+      'TaskDefinition/api',
       'TaskDefinition/web',
       'TaskDefinition/worker',
     ]);
