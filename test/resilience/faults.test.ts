@@ -4,6 +4,7 @@
 // nothing is duplicated or deleted, and the faults were reported (metrics, logs, status).
 // The emulator killed and restarted mid-pass is in emulator-restart.test.ts.
 import { describe, expect, it } from 'vitest';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { counterSum, expectFleetMatchesGit, type FleetTarget } from './fleet-check.js';
 import {
   alertsOf,
@@ -182,21 +183,21 @@ describe('fault probes', () => {
     const h = await start();
     await h.emulator.fault({ operation: 'ecs:CreateService', kind: 'drop-after-commit', count: 1 });
     const files = await exampleFiles();
-    const api = (files['manifests/worker.yaml'] ?? '')
-      .replace(/name: worker\b/g, 'name: api')
-      .replace(/taskDefinition: worker\b/, 'taskDefinition: api');
-    const revision = await commitAndSync(h, { 'manifests/api.yaml': api }, 'a second worker');
+    const jobs = (files['manifests/worker.yaml'] ?? '')
+      .replace(/name: worker\b/g, 'name: jobs')
+      .replace(/taskDefinition: worker\b/, 'taskDefinition: jobs');
+    const revision = await commitAndSync(h, { 'manifests/jobs.yaml': jobs }, 'a second worker');
     await waitForStatus(
       h.app,
-      (s) => s.overall.lastAppliedRevision === revision && allSyncedAndHealthy(s, 9),
+      (s) => s.overall.lastAppliedRevision === revision && allSyncedAndHealthy(s, EXAMPLE_RESOURCES + 2),
       90_000,
     );
     expect(h.emulator.calls()['ecs:CreateService']).toBeGreaterThanOrEqual(2);
     await expectFleetMatchesGit(fleet(h), {
       clusters: ['batch-prod', 'prod'],
-      services: { prod: ['web'], 'batch-prod': ['api', 'worker'] },
+      services: { prod: ['api', 'web'], 'batch-prod': ['jobs', 'worker'] },
       targets: ['service/prod/web'],
-      families: ['api', 'web', 'worker'],
+      families: ['api', 'jobs', 'web', 'worker'],
     });
   }, 150_000);
 });

@@ -30,9 +30,9 @@ export interface FleetTarget {
 /** The example fleet as ECS should hold it: clusters, services per cluster, scalable targets. */
 export const EXAMPLE_FLEET = {
   clusters: ['batch-prod', 'prod'],
-  services: { prod: ['web'], 'batch-prod': ['worker'] } as Record<string, string[]>,
+  services: { prod: ['api', 'web'], 'batch-prod': ['worker'] } as Record<string, string[]>,
   targets: ['service/prod/web'],
-  families: ['web', 'worker'],
+  families: ['api', 'web', 'worker'],
 };
 
 /** `ecs-gitops diff` of the watched repository against ECS: its exit code and output. */

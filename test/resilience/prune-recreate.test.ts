@@ -4,6 +4,7 @@
 // the same running controller, without a restart.
 import { DescribeClustersCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import {
   allSyncedAndHealthy,
   commitAndSync,
@@ -40,7 +41,9 @@ describe('a pruned cluster comes back with its manifest', () => {
     });
     await waitForStatus(
       h.app,
-      (s) => s.overall.lastAppliedRevision === removed && s.resources.length === 4,
+      (s) =>
+        s.overall.lastAppliedRevision === removed && // the batch cluster and the worker's task definition and service are gone
+        s.resources.length === EXAMPLE_RESOURCES - 3,
       30_000,
     );
     const gone = await h.emulator.ecs.send(new DescribeClustersCommand({ clusters: ['batch-prod'] }));
