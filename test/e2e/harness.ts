@@ -7,11 +7,11 @@ import { type ControllerApp, startController } from '../../controller/app.js';
 import { resolveConfig } from '../../controller/config.js';
 import { startReceiver } from '../alerts/receiver.js';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../helpers/emulator.js';
-import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
+import { EXAMPLE_RESOURCES, EXAMPLES_DIR } from '../helpers/example-fleet.js';
 import { createRepo, type TestRepo, tempDir } from '../helpers/git.js';
 import { captureLogger } from '../helpers/log-capture.js';
 
-export const EXAMPLES = join(import.meta.dirname, '..', '..', 'manifests', 'examples');
+export const EXAMPLES = EXAMPLES_DIR;
 export const WEBHOOK_SECRET = 'e2e-webhook-secret';
 
 export async function exampleFiles(prefix = 'manifests/'): Promise<Record<string, string>> {

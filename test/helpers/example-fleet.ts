@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const EXAMPLES_DIR = join(import.meta.dirname, '..', '..', 'manifests', 'examples');
+/** manifests/examples, the fleet `npm start` runs. */
+export const EXAMPLES_DIR = join(import.meta.dirname, '..', '..', 'manifests', 'examples');
 
 export const EXAMPLE_RESOURCES = readdirSync(EXAMPLES_DIR)
   .filter((name) => name.endsWith('.yaml'))
