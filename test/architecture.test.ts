@@ -2,7 +2,7 @@
 // (dependency-cruiser, rules in .dependency-cruiser.cjs): no cycles, leaf modules stay leaves, the
 // pure core imports no SDK at run time and does no I/O, only the readers and writers use the SDK,
 // reconcile/ composes through its ports, and the controller and the emulator never import each other.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cruise, type ICruiseResult } from 'dependency-cruiser';
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
@@ -65,6 +65,21 @@ describe('dependency rule (AWS commands)', () => {
       writers.filter(
         (file) => !file.startsWith('controller/apply/') && file !== anchor && !sinks.includes(file),
       ),
+    ).toEqual([]);
+  });
+});
+
+describe('the layout in docs/architecture.md', () => {
+  it('given the controller folder, then every folder and top-level file in it is named in the layout', () => {
+    // A newcomer finds a behaviour by its folder; a folder the layout does not name is one they cannot find.
+    const doc = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
+    const layout = doc.slice(doc.indexOf('## Layout'), doc.indexOf('## The dependency rule'));
+    const entries = readdirSync(join(ROOT, 'controller'), { withFileTypes: true }).map((entry) =>
+      entry.isDirectory() ? `${entry.name}/` : entry.name,
+    );
+    expect(entries.length).toBeGreaterThan(20);
+    expect(
+      entries.filter((entry) => !new RegExp(`^ {2}${entry.replace('.', '\\.')}\\s`, 'm').test(layout)),
     ).toEqual([]);
   });
 });
