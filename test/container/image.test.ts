@@ -289,12 +289,14 @@ describe.skipIf(!engine.ok)(title, () => {
     const id = await sh('docker', ['exec', CONTAINER, 'id', '-u']);
     expect(id.stdout).toBe(IMAGE_UID);
     // PID 1 is tini; node is its child. Both carry the image's uid (real, effective, saved, fs).
+    // The listing's own short-lived processes may be gone before they are read: an `if`, not `&&`,
+    // so the last of them vanishing does not become the loop's exit status.
     const procs = await sh('docker', [
       'exec',
       CONTAINER,
       'sh',
       '-c',
-      'for p in /proc/[0-9]*; do [ -r $p/status ] && printf "%s %s\\n" "$(cat $p/comm)" "$(grep ^Uid: $p/status | cut -f2-)"; done',
+      'for p in /proc/[0-9]*; do if [ -r $p/status ]; then printf "%s %s\\n" "$(cat $p/comm 2>/dev/null)" "$(grep ^Uid: $p/status 2>/dev/null | cut -f2-)"; fi; done',
     ]);
     const byName = new Map(
       procs.stdout
