@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/git.js';
 import { runCliCaptured } from '../helpers/run-cli.js';
+import { webFleet } from '../helpers/web-fleet.js';
 
 const env = useTestEmulator({ clock: { mode: 'real', speed: 50 } });
 
@@ -61,35 +62,6 @@ ${phase === 'SyncFail' ? '' : '    ecs-gitops/hook-for: Service/web\n'}spec:
 `;
 }
 
-function web(image: string): string {
-  return `apiVersion: ecs-gitops/v1
-kind: Cluster
-metadata: {name: prod}
-spec: {}
----
-apiVersion: ecs-gitops/v1
-kind: TaskDefinition
-metadata: {name: web}
-spec:
-  requiresCompatibilities: [FARGATE]
-  networkMode: awsvpc
-  cpu: "256"
-  memory: "512"
-  containerDefinitions:
-    - {name: web, image: "${image}", portMappings: [{containerPort: 80}]}
----
-apiVersion: ecs-gitops/v1
-kind: Service
-metadata: {name: web}
-spec:
-  cluster: prod
-  taskDefinition: web
-  desiredCount: 1
-  launchType: FARGATE
-  ${NETWORK}
-`;
-}
-
 async function tasksOf(family: string): Promise<Task[]> {
   const { ecs } = env();
   const arns: string[] = [];
@@ -118,7 +90,7 @@ describe('apply and diff with hook Tasks', () => {
         for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
       };
       await write({
-        'web.yaml': web('public.ecr.aws/nginx/nginx:1.27'),
+        'web.yaml': webFleet(),
         'migrate.yaml': hook('migrate', 'PreSync', '0'),
         'smoke.yaml': hook('smoke', 'PostSync', '0'),
         'cleanup.yaml': hook('cleanup', 'SyncFail', '0'),
@@ -167,7 +139,7 @@ describe('apply and diff with hook Tasks', () => {
 
       // A release whose migration exits 1: web keeps its image, exit 1, the SyncFail hook ran once.
       await write({
-        'web.yaml': web('public.ecr.aws/nginx/nginx:1.28'),
+        'web.yaml': webFleet({ image: 'public.ecr.aws/nginx/nginx:1.28' }),
         'migrate.yaml': hook('migrate', 'PreSync', '1'),
       });
       const failed = await cli(dir, 'apply');

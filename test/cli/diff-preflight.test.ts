@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../helpers/cli.js';
 import { useTestEmulator } from '../helpers/emulator.js';
+import { webFleet } from '../helpers/web-fleet.js';
 import { createPrerequisites, REGISTRY } from '../preflight/prerequisites.js';
 
 const env = useTestEmulator();
@@ -21,38 +22,11 @@ afterEach(() => {
 const GOLDEN = join(import.meta.dirname, '../fixtures/preflight/diff-text.golden');
 const GHOST_TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef';
 
-const FLEET = `apiVersion: ecs-gitops/v1
-kind: Cluster
-metadata: {name: prod}
-spec: {}
----
-apiVersion: ecs-gitops/v1
-kind: TaskDefinition
-metadata: {name: web}
-spec:
-  requiresCompatibilities: [FARGATE]
-  networkMode: awsvpc
-  cpu: "256"
-  memory: "512"
-  executionRoleArn: arn:aws:iam::123456789012:role/ecsTaskExecutionRole
-  containerDefinitions:
-    - name: web
-      image: ${REGISTRY}/web:1.4
-      portMappings: [{containerPort: 80}]
----
-apiVersion: ecs-gitops/v1
-kind: Service
-metadata: {name: web}
-spec:
-  cluster: prod
-  taskDefinition: web
-  desiredCount: 1
-  launchType: FARGATE
-  networkConfiguration:
-    awsvpcConfiguration: {subnets: [subnet-0abc], securityGroups: [sg-0abc]}
-  loadBalancers:
-    - {targetGroupArn: "${GHOST_TG}", containerName: web, containerPort: 80}
-`;
+const FLEET = webFleet({
+  image: `${REGISTRY}/web:1.4`,
+  executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
+  targetGroupArn: GHOST_TG,
+});
 
 function diff(dir: string, ...flags: string[]) {
   return runCommand(['diff', '--path', dir, '--endpoint-url', env().url, '--region', 'us-east-1', ...flags], {

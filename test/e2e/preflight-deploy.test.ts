@@ -12,6 +12,7 @@ import { type FakeGitHost, startFakeGitHost } from '../commit-status/fake-git-ho
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../helpers/emulator.js';
 import { createRepo, tempDir } from '../helpers/git.js';
 import { captureLogger } from '../helpers/log-capture.js';
+import { webFleet } from '../helpers/web-fleet.js';
 import { createPrerequisites, REGISTRY } from '../preflight/prerequisites.js';
 import { waitForStatus } from './harness.js';
 
@@ -19,37 +20,12 @@ const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdefABCDEF';
 
 function fleet(tag: string): Record<string, string> {
   return {
-    'manifests/app.yaml': `apiVersion: ecs-gitops/v1
-kind: Cluster
-metadata: {name: shop}
-spec: {}
----
-apiVersion: ecs-gitops/v1
-kind: TaskDefinition
-metadata: {name: web}
-spec:
-  requiresCompatibilities: [FARGATE]
-  networkMode: awsvpc
-  cpu: "256"
-  memory: "512"
-  containerDefinitions:
-    - name: web
-      image: ${REGISTRY}/web:${tag}
-      portMappings: [{containerPort: 80}]
----
-apiVersion: ecs-gitops/v1
-kind: Service
-metadata: {name: web}
-spec:
-  cluster: shop
-  taskDefinition: web
-  desiredCount: 1
-  launchType: FARGATE
-  networkConfiguration:
-    awsvpcConfiguration: {subnets: [subnet-0abc], securityGroups: [sg-0abc]}
-  deploymentConfiguration:
-    deploymentCircuitBreaker: {enable: true, rollback: true}
-`,
+    'manifests/app.yaml': webFleet({
+      cluster: 'shop',
+      image: `${REGISTRY}/web:${tag}`,
+      serviceSpec:
+        '  deploymentConfiguration:\n    deploymentCircuitBreaker: {enable: true, rollback: true}\n',
+    }),
   };
 }
 

@@ -16,6 +16,7 @@ import { trustsEcsTasks } from '../../controller/preflight/trust.js';
 import { liveStateFromFixture } from '../diff/live-fixture.js';
 import { runCommand } from '../helpers/cli.js';
 import { TEST_CREDENTIALS, useTestEmulator } from '../helpers/emulator.js';
+import { webFleet } from '../helpers/web-fleet.js';
 import { createPrerequisites } from './prerequisites.js';
 
 const env = useTestEmulator();
@@ -26,49 +27,6 @@ afterEach(() => {
 
 const ACCOUNT = '123456789012';
 const role = (path: string) => `arn:aws:iam::${ACCOUNT}:role${path}`;
-
-function fleet(options: {
-  executionRole?: string;
-  taskRole?: string;
-  targetGroupArn?: string;
-  port?: number;
-}): string {
-  return `apiVersion: ecs-gitops/v1
-kind: TaskDefinition
-metadata: {name: web}
-spec:
-  requiresCompatibilities: [FARGATE]
-  networkMode: awsvpc
-  cpu: "256"
-  memory: "512"
-${options.executionRole ? `  executionRoleArn: ${options.executionRole}\n` : ''}${options.taskRole ? `  taskRoleArn: ${options.taskRole}\n` : ''}  containerDefinitions:
-    - name: web
-      image: public.ecr.aws/nginx/nginx:1.27
-      portMappings: [{containerPort: 80}]
----
-apiVersion: ecs-gitops/v1
-kind: Cluster
-metadata: {name: prod}
-spec: {}
----
-apiVersion: ecs-gitops/v1
-kind: Service
-metadata: {name: web}
-spec:
-  cluster: prod
-  taskDefinition: web
-  desiredCount: 1
-  launchType: FARGATE
-  networkConfiguration:
-    awsvpcConfiguration: {subnets: [subnet-0abc], securityGroups: [sg-0abc]}
-${
-  options.targetGroupArn
-    ? `  loadBalancers:
-    - {targetGroupArn: "${options.targetGroupArn}", containerName: web, containerPort: ${options.port ?? 80}}
-`
-    : ''
-}`;
-}
 
 function desired(text: string): DesiredState {
   const result = parseManifests([{ path: 'web.yaml', content: text }], { revision: 'r1' });
@@ -125,7 +83,9 @@ describe('role checks against the emulator (IAM GetRole)', () => {
       roles: [{ name: 'ecsTaskExecutionRole' }, { name: 'web', path: '/app/' }],
     });
     const preflight = reader();
-    const { td } = parts(fleet({ executionRole: role('/ecsTaskExecutionRole'), taskRole: role('/app/web') }));
+    const { td } = parts(
+      webFleet({ executionRoleArn: role('/ecsTaskExecutionRole'), taskRoleArn: role('/app/web') }),
+    );
     const report = await verifyTaskDefinition(td, preflight, 'us-east-1');
     preflight.destroy();
     expect(report.checks.filter((c) => c.check === 'role')).toEqual([
@@ -153,12 +113,12 @@ describe('role checks against the emulator (IAM GetRole)', () => {
     });
     const preflight = reader();
     const missing = await verifyTaskDefinition(
-      parts(fleet({ executionRole: role('/ecsTaskExecutionRole'), taskRole: 'lambda-role' })).td,
+      parts(webFleet({ executionRoleArn: role('/ecsTaskExecutionRole'), taskRoleArn: 'lambda-role' })).td,
       preflight,
       'us-east-1',
     );
     const wrongPath = await verifyTaskDefinition(
-      parts(fleet({ executionRole: role('/other/pathed') })).td,
+      parts(webFleet({ executionRoleArn: role('/other/pathed') })).td,
       preflight,
       'us-east-1',
     );
@@ -185,7 +145,7 @@ describe('target group checks against the emulator (ELBv2 DescribeTargetGroups)'
     });
     const arn = targetGroupArns.web ?? '';
     const preflight = reader();
-    const { td, service } = parts(fleet({ targetGroupArn: arn }));
+    const { td, service } = parts(webFleet({ targetGroupArn: arn }));
     const report = await verifyService(service, td, preflight, 'us-east-1');
     preflight.destroy();
     expect(report).toEqual({
@@ -212,7 +172,7 @@ describe('target group checks against the emulator (ELBv2 DescribeTargetGroups)'
       [targetGroupArns['by-instance'] ?? '', 80],
       [targetGroupArns.udp ?? '', 80],
     ] as const) {
-      const { td, service } = parts(fleet({ targetGroupArn: arn, port }));
+      const { td, service } = parts(webFleet({ targetGroupArn: arn, containerPort: port }));
       const report = await verifyService(service, td, preflight, 'us-east-1');
       expect(report.ok).toBe(false);
       messages.push(...report.checks.map((c) => c.message));
@@ -227,7 +187,7 @@ describe('target group checks against the emulator (ELBv2 DescribeTargetGroups)'
 
   it('given a changed service whose target group is missing, when gated, then the service is blocked with the message and the task definition is not', async () => {
     const ghost = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/ghost/0123456789abcdef`;
-    const { state } = parts(fleet({ targetGroupArn: ghost }));
+    const { state } = parts(webFleet({ targetGroupArn: ghost }));
     const planned = planChanges(diffResources(state, liveStateFromFixture({}), { instance: 'test' }), {
       revision: 'r1',
       prune: false,
@@ -253,7 +213,10 @@ describe('ecs-gitops verify with roles and target groups', () => {
     dirs.push(dir);
     await createPrerequisites(env().url, { roles: [{ name: 'exec' }] });
     const ghost = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/ghost/0123456789abcdef`;
-    writeFileSync(join(dir, 'web.yaml'), fleet({ executionRole: role('/exec'), targetGroupArn: ghost }));
+    writeFileSync(
+      join(dir, 'web.yaml'),
+      webFleet({ executionRoleArn: role('/exec'), targetGroupArn: ghost }),
+    );
     const { code, stdout } = await runCommand(
       ['verify', '--path', dir, '--endpoint-url', env().url, '--region', 'us-east-1'],
       {
