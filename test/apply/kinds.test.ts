@@ -21,6 +21,30 @@ afterEach(async () => {
 
 const options = { instance: 'test-ctl', revision: 'r1' };
 
+/**
+ * Given web applied on Fargate, replace it by an EC2 one (launchType is create-only; the manifest
+ * allows the replace), with these apply options on top of the test's own.
+ */
+async function replaceWebOnEc2(applyOptions: Partial<Parameters<typeof applyChangeSet>[2]>) {
+  await applyChangeSet(world.clients, changeSet(createFleet(['web'])), options);
+  const before = await liveService('web');
+  const desired = service('web', 'prod', 'web', { launchType: 'EC2' }, { policy: { replaceAllowed: true } });
+  world.emulator.resetCalls();
+  const result = await applyChangeSet(
+    world.clients,
+    changeSet([
+      entry({
+        action: 'replace',
+        desired,
+        taskDefinition: { family: 'web', register: false, arn: String(before?.taskDefinition) },
+        diff: { liveArn: before?.serviceArn, replaceReasons: ['launchType: FARGATE → EC2'] },
+      }),
+    ]),
+    { ...options, revision: 'r2', pollMs: 5_000, ...applyOptions },
+  );
+  return { before, result };
+}
+
 async function liveService(name: string) {
   const out = await world.clients.ecs.send(
     new DescribeServicesCommand({ cluster: 'prod', services: [name], include: ['TAGS'] }),
@@ -171,28 +195,7 @@ describe('service updates', () => {
   });
 
   it('replaces a service (scale to 0, delete, wait for INACTIVE, recreate) when allowed', async () => {
-    await applyChangeSet(world.clients, changeSet(createFleet(['web'])), options);
-    const before = await liveService('web');
-    const desired = service(
-      'web',
-      'prod',
-      'web',
-      { launchType: 'EC2' },
-      { policy: { replaceAllowed: true } },
-    );
-    world.emulator.resetCalls();
-    const result = await applyChangeSet(
-      world.clients,
-      changeSet([
-        entry({
-          action: 'replace',
-          desired,
-          taskDefinition: { family: 'web', register: false, arn: String(before?.taskDefinition) },
-          diff: { liveArn: before?.serviceArn, replaceReasons: ['launchType: FARGATE → EC2'] },
-        }),
-      ]),
-      { ...options, revision: 'r2', sleep: world.sleep, pollMs: 5_000 },
-    );
+    const { before, result } = await replaceWebOnEc2({ sleep: world.sleep });
     expect(result.entries[0]).toMatchObject({
       outcome: 'configured',
       message: 'replaced (launchType: FARGATE → EC2)',
@@ -210,40 +213,16 @@ describe('service updates', () => {
   });
 
   it('given an old service that never drains, when the replace has waited past its timeout by the injected clock, then it fails with ReplaceTimeout and creates nothing', async () => {
-    await applyChangeSet(world.clients, changeSet(createFleet(['web'])), options);
-    const before = await liveService('web');
-    const desired = service(
-      'web',
-      'prod',
-      'web',
-      { launchType: 'EC2' },
-      { policy: { replaceAllowed: true } },
-    );
-    world.emulator.resetCalls();
     // a sleep that leaves the emulator's clock alone (the old service stays DRAINING) while the
     // controller's clock says each poll took 6 minutes
     let elapsed = 0;
-    const result = await applyChangeSet(
-      world.clients,
-      changeSet([
-        entry({
-          action: 'replace',
-          desired,
-          taskDefinition: { family: 'web', register: false, arn: String(before?.taskDefinition) },
-          diff: { liveArn: before?.serviceArn, replaceReasons: ['launchType: FARGATE → EC2'] },
-        }),
-      ]),
-      {
-        ...options,
-        revision: 'r2',
-        pollMs: 5_000,
-        replaceTimeoutMs: 10 * 60_000,
-        clock: { now: () => new Date(elapsed), monotonicMs: () => elapsed },
-        sleep: async () => {
-          elapsed += 6 * 60_000;
-        },
+    const { result } = await replaceWebOnEc2({
+      replaceTimeoutMs: 10 * 60_000,
+      clock: { now: () => new Date(elapsed), monotonicMs: () => elapsed },
+      sleep: async () => {
+        elapsed += 6 * 60_000;
       },
-    );
+    });
     expect(result.entries[0]).toMatchObject({
       outcome: 'failed',
       error: { code: 'ReplaceTimeout', retryable: true },
