@@ -196,6 +196,7 @@ export async function startController(config: Config, options: AppOptions): Prom
     updateResource: updateStatus,
     requestSync: (reason) => reconciler.requestSync(reason),
     now: () => new Date(),
+    ...(options.lease ? { lease: options.lease } : {}),
   });
   const analysis = new AnalysisRunner({
     check: checkAnalysis,

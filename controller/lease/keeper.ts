@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { EcsEnvironment } from '../runtime/ecs-environment.js';
 import { defaultHolderId } from '../runtime/ecs-environment.js';
-import { createLease, type Lease, type LeaseOptions } from './ecs-tag-lease.js';
+import { createLease, type Lease, type LeaseHolder, type LeaseOptions } from './ecs-tag-lease.js';
 
 export interface LeaseKeeperOptions extends LeaseOptions {
   /** How often to acquire-or-renew in the background (default ttl / 3). */
@@ -21,6 +21,8 @@ export interface LeaseKeeper {
   holds(): Promise<boolean>;
   /** LeasePort: stop the timer and give the lease up (graceful shutdown). */
   release(): Promise<void>;
+  /** LeasePort: who holds the lease as ECS shows it (a standby names it when refusing a write). */
+  holder(): Promise<LeaseHolder | undefined>;
   /** Stop the timer without releasing (tests simulate a crash with it). */
   stop(): void;
 }
@@ -66,6 +68,7 @@ export function startLeaseKeeper(options: LeaseKeeperOptions): LeaseKeeper {
   return {
     lease,
     holds: check,
+    holder: () => lease.holder(),
     stop() {
       stopped = true;
       clearInterval(timer);

@@ -2,6 +2,7 @@
 // answer its gate, record who answered in its status (the status branch keeps it), look again.
 import type { AwsClients } from '../aws/clients.js';
 import { errorMessage } from '../errors.js';
+import type { LeasePort } from '../reconcile/ports.js';
 import type { GateAnswer, GateHandler } from '../server/gate-route.js';
 import type { GateApproval, ResourceStatus } from '../status/model.js';
 import type { KeyString } from '../types.js';
@@ -27,10 +28,32 @@ export interface GateRequestDeps {
   /** Look again soon (the deployment moved on). */
   readonly requestSync: (reason: string) => void;
   readonly now: () => Date;
+  /** The target's write lease (a replicated controller): a standby refuses to answer gates. */
+  readonly lease?: LeasePort;
 }
 
+/**
+ * The answer of a replica that does not hold the write lease: only the active replica writes to
+ * ECS, so a standby neither continues nor rolls back a deployment (two replicas answering the same
+ * gate differently would race). It names the holder so a person knows where to go.
+ */
+export async function standbyAnswer(lease: LeasePort, now: Date): Promise<GateAnswer> {
+  const holder = await lease.holder?.().catch(() => undefined);
+  const active = holder !== undefined && holder.expiresAt.getTime() > now.getTime();
+  return {
+    ok: false,
+    status: 503,
+    error: 'Standby',
+    message: active
+      ? `this controller is a standby: ${holder.id} holds the write lease and answers gates; ask it (or retry once it hands over)`
+      : 'this controller is a standby and no controller holds the write lease right now; retry in a few seconds',
+    ...(active ? { holder: { id: holder.id, expiresAt: holder.expiresAt.toISOString() } } : {}),
+  };
+}
 export function createGateHandler(deps: GateRequestDeps): GateHandler {
   return async (key, action, by): Promise<GateAnswer> => {
+    // First: a standby's own view may lag the holder's, so it does not judge the request either.
+    if (deps.lease && !(await deps.lease.holds())) return standbyAnswer(deps.lease, deps.now());
     const target = gateTargetOf(deps.getResource(key));
     if (!target) return { ok: false, status: 404, message: `${key} is not a service this controller runs` };
     try {

@@ -52,8 +52,11 @@ export interface HealthPort {
   serviceDeployment?(diff: ResourceDiff, live: LiveState): ServiceDeploymentSummary | undefined;
 }
 
-/** The single-writer lease (lease/), as the loop asks it. */
-export type LeasePort = Pick<Lease, 'holds' | 'release'>;
+/**
+ * The single-writer lease (lease/), as the loop asks it; `holder` lets a standby say who is active
+ * (the gate API's 503 names it).
+ */
+export type LeasePort = Pick<Lease, 'holds' | 'release'> & Partial<Pick<Lease, 'holder'>>;
 
 export interface StatusWriterPort {
   write(

@@ -18,11 +18,16 @@ export type GateAnswer =
     }
   | {
       readonly ok: false;
-      readonly status: 404 | 409 | 502;
+      readonly status: 404 | 409 | 502 | 503;
       readonly message: string;
-      /** Default: NotFound / Conflict / Failed by status; `Ambiguous` when several targets have it. */
-      readonly error?: 'Ambiguous';
+      /**
+       * Default: NotFound / Conflict / Failed / Unavailable by status; `Ambiguous` when several
+       * targets have it; `Standby` when this replica does not hold the target's write lease.
+       */
+      readonly error?: 'Ambiguous' | 'Standby';
       readonly targets?: readonly string[];
+      /** With `Standby`: the replica that holds the write lease, as ECS shows it. */
+      readonly holder?: { readonly id: string; readonly expiresAt: string };
     };
 
 /**
@@ -36,7 +41,7 @@ export type GateHandler = (
   target?: string,
 ) => Promise<GateAnswer>;
 
-const ERRORS = { 404: 'NotFound', 409: 'Conflict', 502: 'Failed' } as const;
+const ERRORS = { 404: 'NotFound', 409: 'Conflict', 502: 'Failed', 503: 'Unavailable' } as const;
 
 const BODY_LIMIT = 4 * 1024;
 
@@ -72,10 +77,14 @@ export async function handleGate(
   const answer = await options.onGate(key, action, who, ...(params.target ? [params.target] : []));
   if (answer.ok)
     sendJson(res, 200, { ...answer, by: who, ...(params.target ? { target: params.target } : {}) });
-  else
+  else {
+    // A standby's answer is temporary: the holder answers now, this replica after a takeover.
+    if (answer.status === 503) res.setHeader('retry-after', '5');
     sendJson(res, answer.status, {
       error: answer.error ?? ERRORS[answer.status],
       message: answer.message,
       ...(answer.targets ? { targets: answer.targets } : {}),
+      ...(answer.holder ? { holder: answer.holder } : {}),
     });
+  }
 }

@@ -1,20 +1,23 @@
 // Two whole controllers (startController) with the same instance name against one emulator and one
 // Git repository: while A holds the lease, B reads and reports the pending changes but never writes;
-// once A stops, B takes over and deploys the next commit.
+// once A stops, B takes over and deploys the next commit. A progressive deployment waiting at its
+// gate is answered only by A: B's gate API (and so its dashboard) refuses with 503 Standby naming A.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ListClustersCommand } from '@aws-sdk/client-ecs';
+import { DescribeServiceDeploymentsCommand, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ControllerApp, startController } from '../../controller/app.js';
 import { resolveConfig } from '../../controller/config.js';
 import { type LeaseKeeper, startLeaseKeeper } from '../../controller/lease/keeper.js';
 import type { Logger } from '../../controller/log.js';
+import { launchBrowser, SKIP_REASON } from '../helpers/browser.js';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../helpers/emulator.js';
 import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { createRepo, type TestRepo, tempDir, waitFor } from '../helpers/git.js';
 import { captureLogger } from '../helpers/log-capture.js';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', 'manifests', 'examples');
+const PROGRESSIVE = join(import.meta.dirname, '..', '..', 'manifests', 'examples-progressive');
 const WRITE = /:(Create|Register|Deregister|Update|Delete|Put|Tag|Untag)/;
 
 interface Fixture {
@@ -29,7 +32,7 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function fixture(): Promise<Fixture> {
+async function fixture(examples = EXAMPLES): Promise<Fixture> {
   process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
   const tmp = await tempDir('ecs-gitops-lease-');
@@ -40,8 +43,8 @@ async function fixture(): Promise<Fixture> {
   );
   const repo = await createRepo(tmp.path);
   const files: Record<string, string> = {};
-  for (const name of await readdir(EXAMPLES))
-    files[`manifests/${name}`] = await readFile(join(EXAMPLES, name), 'utf8');
+  for (const name of await readdir(examples))
+    files[`manifests/${name}`] = await readFile(join(examples, name), 'utf8');
   await repo.commit(files, 'example fleet');
   return { emulator, repo, dir: tmp.path };
 }
@@ -147,5 +150,66 @@ describe('two controllers with one instance name', () => {
     await waitFor(() => allSynced(appB), 60_000);
     expect(writes(appB)['ecs:CreateService'] ?? 0).toBe(0);
     expect(b.lines.some((l) => String(l.msg).startsWith('write lease acquired'))).toBe(true);
+  }, 240_000);
+});
+
+describe('two controllers and a deployment gate', () => {
+  it('given A holds the lease and a canary waits at its gate, when B is asked to promote, then B refuses naming A and ECS still waits; A promotes', async () => {
+    const f = await fixture(PROGRESSIVE);
+    const a = captureLogger('info');
+    const b = captureLogger('info');
+    const leaseA = keeper('task-a', f, a.logger);
+    await waitFor(() => leaseA.lease.isHeld(), 5000);
+    const appA = await controller('task-a', f, leaseA, a.logger);
+    const appB = await controller('task-b', f, keeper('task-b', f, b.logger), b.logger);
+    const checkout = (app: ControllerApp) =>
+      app.store.snapshot().resources.find((r) => r.key === 'Service/checkout');
+    // the first deployment of the new service waits at its gate; B, reading ECS, sees it too
+    await waitFor(() => checkout(appB)?.serviceDeployment?.awaitingApproval === true, 60_000);
+    const arn = checkout(appB)!.serviceDeployment!.arn;
+
+    // when B's gate API is asked to promote
+    const promote = (app: ControllerApp) =>
+      fetch(`${app.url}/api/resources/Service/checkout/promote`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"by":"alice"}',
+      });
+    const refused = await promote(appB);
+    // then it refuses, naming the holder, and nothing was sent to ECS
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await refused.json()).toEqual({
+      error: 'Standby',
+      message:
+        'this controller is a standby: task-a holds the write lease and answers gates; ask it (or retry once it hands over)',
+      holder: { id: 'task-a', expiresAt: expect.any(String) },
+    });
+    expect(writes(appB)).toEqual({});
+    expect(checkout(appB)?.approvals).toBeUndefined();
+
+    // and B's dashboard shows that answer where the gate's answers go
+    const browser = await launchBrowser();
+    if (browser) {
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${appB.url}/#/Service/checkout`);
+        await page.getByTestId('promote').click();
+        await page.getByText(/^this controller is a standby: task-a holds the write lease/).waitFor();
+      } finally {
+        await browser.close();
+      }
+      expect(writes(appB)).toEqual({});
+    } else console.warn(`dashboard part skipped: ${SKIP_REASON}`);
+    const [deployment] =
+      (await f.emulator.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] })))
+        .serviceDeployments ?? [];
+    expect(deployment?.status).toBe('IN_PROGRESS');
+    expect(deployment?.lifecycleStage).toBe('PRE_PRODUCTION_TRAFFIC_SHIFT');
+
+    // when A (the holder) is asked, then it promotes
+    const answered = await promote(appA);
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toMatchObject({ ok: true, serviceDeploymentArn: arn, by: 'alice' });
   }, 240_000);
 });

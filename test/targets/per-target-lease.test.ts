@@ -125,6 +125,24 @@ describe('one lease per target', () => {
     expect(ours.get('prod')?.lease.isHeld()).toBe(false);
     expect(writes('prod')).toEqual([]);
 
+    // and a gate request for prod is refused by this replica, naming the one that holds prod's lease,
+    // while staging's (held here) is answered by this replica (409: no deployment waits at a gate)
+    const gate = (target: string) =>
+      fetch(`${app.url}/api/targets/${target}/resources/Service/${target}-web/promote`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"by":"alice"}',
+      });
+    const refused = await gate('prod');
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({
+      error: 'Standby',
+      message: expect.stringContaining('other-replica holds the write lease'),
+      holder: { id: 'other-replica' },
+    });
+    expect((await gate('staging')).status).toBe(409);
+    expect(writes('prod')).toEqual([]);
+
     // and each lease anchor is in its target's own account and region, none in the emulator's own
     const anchors = async (target: Target) =>
       (await clientsOf(target).ecs.send(new ListClustersCommand({}))).clusterArns ?? [];
