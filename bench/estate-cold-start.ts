@@ -1,7 +1,9 @@
 // The in-sync estate read from outside: calls per resync pass against the lower bound, a cold
 // `diff` in a new process, `run` after a restart (calls and time until ready), the controller's RSS,
 // and the pure diff time. Emulator in its own process, ECS-shaped rate limits on.
-// Run: npx tsx bench/estate-cold-start.ts [--size N]   (N services, default 100; the issue's estate is 1000)
+// Run: npx tsx bench/estate-cold-start.ts [--size N] [--compiled] [--node-flags "…"]
+//      (N services, default 100; the issue's estate is 1000; --node-flags go to the restarted `run`,
+//      e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time to ready goes)
 
 import { createAwsClients } from '../controller/aws/clients.js';
 import { diffResources } from '../controller/diff/index.js';
@@ -15,6 +17,7 @@ import {
   inSyncLowerBound,
   isRead,
   machine,
+  nodeFlagsArg,
   Rows,
   runCli,
   seconds,
@@ -108,6 +111,7 @@ try {
       'debug',
     ],
     emulator.url,
+    { nodeArgs: nodeFlagsArg() },
   );
   await waitFor('ready', async () => ((await run.ready()) ? true : undefined), 600_000, 50);
   const readyMs = performance.now() - started;

@@ -11,6 +11,7 @@ import {
   desiredOf,
   estateRepo,
   machine,
+  nodeFlagsArg,
   seed,
   sizeArg,
   sleep,
@@ -24,8 +25,7 @@ import { summarizeHeapSnapshot } from './estate/heap-summary.js';
 const size = sizeArg(1000);
 const keep = process.argv.includes('--keep');
 // V8 flags for the controller (e.g. `--node-flags "--max-semi-space-size=2"`), to weigh heap sizing.
-const flagsIndex = process.argv.indexOf('--node-flags');
-const nodeFlags = flagsIndex >= 0 ? (process.argv[flagsIndex + 1] ?? '').split(' ').filter(Boolean) : [];
+const nodeFlags = nodeFlagsArg();
 const estate = generateEstate({ services: size });
 const emulator = await startEmulatorProcess();
 const repo = await estateRepo(estate);

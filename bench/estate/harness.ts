@@ -40,6 +40,12 @@ export function sizeArg(defaultSize: number): number {
   return n;
 }
 
+/** `--node-flags "--flag …"`: flags for the controller's node (V8 heap sizing, `--cpu-prof`, …). */
+export function nodeFlagsArg(): string[] {
+  const index = process.argv.indexOf('--node-flags');
+  return index >= 0 ? (process.argv[index + 1] ?? '').split(' ').filter(Boolean) : [];
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

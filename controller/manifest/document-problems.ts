@@ -52,6 +52,7 @@ export function locationOf(
   at: 'key' | 'value' = 'value',
 ): SourceLocation {
   if (document.origins) return originOf(document.origins, pointer, at);
+  if (pointer === '' && document.start) return { file: document.file, ...document.start };
   return { file: document.file, ...locate(document.lines, offsetOf(document, pointer, at)) };
 }
 

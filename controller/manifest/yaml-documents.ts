@@ -59,7 +59,10 @@ export interface YamlDocument {
   /** Offset of the document's first node. */
   readonly offset: number;
   readonly positions: NodePositions;
+  /** Start of every line of the file (built on demand for parsed files: problems are rare). */
   readonly lines: LineIndex;
+  /** Line and column of `offset`, when known without `lines` (every resource's source location). */
+  readonly start?: { readonly line: number; readonly column: number };
   /** Set on rendered documents; takes precedence over `positions`, which then describe nothing. */
   readonly origins?: NodeOrigins;
 }
@@ -81,7 +84,8 @@ function formatSize(bytes: number): string {
 export function decodeText(content: Buffer | string): { text: string } | { error: string } {
   if (typeof content === 'string') {
     if (content.includes('\u0000')) return { error: 'not a text file (contains NUL bytes); expected YAML' };
-    return { text: content.replace(/^\uFEFF/, '') };
+    // The same string when there is no BOM: the source's text is then the one the documents hold.
+    return { text: content.charCodeAt(0) === 0xfeff ? content.slice(1) : content };
   }
   if (content.includes(0)) return { error: 'not a text file (contains NUL bytes); expected YAML' };
   try {
@@ -416,15 +420,20 @@ export function parseYamlFile(file: string, content: Buffer | string): ParsedFil
       return;
     }
     if (value === null || value === undefined) return; // empty and `---`-only documents are ignored
+    const offset = Math.max(0, walk.offset);
     documents.push({
       file,
       index,
       value,
-      offset: Math.max(0, walk.offset),
+      offset,
+      start: locate(lines, offset),
       get positions() {
         return positionsOf(index);
       },
-      lines,
+      // Not kept: a number per line of every file would outlive the parse for the odd problem.
+      get lines() {
+        return lineIndex(text);
+      },
     });
   });
   return { documents, problems };

@@ -22,6 +22,8 @@ export class FolderSource implements Source {
   private readonly watched = new Set<string>();
   private readonly debounceMs: number;
   private delivered?: string;
+  /** The files of the last read: unchanged ones are given back as the strings already held. */
+  private lastFiles: Snapshot['files'] = [];
   private state: SourceStatus;
   private readonly watchers = new Set<() => void>();
   private watcher: FSWatcher | undefined;
@@ -168,7 +170,8 @@ export class FolderSource implements Source {
       () => false,
     );
     if (!isDirectory) throw new SourceFetchError('PathNotFound', `folder ${this.root} does not exist`);
-    const { files, problems } = await readManifestFolder(this.root);
+    const { files, problems } = await readManifestFolder(this.root, { previous: this.lastFiles });
+    this.lastFiles = files;
     if (await isOverlayFolder(this.root)) {
       // The revision covers every file the overlay reads, and those folders are watched too.
       const repository = await findRepositoryRoot(this.root, this.cwd);

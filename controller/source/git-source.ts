@@ -396,7 +396,8 @@ export class GitSource implements Source {
       };
       return { contents: { files: [], problems: [problem] } };
     }
-    const { files, problems } = await readManifestFolder(root);
+    // Unchanged files come back as the strings already held: one copy of each, revision after revision.
+    const { files, problems } = await readManifestFolder(root, { previous: this.current?.files ?? [] });
     const within = (path: string) => (dir === '' ? path : `${dir}/${path}`);
     // The folder itself too: a stray empty folder named like --dir must not read as "no manifests".
     const paths = [

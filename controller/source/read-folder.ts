@@ -23,6 +23,29 @@ export interface FolderContents {
   readonly problems: ManifestProblem[];
 }
 
+export interface ReadFolderOptions {
+  /**
+   * The files of the previous read: a file whose text is the same is given back as that very
+   * string, so unchanged files are held once (by the snapshot and by the parse cache alike) however
+   * many revisions are read.
+   */
+  readonly previous?: readonly ManifestFile[];
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The file as text when it is valid UTF-8, so the bytes are not kept next to the text the parser
+ * reads (the parse reuses this very string); otherwise the bytes, for the parser to report.
+ */
+function asText(content: Buffer): Buffer | string {
+  try {
+    return UTF8.decode(content);
+  } catch {
+    return content;
+  }
+}
+
 function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
@@ -47,8 +70,14 @@ function sizeText(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export async function readManifestFolder(dir: string): Promise<FolderContents> {
+export async function readManifestFolder(
+  dir: string,
+  options: ReadFolderOptions = {},
+): Promise<FolderContents> {
   const files: ManifestFile[] = [];
+  const previous = new Map<string, Buffer | string>();
+  for (const file of options.previous ?? [])
+    if (typeof file.content === 'string') previous.set(file.path, file.content);
   const problems: ManifestProblem[] = [];
   let root: string;
   try {
@@ -94,7 +123,9 @@ export async function readManifestFolder(dir: string): Promise<FolderContents> {
       );
       return;
     }
-    files.push({ path: rel, content });
+    const text = asText(content);
+    const known = previous.get(rel);
+    files.push({ path: rel, content: known !== undefined && known === text ? known : text });
   }
 
   async function walk(folder: string): Promise<void> {

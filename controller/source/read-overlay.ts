@@ -57,7 +57,7 @@ export async function readOverlayFiles(repository: string, dir: string): Promise
   const root = await realpath(repository);
   const target = await realpath(resolve(repository, dir)).catch(() => resolve(root, dir));
   const start = toPosix(relative(root, target)) || '';
-  const files = new Map<string, Buffer>();
+  const files = new Map<string, Buffer | string>();
   const problems: ManifestProblem[] = [];
   const folders: string[] = [];
   const seen = new Set<string>();
@@ -104,7 +104,7 @@ export async function readOverlayFiles(repository: string, dir: string): Promise
         } else {
           const contents = await readManifestFolder(real);
           const prefix = path ? `${path}/` : '';
-          for (const file of contents.files) files.set(`${prefix}${file.path}`, file.content as Buffer);
+          for (const file of contents.files) files.set(`${prefix}${file.path}`, file.content);
           for (const found of contents.problems)
             problems.push({
               ...found,

@@ -42,6 +42,45 @@ describe('readManifestFolder', () => {
     expect(files.map((file) => file.path)).toEqual(['apps/a.YAML', 'apps/web/service.yaml', 'z.yml']);
   });
 
+  it('gives valid UTF-8 back as text (the parse keeps that string, not a second copy) and anything else as bytes', async () => {
+    // given a plain file, one with a byte-order mark, and one that is not UTF-8
+    await writeFile(join(dir, 'a.yaml'), CLUSTER);
+    await writeFile(join(dir, 'b.yaml'), `\uFEFF${CLUSTER}`);
+    await writeFile(join(dir, 'c.yaml'), Buffer.from([0x6b, 0x3a, 0x20, 0xff, 0xfe, 0x0a]));
+    // when the folder is read
+    const { files } = await readManifestFolder(dir);
+    // then the text files are strings, the mark kept (the content hash is of the bytes as before)…
+    const [plain, marked, binary] = files.map((file) => file.content);
+    expect(plain).toBe(CLUSTER);
+    expect(marked).toBe(`\uFEFF${CLUSTER}`);
+    expect(contentRevision([{ path: 'b.yaml', content: marked ?? '' }])).toBe(
+      contentRevision([{ path: 'b.yaml', content: Buffer.from(`\uFEFF${CLUSTER}`) }]),
+    );
+    // …and the other one is its bytes, which the load reports at its file instead of guessing
+    expect(Buffer.isBuffer(binary)).toBe(true);
+    const loaded = await loadManifestFolder(dir);
+    expect(loaded.ok).toBe(false);
+    if (!loaded.ok)
+      expect(loaded.problems.map(formatProblem)).toContain(
+        'c.yaml:1:1: not a text file (invalid UTF-8); expected YAML',
+      );
+  });
+
+  it('gives an unchanged file back with the text of the previous read', async () => {
+    // given a folder read once
+    await writeFile(join(dir, 'a.yaml'), CLUSTER);
+    await writeFile(join(dir, 'b.yaml'), SERVICE);
+    const first = await readManifestFolder(dir);
+    // when one file changes and the folder is read again with the previous files
+    await writeFile(join(dir, 'b.yaml'), `${SERVICE}# edited\n`);
+    const second = await readManifestFolder(dir, { previous: first.files });
+    // then each file has the content on disk now
+    expect(second.files).toEqual([
+      { path: 'a.yaml', content: CLUSTER },
+      { path: 'b.yaml', content: `${SERVICE}# edited\n` },
+    ]);
+  });
+
   it('follows symlinks inside the folder but refuses one that leaves it', async () => {
     await writeFile(join(outside, 'secret.yaml'), CLUSTER);
     await mkdir(join(dir, 'real'));

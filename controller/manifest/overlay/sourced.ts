@@ -15,7 +15,8 @@ export function originsOf(document: YamlDocument): Origins {
     return { value: new Map(document.origins.value), key: new Map(document.origins.key) };
   }
   const origins = emptyOrigins();
-  const at = (offset: number): SourceLocation => ({ file: document.file, ...locate(document.lines, offset) });
+  const lines = document.lines; // built on demand: once for all of the document's nodes
+  const at = (offset: number): SourceLocation => ({ file: document.file, ...locate(lines, offset) });
   for (const [pointer, offset] of document.positions.value)
     if (offset >= 0) origins.value.set(pointer, at(offset));
   for (const [pointer, offset] of document.positions.key)
