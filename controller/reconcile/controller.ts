@@ -30,7 +30,7 @@ import type { AppliedEntry, ReconcilerPorts } from './ports.js';
 import { PruneRailEpisode } from './prune-rail.js';
 import { recordOutcome } from './record.js';
 import { publishResourceStatus, type StatusDeps } from './resource-publish.js';
-import { RevisionCompletion } from './revision-completion.js';
+import { RevisionCompletion, rolloutsSettled } from './revision-completion.js';
 import { RevisionIntake } from './revision-intake.js';
 import { repairStaleRecords } from './stale-record.js';
 import { StoppedReasons } from './stopped-reasons.js';
@@ -387,11 +387,15 @@ export class Reconciler {
       for (const key of this.memory.stalled.keys()) if (!seen.has(key)) this.memory.stalled.delete(key);
     }
     this.forgetLeftGit(desired);
-    const outstanding = this.store
-      .snapshot()
-      .resources.filter((s) => s.sync === 'OutOfSync' || s.sync === 'Failed').length;
+    const resources = this.store.snapshot().resources;
+    const outstanding = resources.filter((s) => s.sync === 'OutOfSync' || s.sync === 'Failed').length;
     if (failures === 0 && outstanding === 0)
-      this.completion.complete(desired, actionable > 0, this.intake.committedAt(desired.revision));
+      this.completion.complete(
+        desired,
+        actionable > 0,
+        this.intake.committedAt(desired.revision),
+        rolloutsSettled(resources, revision),
+      );
     if ((progressing || hookRunning || postSyncPending) && !this.stopping.signal.aborted) {
       // Hooks are followed by full passes (they look at the whole revision), a rollout by a targeted one.
       this.queue.requestAfter(

@@ -2,9 +2,12 @@
 // real SDK. A CANARY service with `ecs-gitops/approval: manual` waits at its gate (one
 // AwaitingApproval alert), `ecs-gitops promote` lets it go on until Healthy; the next commit is
 // rolled back with the dashboard's button in Chromium: Degraded, RolloutFailed, and no re-deploy loop.
+// SyncSucceeded and the commit status say success only for the commit whose deployment completed
+// SUCCESSFUL; the rolled-back one goes pending → failure and is never announced as succeeded.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CommitSummary, summarize } from '../../controller/commit-status/summary.js';
 import { launchBrowser, SKIP_REASON } from '../helpers/browser.js';
 import { runCliCaptured } from '../helpers/run-cli.js';
 import { type Harness, startHarness, waitForStatus } from './harness.js';
@@ -114,8 +117,21 @@ describe('a canary with a manual approval gate', () => {
     );
     const alertsBefore = alertsOf('AwaitingApproval').length;
 
+    // (the commit statuses the controller would post, from every status update)
+    const verdicts: CommitSummary[] = [];
+    const unsubscribe = h.app.store.subscribe((snapshot) => {
+      const verdict = summarize(snapshot);
+      if (verdict) verdicts.push(verdict);
+    });
+    const statesOf = (sha: string) =>
+      verdicts
+        .filter((v) => v.revision === sha)
+        .map((v) => v.state)
+        .filter((state, i, all) => state !== all[i - 1]);
+    const succeeded = (sha: string) => alertsOf('SyncSucceeded').filter((event) => event.revision === sha);
+
     // when a new image is committed
-    await h.repo.commit(
+    const promoted = await h.repo.commit(
       {
         'progressive/checkout.yaml': files['progressive/checkout.yaml']!.replace('nginx:1.27', 'nginx:1.28'),
       },
@@ -146,9 +162,12 @@ describe('a canary with a manual approval gate', () => {
       () => checkout()?.health === 'Healthy' && checkout()?.serviceDeployment?.status === 'SUCCESSFUL',
       60_000,
     );
+    // and only now is the commit announced as succeeded, once; its commit status went pending → success
+    await expect.poll(() => succeeded(promoted).length, { timeout: 10_000 }).toBe(1);
+    expect(statesOf(promoted)).toEqual(['pending', 'success']);
 
     // when the next commit is rolled back at its gate through the controller's API (the dashboard's button)
-    await h.repo.commit(
+    const rejected = await h.repo.commit(
       {
         'progressive/checkout.yaml': files['progressive/checkout.yaml']!.replace('nginx:1.27', 'nginx:1.29'),
       },
@@ -175,5 +194,9 @@ describe('a canary with a manual approval gate', () => {
     await new Promise((done) => setTimeout(done, 3000));
     expect(h.emulator.calls()['ecs:UpdateService'] ?? 0).toBe(0);
     expect(checkout()?.sync).toBe('Failed');
+    // and the rolled-back commit was never announced as succeeded: pending → failure, never success
+    unsubscribe();
+    expect(succeeded(rejected)).toEqual([]);
+    expect(statesOf(rejected)).toEqual(['pending', 'failure']);
   }, 240_000);
 });

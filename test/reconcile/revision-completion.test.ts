@@ -1,11 +1,13 @@
-// Announcing applied revisions: once each, with the commit → applied latency, bounded memory.
+// Announcing applied revisions: once each, with the commit → applied latency, bounded memory, and
+// only once the rollouts they started settled Healthy.
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../controller/log.js';
 import {
   COMPLETED_REVISIONS_KEPT,
   RevisionCompletion,
+  rolloutsSettled,
 } from '../../controller/reconcile/revision-completion.js';
-import type { ControllerEvent } from '../../controller/status/model.js';
+import type { ControllerEvent, ResourceStatus } from '../../controller/status/model.js';
 
 function completion() {
   const events: ControllerEvent[] = [];
@@ -15,8 +17,8 @@ function completion() {
     { instance: 'test', now: () => now, publish: (e) => events.push(e), logger: silentLogger() },
     (seconds) => latencies.push(seconds),
   );
-  const complete = (revision: string, changed = true, committedAt?: Date) =>
-    ledger.complete({ revision, resources: [] }, changed, committedAt);
+  const complete = (revision: string, changed = true, committedAt?: Date, settled = true) =>
+    ledger.complete({ revision, resources: [] }, changed, committedAt, settled);
   return { ledger, events, latencies, complete, now };
 }
 
@@ -52,5 +54,49 @@ describe('revision completion', () => {
 
     expect(events.slice(announced).map((e) => e.revision)).toEqual(['r0']);
     expect(ledger.remembered).toBe(COMPLETED_REVISIONS_KEPT);
+  });
+
+  it('given a revision applied while its deployment rolls out, then SyncSucceeded waits until it settles; the latency is the apply', () => {
+    const { ledger, events, latencies, complete, now } = completion();
+
+    complete('r1', true, new Date(now.getTime() - 10_000), false);
+    complete('r1', false, undefined, false);
+    expect(events).toEqual([]);
+    expect(latencies).toEqual([10]);
+    expect(ledger.lastAppliedRevision).toBe('r1');
+
+    complete('r1', false, undefined, true);
+    complete('r1', false, undefined, true);
+    expect(events.map((e) => `${e.type} ${e.revision}`)).toEqual(['SyncSucceeded r1']);
+  });
+
+  it('given a revision whose rollout never settles (rolled back, then a newer commit), then it is never announced; the newer one is', () => {
+    const { events, complete } = completion();
+
+    complete('r1', true, undefined, false);
+    complete('r2', true, undefined, true);
+    complete('r1', false, undefined, true);
+
+    expect(events.map((e) => `${e.type} ${e.revision}`)).toEqual(['SyncSucceeded r2']);
+  });
+});
+
+describe('rollouts settled', () => {
+  const resource = (health: ResourceStatus['health'], revision: string): ResourceStatus => ({
+    kind: 'Service',
+    name: 'web',
+    key: 'Service/web',
+    sync: 'Synced',
+    health,
+    conditions: [],
+    diff: [],
+    lastAttemptedRevision: revision,
+  });
+
+  it('given the resources a revision changed, then settled only when none is Progressing or Degraded; others do not count', () => {
+    expect(rolloutsSettled([resource('Healthy', 'r2')], 'r2')).toBe(true);
+    expect(rolloutsSettled([resource('Progressing', 'r2')], 'r2')).toBe(false);
+    expect(rolloutsSettled([resource('Degraded', 'r2')], 'r2')).toBe(false);
+    expect(rolloutsSettled([resource('Degraded', 'r1'), resource('Healthy', 'r2')], 'r2')).toBe(true);
   });
 });
