@@ -38,7 +38,7 @@ import { didYouMean } from './suggest.js';
 import { checkTaskDefinition } from './task-definition-rules.js';
 import { checkTask, hookOf } from './task-rules.js';
 import { parseCpu, parseMemory } from './units.js';
-import { LIMITS, parseYamlFile, type YamlDocument } from './yaml-documents.js';
+import { LIMITS, type ParsedFile, parseYamlFile, type YamlDocument } from './yaml-documents.js';
 
 export type { ManifestFile, ManifestResult } from './model.js';
 export { ManifestParseCache } from './parse-cache.js';
@@ -57,22 +57,53 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 /**
  * `null` in a mapping means "not set" (an empty `field:` in YAML, `"ulimits": null` in JSON pasted from
  * the console), as in Kubernetes. Removed before validation so it validates like an absent field.
+ * What holds no null is given back as it is, so the desired state shares the parsed (frozen)
+ * documents instead of holding a second copy of every manifest.
  */
 function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i += 1) {
+      const item = withoutNulls(value[i]);
+      if (item !== value[i]) {
+        copy ??= [...value];
+        copy[i] = item;
+      }
+    }
+    return copy ?? value;
+  }
   if (!isMapping(value)) return value;
+  const entries = Object.entries(value);
+  const fields = entries.map(([, field]) => (field === null ? field : withoutNulls(field)));
+  if (entries.every(([, field], i) => field !== null && fields[i] === field)) return value;
   const copy: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
+  entries.forEach(([key, field], i) => {
     // defineProperty, so a `__proto__` key stays a plain (and then unknown) field
     if (field !== null)
       Object.defineProperty(copy, key, {
-        value: withoutNulls(field),
+        value: fields[i],
         enumerable: true,
         writable: true,
         configurable: true,
       });
-  }
+  });
   return copy;
+}
+
+/**
+ * Documents are shared by every revision that has their file (the parse cache) and by the desired
+ * states built from them: frozen, so nothing downstream can change what a later revision reads.
+ */
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const field of Object.values(value)) deepFreeze(field);
+}
+
+function parseFrozen(path: string, content: Buffer | string): ParsedFile {
+  const parsed = parseYamlFile(path, content);
+  for (const document of parsed.documents) deepFreeze(document.value);
+  return parsed;
 }
 
 function describeValue(value: unknown): string {
@@ -174,7 +205,7 @@ export function parseManifests(
   const cache = options.cache;
   cache?.begin();
   for (const file of sorted) {
-    const parse = () => parseYamlFile(file.path, file.content);
+    const parse = () => parseFrozen(file.path, file.content);
     const parsed = cache ? cache.get(file.path, file.content, parse) : parse();
     problems.push(...parsed.problems);
     documents.push(...parsed.documents);

@@ -28,6 +28,34 @@ describe('incremental parsing', () => {
     expect(incremental).toEqual(parseManifests(files(second), { revision: 'r2' }));
   });
 
+  it('holds one copy of a manifest: the desired state shares the cached document, which nothing can change', () => {
+    // given a fleet parsed twice with a cache, one file with an empty (null) field
+    const cache = new ManifestParseCache();
+    const fleet = {
+      ...serviceFleet(2),
+      'svc-1.yaml': (serviceFleet(2)['svc-1.yaml'] ?? '').replace('desiredCount: 1', 'desiredCount:'),
+    };
+    const first = parseManifests(files(fleet), { revision: 'r1', cache });
+    const second = parseManifests(files(fleet), { revision: 'r2', cache });
+    if (!first.ok || !second.ok) throw new Error('fleet invalid');
+    const containers = (result: typeof first) => {
+      const found = result.desired.resources.find((r) => r.kind === 'TaskDefinition' && r.name === 'svc-0');
+      return found?.kind === 'TaskDefinition' ? found.spec.containerDefinitions : undefined;
+    };
+    const service = (result: typeof first, name: string) =>
+      result.desired.resources.find((r) => r.kind === 'Service' && r.name === name)?.spec;
+
+    // then both revisions hold the very objects of the parsed file, frozen
+    expect(containers(second)).toBe(containers(first));
+    expect(Object.isFrozen(containers(first)?.[0]?.environment?.[0])).toBe(true);
+    expect(() => {
+      (containers(first) as unknown[]).push({ name: 'sidecar' });
+    }).toThrow(TypeError);
+    // and a null still reads as not set (only that document is copied without it)
+    expect(service(first, 'svc-1')).not.toHaveProperty('desiredCount');
+    expect(service(first, 'svc-0')).toHaveProperty('desiredCount', 1);
+  });
+
   it('reports a broken file again on every revision and forgets deleted files', () => {
     // given a revision with one invalid file
     const cache = new ManifestParseCache();
