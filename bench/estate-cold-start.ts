@@ -101,8 +101,10 @@ try {
     [
       '--repo',
       repo.dir,
+      // Longer than a pass at any size: the pass counted below runs alone, with nothing of the
+      // one before it or after it in the emulator's counters.
       '--resync',
-      '15s',
+      '60s',
       '--poll',
       '60s',
       '--cache-dir',
@@ -139,26 +141,30 @@ try {
     ]);
   }
 
-  // One in-sync resync pass of the running controller: one that started after the counters were
-  // reset (a pass already under way then would be counted in part).
+  // One in-sync resync pass of the running controller, counted alone: the counters are reset
+  // right after ready (the first pass is over and the next resync is a minute away), and read as
+  // soon as the first pass that started after the reset has finished; the controller must have
+  // finished no other pass in between (a follow-up pass would be counted with it).
   const resetAt = Date.now();
   await emulator.resetCalls();
+  const passesBefore = run.passes.length;
   const passed = await waitFor(
     'a resync pass',
     async () => {
       const last = (await run.status()).overall.lastPass;
       return last && Date.parse(last.startedAt) >= resetAt ? last : undefined;
     },
-    120_000,
+    180_000,
     100,
   );
   const passCalls = await emulator.calls();
+  const passesCounted = run.passes.length - passesBefore;
   rows.push([
     'in-sync resync pass',
     seconds(passed.durationMs),
     String(sum(passCalls, isRead)),
     String(bound),
-    `${sum(passCalls, (op) => !isRead(op))} writes`,
+    `${sum(passCalls, (op) => !isRead(op))} writes; ${passesCounted} pass(es) in the count (must be 1)`,
   ]);
   // RSS after a few passes (steady state) and its peak.
   await sleep(20_000);
