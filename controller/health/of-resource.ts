@@ -36,6 +36,7 @@ export function healthOf(
         ...(stoppedReasons ? { stoppedReasons } : {}),
         ...(serviceDeployment ? { serviceDeployment } : {}),
         ...(live.readAt ? { now: new Date(live.readAt) } : {}),
+        ...(desired.gate ? { gate: desired.gate } : {}),
       });
     }
     case 'ScalingPolicy': {
@@ -67,5 +68,5 @@ export function serviceDeploymentOf(
   const deployment = live.serviceDeployments?.[key];
   const service = live.services[key];
   if (!deployment || deployment.serviceDeploymentArn !== service?.currentServiceDeployment) return undefined;
-  return summarizeServiceDeployment(deployment);
+  return summarizeServiceDeployment(deployment, desired.gate);
 }

@@ -3,6 +3,7 @@
 // Counts can match while green bakes, waits at a gate or was just rolled back; none of that is
 // "stable". Pure: the service deployment and the time it was read come from live/.
 import type { LiveService, LiveServiceDeployment } from '../live/model.js';
+import type { GatePolicy } from '../manifest/approval-gate.js';
 import { type HealthResult, health } from './model.js';
 
 /** Where a progressive deployment is, in the words the status, dashboard and alerts use. */
@@ -27,8 +28,16 @@ export interface ServiceDeploymentSummary {
   /** When the bake of the current stage ends (BAKE_TIME, or a CANARY / LINEAR step bake). */
   readonly bakeEndsAt?: string;
   readonly updatedAt?: string;
-  /** A PAUSE hook awaits ContinueServiceDeployment: the gate of `ecs-gitops/approval` or `analysis`. */
+  /**
+   * A PAUSE hook awaits ContinueServiceDeployment from a person: the gate of
+   * `ecs-gitops/approval: manual`, or one written by hand in lifecycleHooks.
+   */
   readonly awaitingApproval: boolean;
+  /**
+   * The PAUSE hook is the gate of an `ecs-gitops/analysis` without a manual approval: the
+   * controller's analysis answers it, nobody has to act (set only then).
+   */
+  readonly awaitingAnalysis?: true;
 }
 
 const FINISHED_BAD = new Set(['STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
@@ -62,7 +71,14 @@ function bakeMinutes(
   return undefined;
 }
 
-export function summarizeServiceDeployment(deployment: LiveServiceDeployment): ServiceDeploymentSummary {
+/**
+ * `gate`: the manifest's gate (`ecs-gitops/approval` / `analysis`), which tells who answers a PAUSE
+ * hook at its stages; without it every PAUSE hook waits for a person.
+ */
+export function summarizeServiceDeployment(
+  deployment: LiveServiceDeployment,
+  gate?: GatePolicy,
+): ServiceDeploymentSummary {
   const config: Config = deployment.deploymentConfiguration ?? {};
   const strategy = config.strategy ?? 'ROLLING';
   const target = deployment.targetServiceRevision ?? {};
@@ -76,6 +92,12 @@ export function summarizeServiceDeployment(deployment: LiveServiceDeployment): S
   const bake = bakeMinutes(config, strategy, stage, production);
   const waitingExpires = open ? iso(open.expiresAt) : undefined;
   const waitingAction = open?.timeoutAction;
+  const paused = open?.targetType === 'PAUSE' && open.status === 'AWAITING_ACTION';
+  const analysisAnswers =
+    paused &&
+    gate?.analysis !== undefined &&
+    !gate.manual &&
+    (stage === undefined || gate.stages.includes(stage));
   return {
     arn: deployment.serviceDeploymentArn ?? '',
     status: deployment.status ?? '',
@@ -100,7 +122,8 @@ export function summarizeServiceDeployment(deployment: LiveServiceDeployment): S
       ? { bakeEndsAt: new Date(Date.parse(updatedAt) + bake * 60_000).toISOString() }
       : {}),
     ...(updatedAt ? { updatedAt } : {}),
-    awaitingApproval: open?.targetType === 'PAUSE' && open.status === 'AWAITING_ACTION',
+    awaitingApproval: paused && !analysisAnswers,
+    ...(analysisAnswers ? { awaitingAnalysis: true as const } : {}),
   };
 }
 
@@ -122,15 +145,19 @@ function traffic(summary: ServiceDeploymentSummary): string {
   return `${label} ${weight}%${test}`;
 }
 
-/** One line: `canary 5% · baking 8 min left`, `blue/green 0% (test 100%) · waiting for approval at POST_TEST_TRAFFIC_SHIFT …`. */
+/**
+ * One line: `canary 5% · baking 8 min left`, `blue/green 0% (test 100%) · waiting for approval at
+ * POST_TEST_TRAFFIC_SHIFT …`, `canary 0% (test 100%) · analysis running at PRE_PRODUCTION_TRAFFIC_SHIFT …`.
+ */
 export function describeProgress(summary: ServiceDeploymentSummary, now?: Date): string {
   const parts = [traffic(summary)];
   const waiting = summary.waitingFor;
-  if (waiting && summary.awaitingApproval) {
+  if (waiting && (summary.awaitingApproval || summary.awaitingAnalysis)) {
     const timeout = waiting.expiresAt
       ? `; ${waiting.timeoutAction ?? 'ROLLBACK'} at ${waiting.expiresAt}`
       : '';
-    parts.push(`waiting for approval at ${summary.stage ?? '?'} (hook ${waiting.hookId}${timeout})`);
+    const what = summary.awaitingAnalysis ? 'analysis running' : 'waiting for approval';
+    parts.push(`${what} at ${summary.stage ?? '?'} (hook ${waiting.hookId}${timeout})`);
   } else if (waiting) {
     parts.push(`${waiting.targetType} hook ${waiting.status} at ${summary.stage ?? '?'}`);
   } else if (summary.bakeEndsAt) {
@@ -148,8 +175,9 @@ export function describeProgress(summary: ServiceDeploymentSummary, now?: Date):
 export function serviceDeploymentHealth(
   deployment: LiveServiceDeployment,
   now?: Date,
+  gate?: GatePolicy,
 ): HealthResult | undefined {
-  const summary = summarizeServiceDeployment(deployment);
+  const summary = summarizeServiceDeployment(deployment, gate);
   const why = summary.rollbackReason ?? summary.statusReason;
   const reason = why ? ` (${why})` : '';
   if (summary.status === 'SUCCESSFUL') return undefined;
@@ -166,6 +194,7 @@ export function serviceDeploymentHealth(
     return health('Progressing', 'DeploymentPending', 'service deployment PENDING');
   const line = describeProgress(summary, now);
   if (summary.awaitingApproval) return health('Progressing', 'AwaitingApproval', line);
+  if (summary.awaitingAnalysis) return health('Progressing', 'AnalysisRunning', line);
   if (summary.bakeEndsAt) return health('Progressing', 'Baking', line);
   return health('Progressing', 'RolloutInProgress', line);
 }

@@ -9,6 +9,7 @@ import {
   type ServiceDeployment,
   serviceDeployments,
 } from '../live/model.js';
+import type { GatePolicy } from '../manifest/approval-gate.js';
 import { type HealthResult, health, MISSING } from './model.js';
 import { isProgressive, serviceDeploymentHealth } from './service-deployment.js';
 
@@ -21,6 +22,8 @@ export interface ServiceHealthOptions {
   readonly serviceDeployment?: LiveServiceDeployment;
   /** When the live picture was read (how long a bake has left). */
   readonly now?: Date;
+  /** The manifest's gate: who answers a PAUSE hook (a person, or the controller's analysis). */
+  readonly gate?: GatePolicy;
 }
 
 function circuitBreakerEnabled(service: LiveService): boolean {
@@ -70,7 +73,7 @@ export function serviceHealth(
     isProgressive(service) &&
     current.serviceDeploymentArn === service.currentServiceDeployment
   ) {
-    const verdict = serviceDeploymentHealth(current, options.now);
+    const verdict = serviceDeploymentHealth(current, options.now, options.gate);
     if (verdict) return verdict;
   }
 

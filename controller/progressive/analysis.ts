@@ -62,7 +62,8 @@ export function gatesToAnalyse(
     const gate = gates.get(status.key);
     const deployment = status.serviceDeployment;
     const hookId = deployment?.waitingFor?.hookId;
-    if (!gate?.analysis || !deployment?.awaitingApproval || !hookId) continue;
+    const paused = deployment?.awaitingAnalysis === true || deployment?.awaitingApproval === true;
+    if (!gate?.analysis || !paused || !hookId) continue;
     // A PAUSE hook the manifest wrote itself, at another stage, is not the analysis's to answer.
     if (deployment.stage !== undefined && !gate.stages.includes(deployment.stage)) continue;
     const target = gateTargetOf(status);

@@ -75,6 +75,28 @@ describe.skipIf(!chromiumAvailable())('dashboard gates in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says an analysis-only gate is running its analysis, with Promote off and Roll back on', async () => {
+    // given a canary at the gate `ecs-gitops/analysis` added, which the controller answers itself
+    harness = await startHarness({ onGate: async () => ({ ok: false, status: 409, message: 'nothing' }) });
+    const analysing: ResourceStatus = {
+      ...waiting,
+      healthMessage: 'canary 0% (test 100%) · analysis running at PRE_PRODUCTION_TRAFFIC_SHIFT',
+      serviceDeployment: { ...waiting.serviceDeployment!, awaitingApproval: false, awaitingAnalysis: true },
+    };
+    harness.current = snapshot([...fleet().filter((r) => r.key !== 'Service/web'), analysing]);
+    page = await browser.newPage();
+    await page.goto(`${harness.url}/#/Service/web`);
+    // then its page says the analysis runs, nobody is asked to approve, and it can still be rolled back
+    const progressive = page.getByTestId('progressive');
+    await progressive.waitFor({ state: 'visible' });
+    expect(await progressive.textContent()).toContain(
+      'canary 0% · analysis running at PRE_PRODUCTION_TRAFFIC_SHIFT',
+    );
+    expect(await progressive.textContent()).not.toContain('waiting for approval');
+    expect(await page.getByTestId('promote').isEnabled()).toBe(false);
+    expect(await page.getByTestId('rollback').isEnabled()).toBe(true);
+  });
+
   it("with several targets, promotes the page's target only, as the name typed in Answer as", async () => {
     // given the same canary waiting in two targets
     const calls: Array<[string, GateRequestAction, string, string | undefined]> = [];

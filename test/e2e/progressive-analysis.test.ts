@@ -61,6 +61,12 @@ function alertsOf(type: string): Record<string, unknown>[] {
 
 describe('an analysis gate on a blue/green service', () => {
   it('promotes itself while the check passes, and rolls back (reported as rolled back) when it answers 500', async () => {
+    // (what the status said while a gate waited: the analysis, not a person, answers it)
+    const gateMessages = new Set<string>();
+    const stopWatching = h.app.store.subscribe((snapshot) => {
+      const service = snapshot.resources.find((r) => r.key === 'Service/catalog');
+      if (service?.serviceDeployment?.waitingFor) gateMessages.add(service.healthMessage ?? '');
+    });
     // given the service created while the check answers 204: the controller continues its gate
     await waitForStatus(
       h.app,
@@ -78,6 +84,14 @@ describe('an analysis gate on a blue/green service', () => {
         ?.checks.map((c) => c.httpStatus),
     ).toEqual([200, 200]);
     const firstArn = catalog()!.serviceDeployment!.arn;
+    // and while it waited, it said the analysis was running, and nobody was asked to approve
+    stopWatching();
+    expect([...gateMessages]).toEqual([
+      expect.stringMatching(
+        /^blue\/green 0% \(test 100%\) · analysis running at POST_TEST_TRAFFIC_SHIFT \(hook /,
+      ),
+    ]);
+    expect(alertsOf('AwaitingApproval')).toEqual([]);
 
     // when the check starts answering 500 and a new image is committed
     checks.answer = 500;

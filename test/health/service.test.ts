@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ServiceHealthOptions, serviceHealth } from '../../controller/health/service.js';
 import type { LiveService, LiveServiceDeployment } from '../../controller/live/model.js';
+import type { GatePolicy } from '../../controller/manifest/approval-gate.js';
 
 interface Fixture {
   readonly service: LiveService;
@@ -11,6 +12,8 @@ interface Fixture {
     /** BLUE_GREEN / LINEAR / CANARY: the current service deployment, and when it was read. */
     serviceDeployment?: LiveServiceDeployment;
     now?: string;
+    /** The manifest's gate (`ecs-gitops/approval` / `analysis`): who answers a PAUSE hook. */
+    gate?: GatePolicy;
   };
   readonly expected: { state: string; reason: string; messageIncludes?: string };
 }

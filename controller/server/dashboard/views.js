@@ -359,6 +359,8 @@ function progressLine(d) {
   const label = d.strategy === 'BLUE_GREEN' ? 'blue/green' : d.strategy.toLowerCase();
   const parts = [`${label} ${d.productionWeight ?? 0}%`];
   if (d.awaitingApproval) parts.push(`waiting for approval at ${d.stage}`);
+  // An analysis-only gate: the controller answers it; nobody has to (Roll back still can).
+  else if (d.awaitingAnalysis) parts.push(`analysis running at ${d.stage}`);
   else if (d.bakeEndsAt) parts.push(`baking until ${new Date(d.bakeEndsAt).toLocaleTimeString()}`);
   else if (d.stage) parts.push(d.stage);
   if (d.rollbackReason) parts.push(d.rollbackReason);
