@@ -54,6 +54,11 @@ export class GitSource implements Source {
   private delivered?: string;
   /** A head the remote is known to have moved to (a poll saw it, a webhook named it), not fetched yet. */
   private announced: string | undefined;
+  /**
+   * The last remote head a poll logged as new: while a long pass has not fetched it yet, every poll
+   * sees it again; it is logged once (the watchers are still told: requests are merged).
+   */
+  private logged: string | undefined;
   private state: SourceStatus;
   private readonly watchers = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
@@ -182,10 +187,13 @@ export class GitSource implements Source {
       this.backoff.reset();
       if (remote !== this.current?.revision) {
         this.announced = remote;
-        this.logger.info(
-          { source: this.displayUrl, branch: this.config.branch, revision: remote },
-          'source: new revision on the remote',
-        );
+        if (remote !== this.logged) {
+          this.logged = remote;
+          this.logger.info(
+            { source: this.displayUrl, branch: this.config.branch, revision: remote },
+            'source: new revision on the remote',
+          );
+        }
         for (const watcher of [...this.watchers]) watcher();
       } else {
         this.onCheck('unchanged');

@@ -101,6 +101,39 @@ describe('git commands per revision', () => {
     expect(commands).toEqual(['ls-remote', 'rev-parse', 'fetch', 'reset', 'log', 'ls-tree']);
   });
 
+  it('given a pass that has not fetched the new head yet, when the source polls again and again, then it logs the new revision once (and once for the next)', async () => {
+    const { logger, lines } = captureLogger();
+    const source = open(3_600_000, logger);
+    await source.fetch();
+    let told = 0;
+    const stop = source.watch(() => {
+      told += 1;
+    });
+    const poll = async () => {
+      const before = told;
+      source.trigger(); // one poll now (the interval is an hour away)
+      await waitFor(() => told > before, 10_000);
+    };
+    const logged = () =>
+      lines.filter((l) => l.msg === 'source: new revision on the remote').map((l) => l.revision);
+
+    // when a commit lands and three polls see it while nothing fetched it (a long pass runs)
+    const first = await repo.commit({ 'manifests/staging.yaml': CLUSTER('staging') });
+    await poll();
+    await poll();
+    await poll();
+    // then the watchers were told each time, and it was logged once
+    expect(told).toBe(3);
+    expect(logged()).toEqual([first]);
+
+    // when the next commit lands before the pass fetched either, then that one is logged once too
+    const second = await repo.commit({ 'manifests/dev.yaml': CLUSTER('dev') });
+    await poll();
+    await poll();
+    stop();
+    expect(logged()).toEqual([first, second]);
+  });
+
   it('given a stray manifest left in the cache, when a new revision is fetched, then it is cleaned away and not read', async () => {
     const { logger, lines } = captureLogger();
     const source = open(3_600_000, logger);
