@@ -62,7 +62,17 @@ export interface ServerOptions {
   readonly headersTimeoutMs?: number;
   /** A client must send its whole request within this (default 30 s). */
   readonly requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open (default KEEP_ALIVE_TIMEOUT_MS). */
+  readonly keepAliveTimeoutMs?: number;
 }
+
+/**
+ * Idle keep-alive connections stay open 65 s: longer than the idle timeout of the load balancers
+ * and clients that keep connections for reuse (an ALB's default is 60 s), so the client closes
+ * first. With Node's default (5 s) a client reusing a connection as the server closed it got
+ * ECONNRESET (an ALB answers 502). The response's `Keep-Alive: timeout=65` tells clients that honour it.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:8080` (a wildcard host is shown as 127.0.0.1). */
@@ -107,6 +117,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     {
       requestTimeout,
       headersTimeout,
+      // Between requests only keepAliveTimeout applies: headersTimeout and requestTimeout time a
+      // request being received (test/server/keep-alive.test.ts), so they stay short.
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS,
       // Node looks for expired requests only this often (default 30 s): without it a slow client
       // kept a connection for up to 40 s instead of 10.
       connectionsCheckingInterval: Math.min(1_000, headersTimeout / 2),
