@@ -80,8 +80,9 @@ describe('one lease per target', () => {
         clients: clientsOf(target),
         instance: config.instance,
         holderId,
-        // long enough that a loaded machine still renews in time
-        ttlMs: 4000,
+        // long enough that a loaded machine still renews in time (4 s was not, under a load of 15);
+        // the takeover below follows an explicit release, so it does not wait for the ttl
+        ttlMs: 15_000,
         settleMs: 20,
         clockSkewMs: 100,
         renewEveryMs: 300,
