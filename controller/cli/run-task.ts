@@ -1,5 +1,6 @@
-// `ecs-gitops run-task Task/NAME`: runs a Task manifest once, on demand, and follows it to its exit
-// code (exit 0 when every essential container exited 0, 1 when the task failed, 2 on an error). Its
+// `ecs-gitops run-task Task/NAME`: runs a Task manifest (or `ScheduledTask/NAME`: the RunTask its
+// schedule makes) once, on demand, and follows it to its exit code (exit 0 when every essential
+// container exited 0, 1 when the task failed, 2 on an error). Its
 // TaskDefinition manifest must already be registered (apply or run first); the run carries a fresh
 // clientToken, so each invocation is its own run.
 import { randomUUID } from 'node:crypto';
@@ -12,7 +13,8 @@ import { formatProblem } from '../errors.js';
 import { containersOf, evaluateTaskRun } from '../health/task-run.js';
 import { readLive } from '../live/index.js';
 import { describeTaskRuns } from '../live/task-runs.js';
-import type { DesiredTask } from '../manifest/model.js';
+import type { DesiredResource, DesiredScheduledTask, DesiredTask } from '../manifest/model.js';
+import { taskOfSchedule } from '../manifest/schedule-run.js';
 import { OWNERSHIP_TAGS } from '../types.js';
 import { type CliContext, writeLine } from './context.js';
 import { describeAwsFailure } from './diff.js';
@@ -20,11 +22,41 @@ import { loadDesired } from './load-desired.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The Task manifest `Task/NAME` (or NAME), or the run a `ScheduledTask/NAME`'s target makes. */
+function runnable(
+  resources: readonly DesiredResource[],
+  wanted: string,
+): { task: DesiredTask; label: string } | { missing: string } {
+  const schedule = /^ScheduledTask\/(.+)$/.exec(wanted)?.[1];
+  if (schedule !== undefined) {
+    const found = resources.find(
+      (r): r is DesiredScheduledTask => r.kind === 'ScheduledTask' && r.name === schedule,
+    );
+    if (found) return { task: taskOfSchedule(found), label: `ScheduledTask/${schedule}` };
+    const names = resources.filter((r) => r.kind === 'ScheduledTask').map((r) => `ScheduledTask/${r.name}`);
+    return {
+      missing: `no ScheduledTask/${schedule} in the manifests${names.length ? ` (there is ${names.join(', ')})` : ''}`,
+    };
+  }
+  const name = wanted.replace(/^Task\//, '');
+  const task = resources.find((r): r is DesiredTask => r.kind === 'Task' && r.name === name);
+  if (task) return { task, label: `Task/${name}` };
+  const names = resources.filter((r) => r.kind === 'Task').map((r) => `Task/${r.name}`);
+  return {
+    missing: `no Task/${name} in the manifests${names.length ? ` (there is ${names.join(', ')})` : ''}`,
+  };
+}
+
 export function register(program: Command, ctx: CliContext): void {
   const command = program
     .command('run-task')
-    .argument('<task>', 'the Task manifest to run, as Task/NAME (or NAME)')
-    .description('run a Task manifest once and follow it to its exit code (exit 0 ok, 1 failed, 2 error)')
+    .argument(
+      '<task>',
+      'the Task manifest to run, as Task/NAME (or NAME), or ScheduledTask/NAME to run its target now',
+    )
+    .description(
+      "run a Task manifest (or a ScheduledTask's target) once and follow it to its exit code (exit 0 ok, 1 failed, 2 error)",
+    )
     .option('--poll-interval <duration>', 'how often to look at the task (ms)', '2000');
   addSourceOptions(command);
   addAwsOptions(command);
@@ -37,19 +69,13 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.setExitCode(2);
       return;
     }
-    const wanted = name.replace(/^Task\//, '');
-    const task = result.desired.resources.find(
-      (r): r is DesiredTask => r.kind === 'Task' && r.name === wanted,
-    );
-    if (!task) {
-      const names = result.desired.resources.filter((r) => r.kind === 'Task').map((r) => `Task/${r.name}`);
-      writeLine(
-        ctx.stderr,
-        `error: no Task/${wanted} in the manifests${names.length ? ` (there is ${names.join(', ')})` : ''}`,
-      );
+    const found = runnable(result.desired.resources, name);
+    if ('missing' in found) {
+      writeLine(ctx.stderr, `error: ${found.missing}`);
       ctx.setExitCode(2);
       return;
     }
+    const { task, label } = found;
     const clients = createAwsClients(config.aws);
     try {
       let taskDefinition: string;
@@ -99,11 +125,11 @@ export function register(program: Command, ctx: CliContext): void {
         const views = await describeTaskRuns(clients, task.cluster.clusterName, started.taskArns);
         const outcome = evaluateTaskRun(views, containers);
         if (outcome.state === 'Succeeded') {
-          writeLine(ctx.stdout, `Task/${task.name} succeeded: ${outcome.message}`);
+          writeLine(ctx.stdout, `${label} succeeded: ${outcome.message}`);
           return;
         }
         if (outcome.state === 'Failed') {
-          writeLine(ctx.stdout, `Task/${task.name} failed: ${outcome.message}`);
+          writeLine(ctx.stdout, `${label} failed: ${outcome.message}`);
           ctx.setExitCode(1);
           return;
         }

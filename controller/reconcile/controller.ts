@@ -111,6 +111,8 @@ export class Reconciler {
       now: () => this.now(),
       publish: (event) => this.publish(event),
       warn: (message) => this.log().warn(message),
+      note: ({ resource, phase, outcome, message }) =>
+        this.log()[outcome === 'failed' ? 'warn' : 'info']({ resource, hook: phase, outcome }, message),
       ...(ports.metrics?.recordHookRun
         ? { recordRun: (phase, result) => ports.metrics?.recordHookRun?.(phase, result) }
         : {}),

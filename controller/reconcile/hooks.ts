@@ -66,6 +66,16 @@ export interface HookGateOptions {
   readonly recordRun?: (phase: HookPhase, result: 'succeeded' | 'failed') => void;
   /** A ledger write failed (it is tried again after the next pass). */
   readonly warn?: (message: string) => void;
+  /** A run started or ended (the controller's log line for it). */
+  readonly note?: (run: HookRunNote) => void;
+}
+
+export interface HookRunNote {
+  /** `Task/NAME`. */
+  readonly resource: KeyString;
+  readonly phase: HookPhase;
+  readonly outcome: 'started' | 'succeeded' | 'failed';
+  readonly message: string;
 }
 
 export interface PreSyncInput {
@@ -76,6 +86,26 @@ export interface PreSyncInput {
   readonly writable: boolean;
   /** Filled with the guarded updates that must wait or must not run. */
   readonly blocked: Map<string, { reason: BlockReason; message: string }>;
+}
+
+/**
+ * What would fail without a held service waits with it: its ScalingPolicy (a scalable target needs
+ * the service to exist), so a service a hook holds back at creation does not take its scaling down
+ * with a terminal "service doesn't exist" error.
+ */
+function holdDependents(
+  diffs: readonly ResourceDiff[],
+  blocked: Map<string, { reason: BlockReason; message: string }>,
+): void {
+  for (const diff of diffs) {
+    const desired = diff.desired;
+    if (desired?.kind !== 'ScalingPolicy' || diff.action === 'noop' || diff.action === 'delete') continue;
+    const service = keyString({ kind: 'Service', name: desired.serviceName });
+    const held = blocked.get(service);
+    const key = keyString(diff.key);
+    if (blocked.has(key) || (held?.reason !== 'hook-pending' && held?.reason !== 'hook-failed')) continue;
+    blocked.set(key, { reason: held.reason, message: `waiting for ${service}: ${held.message}` });
+  }
 }
 
 /** Runs kept per Task for status (newest first). */
@@ -225,6 +255,7 @@ export class HookGate {
       for (const key of due.flatMap((hook) => hook.deploying)) {
         input.blocked.set(key, { reason: 'hook-pending', message: `PreSync hooks wait: ${unreadable}` });
       }
+      holdDependents(input.diffs, input.blocked);
       return due.length > 0;
     }
     let running = false;
@@ -245,6 +276,7 @@ export class HookGate {
       }
       if (failed) await this.onFailed(run as HookRun, input, due.deploying);
     }
+    holdDependents(input.diffs, input.blocked);
     // Arm PostSync hooks for the services this pass deploys (those not held back above).
     const released = new Set([...input.deploying].filter((key) => !input.blocked.has(key)));
     const revision = input.desired.revision;
@@ -433,6 +465,7 @@ export class HookGate {
         );
       } else {
         run.message = `${started.taskArns.length} task(s) started`;
+        this.note(run, 'started', `Task/${run.task} ${phase} hook started: ${started.taskArns.join(', ')}`);
       }
     } catch (error) {
       const aws = error as { code?: string; message?: string; retryable?: boolean };
@@ -538,7 +571,14 @@ export class HookGate {
     run.message = message;
     run.exitCodes = exitCodes;
     run.finishedAtMs = this.options.now().getTime();
-    this.options.recordRun?.(run.phase, state === 'Succeeded' ? 'succeeded' : 'failed');
+    const outcome = state === 'Succeeded' ? 'succeeded' : 'failed';
+    this.options.recordRun?.(run.phase, outcome);
+    this.note(run, outcome, `Task/${run.task} ${run.phase} hook ${outcome}: ${message}`);
+  }
+
+  private note(run: HookRun, outcome: HookRunNote['outcome'], message: string): void {
+    const resource = keyString({ kind: 'Task', name: run.task });
+    this.options.note?.({ resource, phase: run.phase, outcome, message });
   }
 
   /** Where the hook runs and which revision: waits while its cluster or task definition is being made. */

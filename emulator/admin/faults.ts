@@ -44,6 +44,8 @@ function serviceNamesOf(body: JsonObject): string[] {
   add(body.serviceName);
   if (Array.isArray(body.services)) body.services.forEach(add);
   if (typeof body.ResourceId === 'string' && body.ResourceId.startsWith('service/')) add(body.ResourceId);
+  // TagResource / UntagResource / ListTagsForResource of a service name it by ARN.
+  if (typeof body.resourceArn === 'string' && /:service\//.test(body.resourceArn)) add(body.resourceArn);
   return names;
 }
 

@@ -18,6 +18,12 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../controller/cli/index.js';
 import { useTestEmulator } from '../helpers/emulator.js';
+import {
+  EXAMPLE_CREATED,
+  EXAMPLE_FAMILIES,
+  EXAMPLE_HOOKS,
+  EXAMPLE_RESOURCES,
+} from '../helpers/example-fleet.js';
 import { sink } from '../helpers/text-sink.js';
 
 const env = useTestEmulator({ clock: { mode: 'real', speed: 100 }, failImagePattern: 'broken' });
@@ -55,7 +61,7 @@ async function cli(command: string, ...args: string[]) {
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
-const READ = /:(Describe|List)/;
+const READ = /:(Describe|List|Get)/;
 function writes(): Record<string, number> {
   return Object.fromEntries(Object.entries(env().calls()).filter(([key]) => !READ.test(key)));
 }
@@ -85,8 +91,8 @@ describe('ecs-gitops apply', () => {
     // then everything is created and every service is Healthy
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(
-      /Apply: 9 created, 0 configured, 0 deleted, 0 unchanged, 0 skipped, 0 failed\./,
+    expect(first.stdout).toContain(
+      `Apply: ${EXAMPLE_CREATED} created, 0 configured, 0 deleted, ${EXAMPLE_HOOKS} unchanged, 0 skipped, 0 failed.`,
     );
     expect(first.stdout).toMatch(/prod\/web\s+Healthy/);
     expect(first.stdout).toMatch(/batch-prod\/worker\s+Healthy/);
@@ -103,7 +109,7 @@ describe('ecs-gitops apply', () => {
     // then not a single write call reaches ECS
     expect(second.code).toBe(0);
     expect(writes()).toEqual({});
-    expect(second.stdout).toMatch(/0 created, 0 configured, 0 deleted, 9 unchanged/);
+    expect(second.stdout).toContain(`0 created, 0 configured, 0 deleted, ${EXAMPLE_RESOURCES} unchanged`);
 
     // and diff finds nothing
     const diff = await cli('diff');
@@ -196,15 +202,17 @@ describe('ecs-gitops apply', () => {
 
   it('completes under throttling of RegisterTaskDefinition and DescribeServices with few throttled calls', async () => {
     // given ECS answers the first two RegisterTaskDefinition and DescribeServices calls with ThrottlingException
+    // (and no migration hook: while one runs, apply reads ECS once more per poll, as long as it takes)
+    await rm(join(dir, 'web-migrate.yaml'));
     await env().fault({ operation: 'ecs:RegisterTaskDefinition', kind: 'throttle', count: 2 });
     await env().fault({ operation: 'ecs:DescribeServices', kind: 'throttle', count: 2 });
     // when the fleet is applied
     const result = await cli('apply');
     // then it completes, each throttled call retried once and nothing else throttled
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/9 created/);
+    expect(result.stdout).toContain(`${EXAMPLE_CREATED - 1} created`);
     const calls = env().calls();
-    expect(calls['ecs:RegisterTaskDefinition']).toBe(3 + 2);
+    expect(calls['ecs:RegisterTaskDefinition']).toBe(EXAMPLE_FAMILIES - 1 + 2);
     // (live read skips services of clusters that do not exist yet; the health look is 1 call per cluster)
     expect(calls['ecs:DescribeServices']).toBe(2 + 2);
   });
@@ -241,8 +249,10 @@ describe('ecs-gitops apply', () => {
 
   it('refuses a pass that would delete most owned resources unless confirmed', async () => {
     expect((await cli('apply', '--wait')).code).toBe(0);
-    // given the web and worker files leave Git (5 of 7 owned resources)
+    // given web (with its migration) and worker leave Git: 5 of 12 owned resources go (a task
+    // definition no service runs, as the migration's, is not among what prune discovers)
     await rm(join(dir, 'web.yaml'));
+    await rm(join(dir, 'web-migrate.yaml'));
     await rm(join(dir, 'worker.yaml'));
     env().resetCalls();
     // when applied with --prune but without --prune-confirm
@@ -322,7 +332,8 @@ describe('ecs-gitops apply', () => {
   it('--dry-run prints the plan and writes nothing', async () => {
     const result = await cli('apply', '--dry-run');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Plan: 9 to create/);
+    expect(result.stdout).toContain(`Plan: ${EXAMPLE_CREATED} to create`);
+    expect(result.stdout).toMatch(/PreSync\s+Task\/web-migrate\s+runs before Service\/web and must exit 0/);
     expect(writes()).toEqual({});
   });
 
@@ -334,7 +345,7 @@ describe('ecs-gitops apply', () => {
       entries: { key: string; outcome: string; writes: string[] }[];
       rollouts: { service: string; state: string }[];
     };
-    expect(parsed.summary.created).toBe(9);
+    expect(parsed.summary.created).toBe(EXAMPLE_CREATED);
     expect(parsed.entries.find((e) => e.key === 'Service/web')?.writes).toEqual(['CreateService']);
     expect(parsed.rollouts.map((r) => [r.service, r.state])).toEqual([
       ['api', 'Healthy'],

@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../controller/cli/index.js';
+import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -76,7 +77,9 @@ describe('ecs-gitops validate', () => {
     const result = await validate('manifests/examples');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^manifests\/examples: 9 resources valid \(revision sha256:[0-9a-f]{12}\)\n$/,
+      new RegExp(
+        `^manifests/examples: ${EXAMPLE_RESOURCES} resources valid \\(revision sha256:[0-9a-f]{12}\\)\n$`,
+      ),
     );
   });
 
@@ -151,7 +154,7 @@ describe('ecs-gitops validate', () => {
     const ok = await run(process.execPath, ['bin/ecs-gitops.js', 'validate', 'manifests/examples'], {
       cwd: root,
     });
-    expect(ok.stdout).toMatch(/9 resources valid/);
+    expect(ok.stdout).toContain(`${EXAMPLE_RESOURCES} resources valid`);
     const failed = await run(process.execPath, ['bin/ecs-gitops.js', 'validate', bad], { cwd: root }).catch(
       (error: { code: number; stdout: string; stderr: string }) => error,
     );

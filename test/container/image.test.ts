@@ -249,11 +249,15 @@ describe.skipIf(!engine.ok)(title, () => {
       'Cluster/batch',
       'Cluster/prod',
       'ScalingPolicy/web',
+      'ScheduledTask/nightly-report',
       'Service/api',
       'Service/web',
       'Service/worker',
+      'Task/web-migrate',
       'TaskDefinition/api',
+      'TaskDefinition/nightly-report',
       'TaskDefinition/web',
+      'TaskDefinition/web-migrate',
       'TaskDefinition/worker',
     ]);
 

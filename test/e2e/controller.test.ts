@@ -18,7 +18,7 @@ import {
 } from './harness.js';
 
 const WRITES =
-  /^ecs:(Create|Update|Register|Deregister|Delete|Put|Tag|Untag)|^application-autoscaling:(Register|Put|Delete|Deregister|Tag)/;
+  /^ecs:(Create|Update|Register|Deregister|Delete|Put|Run|Tag|Untag)|^application-autoscaling:(Register|Put|Delete|Deregister|Tag)/;
 
 function writeCalls(calls: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(calls).filter(([op]) => WRITES.test(op)));
@@ -94,10 +94,14 @@ describe('ecs-gitops run, end to end', () => {
       'status/Cluster/batch.yaml',
       'status/Cluster/prod.yaml',
       'status/ScalingPolicy/web.yaml',
+      'status/ScheduledTask/nightly-report.yaml',
       'status/Service/api.yaml',
       'status/Service/web.yaml',
       'status/Service/worker.yaml',
+      'status/Task/web-migrate.yaml',
       'status/TaskDefinition/api.yaml',
+      'status/TaskDefinition/nightly-report.yaml',
+      'status/TaskDefinition/web-migrate.yaml',
       'status/TaskDefinition/web.yaml',
       'status/TaskDefinition/worker.yaml',
       'status/summary.yaml',
@@ -116,8 +120,10 @@ describe('ecs-gitops run, end to end', () => {
     const sha = await h.repo.commit({ 'manifests/web.yaml': web }, 'web: nginx 1.28');
 
     await waitForStatus(h.app, (s) => s.overall.lastAppliedRevision === sha, 30_000);
+    // web's PreSync migration runs once, before the update.
     expect(writeCalls(h.emulator.calls())).toMatchObject({
       'ecs:RegisterTaskDefinition': 1,
+      'ecs:RunTask': 1,
       'ecs:UpdateService': 1,
     });
     await waitForStatus(h.app, (s) => allSyncedAndHealthy(s));

@@ -27,13 +27,23 @@ export interface Harness {
   readonly dir: string;
   readonly receiver: Awaited<ReturnType<typeof startReceiver>>;
   readonly logs: Array<Record<string, unknown>>;
+  /** How many resources the first commit declares (the example fleet minus what was omitted). */
+  readonly fleetResources: number;
   app: ControllerApp;
   /** Starts (again) a controller with these extra flags (as parsed option names). */
   start(flags?: Record<string, unknown>): Promise<ControllerApp>;
   close(): Promise<void>;
 }
 
-export async function startHarness(flags: Record<string, unknown> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** Example files (e.g. `web-migrate.yaml`) left out of the first commit, for tests of their own hooks or schedules. */
+  readonly omit?: readonly string[];
+}
+
+export async function startHarness(
+  flags: Record<string, unknown> = {},
+  options: HarnessOptions = {},
+): Promise<Harness> {
   process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
   const tmp = await tempDir('ecs-gitops-e2e-');
@@ -42,7 +52,9 @@ export async function startHarness(flags: Record<string, unknown> = {}): Promise
     failImagePattern: ':broken$',
   });
   const repo = await createRepo(tmp.path);
-  await repo.commit(await exampleFiles(), 'example fleet');
+  const omitted = new Set((options.omit ?? []).map((name) => `manifests/${name}`));
+  const fleet = Object.entries(await exampleFiles()).filter(([path]) => !omitted.has(path));
+  await repo.commit(Object.fromEntries(fleet), 'example fleet');
   const receiver = await startReceiver();
   const { logger, lines } = captureLogger('info');
   let app: ControllerApp | undefined;
@@ -52,6 +64,7 @@ export async function startHarness(flags: Record<string, unknown> = {}): Promise
     dir: tmp.path,
     receiver,
     logs: lines,
+    fleetResources: fleet.reduce((count, [, text]) => count + (text.match(/^kind: /gm)?.length ?? 0), 0),
     get app() {
       if (!app) throw new Error('controller not started');
       return app;

@@ -2,7 +2,6 @@
 // controller against a real Git remote and the emulator (hook tasks exit with EMULATOR_EXIT_CODE).
 import { DescribeClustersCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { type Harness, startHarness, waitForStatus } from './harness.js';
 import {
   hookTask,
@@ -29,7 +28,7 @@ const allSynced = (s: Snapshot) => s.resources.every((r) => r.sync === 'Synced')
 const lastRun = (s: Snapshot, key: string) => resource(s, key)?.hookRuns?.[0];
 
 async function fleetReady(h: Harness): Promise<void> {
-  await waitForStatus(h.app, (s) => s.resources.length === EXAMPLE_RESOURCES && allSynced(s));
+  await waitForStatus(h.app, (s) => s.resources.length === h.fleetResources && allSynced(s));
 }
 
 /** When web's newest deployment completed (its "deployment completed" service event). */
@@ -53,7 +52,7 @@ async function ledgerTags(h: Harness): Promise<Record<string, string>> {
 
 describe('PostSync and SyncFail hooks, end to end', () => {
   it('runs PostSync once web is Healthy; a failed PostSync or PreSync is told once and runs the SyncFail hooks once', async () => {
-    harness = await startHarness();
+    harness = await startHarness({}, { omit: ['web-migrate.yaml'] });
     const h = harness;
     await fleetReady(h);
 
@@ -142,7 +141,7 @@ describe('PostSync and SyncFail hooks, end to end', () => {
 
 describe('the hook ledger across restarts', () => {
   it('runs a PostSync hook a deploy made due before the restart, once', async () => {
-    harness = await startHarness();
+    harness = await startHarness({}, { omit: ['web-migrate.yaml'] });
     const h = harness;
     await fleetReady(h);
 
@@ -182,7 +181,7 @@ describe('the hook ledger across restarts', () => {
   }, 120_000);
 
   it('remembers a failed PreSync hook after ECS forgot its clientToken: no second run, no second alert', async () => {
-    harness = await startHarness();
+    harness = await startHarness({}, { omit: ['web-migrate.yaml'] });
     const h = harness;
     await fleetReady(h);
 

@@ -5,7 +5,6 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStatusBranch } from '../../controller/status/read-status-branch.js';
 import { chromiumAvailable, launchBrowser, SKIP_REASON } from '../helpers/browser.js';
-import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { type Harness, startHarness, waitForStatus } from './harness.js';
 import { migration, webWith } from './hook-support.js';
 
@@ -16,7 +15,7 @@ describe.skipIf(!available)('hook runs on the dashboard, the status branch and /
   let harness: Harness;
   let browser: Browser;
   beforeAll(async () => {
-    harness = await startHarness();
+    harness = await startHarness({}, { omit: ['web-migrate.yaml'] });
     browser = (await launchBrowser())!;
   });
   afterAll(async () => {
@@ -28,7 +27,7 @@ describe.skipIf(!available)('hook runs on the dashboard, the status branch and /
     const h = harness;
     await waitForStatus(
       h.app,
-      (s) => s.resources.length === EXAMPLE_RESOURCES && s.resources.every((r) => r.sync === 'Synced'),
+      (s) => s.resources.length === h.fleetResources && s.resources.every((r) => r.sync === 'Synced'),
     );
     const good = await h.repo.commit(
       {

@@ -2,7 +2,6 @@
 // real Git remote and the emulator (its tasks exit with the code EMULATOR_EXIT_CODE names).
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { type Harness, startHarness, waitForStatus } from './harness.js';
 import { migration, morePasses, syncFailedAlerts, tasksOf, webImage, webWith } from './hook-support.js';
 
@@ -14,11 +13,11 @@ afterEach(async () => {
 
 describe('PreSync hook Tasks, end to end', () => {
   it('runs the migration before the service update, blocks the update when it exits 1 (one alert), and never runs it twice across a restart', async () => {
-    harness = await startHarness();
+    harness = await startHarness({}, { omit: ['web-migrate.yaml'] });
     const h = harness;
     await waitForStatus(
       h.app,
-      (s) => s.resources.length === EXAMPLE_RESOURCES && s.resources.every((r) => r.sync === 'Synced'),
+      (s) => s.resources.length === h.fleetResources && s.resources.every((r) => r.sync === 'Synced'),
     );
 
     // 1. A commit changes the image and brings the migration: the task runs first, exits 0, then web updates.

@@ -10,7 +10,6 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/emulator.js';
-import { EXAMPLE_RESOURCES } from '../helpers/example-fleet.js';
 import { type Harness, startHarness, waitForStatus } from './harness.js';
 
 let harness: Harness | undefined;
@@ -56,7 +55,7 @@ const statusOf = (h: Harness) =>
 
 describe('ScheduledTask, end to end', () => {
   it('is created in the controller’s schedule group, follows Git, reports and heals a disable, runs tasks and is pruned', async () => {
-    harness = await startHarness({ prune: true });
+    harness = await startHarness({ prune: true }, { omit: ['nightly-report.yaml'] });
     const h = harness;
     const scheduler = new SchedulerClient({
       endpoint: h.emulator.url,
@@ -65,7 +64,7 @@ describe('ScheduledTask, end to end', () => {
     });
     await waitForStatus(
       h.app,
-      (s) => s.resources.length === EXAMPLE_RESOURCES && s.resources.every((r) => r.sync === 'Synced'),
+      (s) => s.resources.length === h.fleetResources && s.resources.every((r) => r.sync === 'Synced'),
     );
 
     await h.repo.commit({ 'manifests/nightly.yaml': nightly('cron(0 3 * * ? *)') }, 'nightly report');

@@ -18,7 +18,7 @@ import { captureLogger } from '../helpers/log-capture.js';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', 'manifests', 'examples');
 const PROGRESSIVE = join(import.meta.dirname, '..', '..', 'manifests', 'examples-progressive');
-const WRITE = /:(Create|Register|Deregister|Update|Delete|Put|Tag|Untag)/;
+const WRITE = /:(Create|Register|Deregister|Update|Delete|Put|Run|Tag|Untag)/;
 
 interface Fixture {
   readonly emulator: TestEmulator;
@@ -128,7 +128,10 @@ describe('two controllers with one instance name', () => {
     expect((await f.emulator.ecs.send(new ListClustersCommand({}))).clusterArns).toEqual([
       expect.stringMatching(/cluster\/ecs-gitops-lease-ecs-gitops$/),
     ]);
-    expect(appB.store.snapshot().resources.every((r) => r.sync === 'OutOfSync')).toBe(true);
+    // Every resource waits to be created; web's migration (a Task: nothing to create) has not run.
+    const seen = appB.store.snapshot().resources;
+    expect(seen.filter((r) => !r.key.startsWith('Task/')).every((r) => r.sync === 'OutOfSync')).toBe(true);
+    expect(seen.find((r) => r.key === 'Task/web-migrate')?.hookRuns ?? []).toEqual([]);
     expect(b.lines.some((l) => String(l.msg).startsWith('standby'))).toBe(true);
 
     // A (the lease holder) starts and converges the fleet; B still writes nothing.

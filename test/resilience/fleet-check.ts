@@ -15,6 +15,7 @@ import {
   ListTaskDefinitionsCommand,
 } from '@aws-sdk/client-ecs';
 import { expect } from 'vitest';
+import { ledgerClusterName } from '../../controller/reconcile/hook-ledger.js';
 import { runCommand } from '../helpers/cli.js';
 import { TEST_CREDENTIALS } from '../helpers/emulator.js';
 
@@ -27,12 +28,15 @@ export interface FleetTarget {
   readonly dir: string;
 }
 
-/** The example fleet as ECS should hold it: clusters, services per cluster, scalable targets. */
+/**
+ * The example fleet as ECS should hold it: clusters (with the hook ledger the web migration's first
+ * run creates), services per cluster, scalable targets, task definition families.
+ */
 export const EXAMPLE_FLEET = {
-  clusters: ['batch-prod', 'prod'],
+  clusters: ['batch-prod', ledgerClusterName('ecs-gitops'), 'prod'].sort(),
   services: { prod: ['api', 'web'], 'batch-prod': ['worker'] } as Record<string, string[]>,
   targets: ['service/prod/web'],
-  families: ['api', 'web', 'worker'],
+  families: ['api', 'nightly-report', 'web', 'web-migrate', 'worker'],
 };
 
 /** `ecs-gitops diff` of the watched repository against ECS: its exit code and output. */

@@ -22,12 +22,14 @@ describe('a long pass is visible while it runs', () => {
       { 'manifests/web.yaml': (files['manifests/web.yaml'] ?? '').replace('nginx:1.27', 'nginx:1.28') },
       'new image',
     );
-    // then, while UpdateService hangs, the API tells the truth
+    // then, while UpdateService hangs, the API tells the truth (the revision's first pass registers
+    // web:2 and starts web's migration; the pass that sees it exit 0 updates web)
     let during: StatusSnapshot | undefined;
     const deadline = Date.now() + 20_000;
     while (!during && Date.now() < deadline) {
       const snapshot = (await (await fetch(`${h.app.url}/api/status`)).json()) as StatusSnapshot;
-      if (snapshot.overall.passInProgress?.revision === revision) during = snapshot;
+      const pass = snapshot.overall.passInProgress;
+      if (pass?.revision === revision && pass.resources.includes('Service/web')) during = snapshot;
       else await new Promise((done) => setTimeout(done, 50));
     }
     expect(during?.overall.passInProgress?.resources).toContain('Service/web');

@@ -16,12 +16,12 @@ import {
 const start = useConvergedHarness();
 
 describe('a prune refused by --prune-max is loud', () => {
-  it('given web and worker leave Git (5 of the example fleet’s 9 resources, limit 25%), then one PruneBlocked alert, a warning, Stalled resources and pruneBlocked in status; when they return, PruneAllowed', async () => {
+  it('given web (with its migration) and worker leave Git (5 of the example fleet’s 12 owned resources, limit 25%), then one PruneBlocked alert, a warning, Stalled resources and pruneBlocked in status; when they return, PruneAllowed', async () => {
     const h = await start({ prune: true });
 
     // when most of the fleet leaves Git in one commit
     const removed = await commitAndSync(h, {}, 'oops: deleted the services', {
-      remove: ['manifests/web.yaml', 'manifests/worker.yaml'],
+      remove: ['manifests/web.yaml', 'manifests/web-migrate.yaml', 'manifests/worker.yaml'],
     });
     const blocked = await waitForStatus(
       h.app,
@@ -67,6 +67,7 @@ describe('a prune refused by --prune-max is loud', () => {
       h,
       {
         'manifests/web.yaml': files['manifests/web.yaml'] ?? '',
+        'manifests/web-migrate.yaml': files['manifests/web-migrate.yaml'] ?? '',
         'manifests/worker.yaml': files['manifests/worker.yaml'] ?? '',
       },
       'restore',

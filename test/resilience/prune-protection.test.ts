@@ -76,11 +76,12 @@ describe('prune protection survives the manifest leaving Git', () => {
     expect(tagsOf(await cluster(emulator, 'batch-prod'))[PRUNE_TAG]).toBe('disabled');
     expect(tagsOf(await cluster(emulator, 'prod'))[PRUNE_TAG]).toBeUndefined();
 
-    // when the batch cluster and the worker (which runs in it) leave Git, applied with --prune
+    // when the batch cluster and what runs in it (the worker, the nightly job) leave Git, applied with --prune
     const clusters = join(dir, 'clusters.yaml');
     const original = await readFile(clusters, 'utf8');
     await writeFile(clusters, withoutBatchCluster(original));
     await rm(join(dir, 'worker.yaml'));
+    await rm(join(dir, 'nightly-report.yaml'));
     const pruned = await cli('--prune', '--prune-confirm');
     // then the worker goes, the protected cluster stays, and the output says why
     expect(pruned.code).toBe(0);
@@ -109,12 +110,12 @@ describe('prune protection survives the manifest leaving Git', () => {
     await waitForStatus(harness.app, (s) => allSyncedAndHealthy(s), 30_000);
     expect(tagsOf(await cluster(harness.emulator, 'batch-prod'))[PRUNE_TAG]).toBe('disabled');
 
-    // when the batch cluster and the worker service in it leave Git
+    // when the batch cluster and what runs in it (the worker service, the nightly job) leave Git
     const files = await exampleFiles();
     const revision = await harness.repo.commit(
       { 'manifests/clusters.yaml': withoutBatchCluster(files['manifests/clusters.yaml'] ?? '') },
       'retire the batch tier',
-      { remove: ['manifests/worker.yaml'] },
+      { remove: ['manifests/worker.yaml', 'manifests/nightly-report.yaml'] },
     );
     harness.app.reconciler.requestSync('test');
     // then the worker service is pruned, the cluster is kept and reported as protected

@@ -35,15 +35,15 @@ describe('a pruned cluster comes back with its manifest', () => {
       30_000,
     );
 
-    // given the batch tier leaves Git and is pruned
+    // given the batch tier (the worker, the nightly job) leaves Git and is pruned
     const removed = await commitAndSync(h, { 'manifests/clusters.yaml': `${prodOnly}\n` }, 'retire batch', {
-      remove: ['manifests/worker.yaml'],
+      remove: ['manifests/worker.yaml', 'manifests/nightly-report.yaml'],
     });
     await waitForStatus(
       h.app,
       (s) =>
-        s.overall.lastAppliedRevision === removed && // the batch cluster and the worker's task definition and service are gone
-        s.resources.length === EXAMPLE_RESOURCES - 3,
+        // the batch cluster, the worker's task definition and service, the nightly job's are gone
+        s.overall.lastAppliedRevision === removed && s.resources.length === EXAMPLE_RESOURCES - 5,
       30_000,
     );
     const gone = await h.emulator.ecs.send(new DescribeClustersCommand({ clusters: ['batch-prod'] }));
@@ -53,7 +53,11 @@ describe('a pruned cluster comes back with its manifest', () => {
     // when the manifests return
     const restored = await commitAndSync(
       h,
-      { 'manifests/clusters.yaml': clusters, 'manifests/worker.yaml': files['manifests/worker.yaml'] ?? '' },
+      {
+        'manifests/clusters.yaml': clusters,
+        'manifests/worker.yaml': files['manifests/worker.yaml'] ?? '',
+        'manifests/nightly-report.yaml': files['manifests/nightly-report.yaml'] ?? '',
+      },
       'batch is back',
     );
     // then everything converges in this same process

@@ -41,9 +41,14 @@ describe('stale ownership tags after an interrupted apply', () => {
     const h = await start();
     const before = await webService(h);
 
-    // when the pass updates web but every TagResource after the first (the pending mark) fails, and
-    // the controller stops
-    await h.emulator.fault({ operation: 'ecs:TagResource', kind: 'server-error', skip: 1 });
+    // when the pass updates web but every TagResource of web after the first (the pending mark)
+    // fails, and the controller stops (web's migration records its run in the hook ledger, tags too)
+    await h.emulator.fault({
+      operation: 'ecs:TagResource',
+      kind: 'server-error',
+      skip: 1,
+      match: { service: 'web' },
+    });
     const files = await exampleFiles();
     const revision = await commitAndSync(
       h,
