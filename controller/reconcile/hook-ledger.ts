@@ -14,8 +14,11 @@ import type { HookPhase } from '../manifest/model.js';
 export interface HookRecord {
   readonly token: string;
   readonly phase: HookPhase;
-  /** Armed: a PostSync hook a deploy made due, waiting for its services to turn Healthy. */
-  readonly state: 'Armed' | 'Running' | 'Succeeded' | 'Failed';
+  /**
+   * Armed: a PostSync hook a deploy made due, waiting for its services to turn Healthy.
+   * Unreported: Failed, and its SyncFailed alert not sent yet (the outcome is written first).
+   */
+  readonly state: 'Armed' | 'Running' | 'Succeeded' | 'Failed' | 'Unreported';
   /** 0 for the revision's first run; Sync now retries a failed hook with attempt + 1. */
   readonly attempt: number;
   readonly revision: string;
@@ -36,7 +39,7 @@ export const HOOK_LEDGER_TAGS = {
 export const MAX_RECORDS = 24;
 const VALUE_MAX = 256;
 const PHASES: readonly HookPhase[] = ['PreSync', 'PostSync', 'SyncFail'];
-const STATES: readonly HookRecord['state'][] = ['Armed', 'Running', 'Succeeded', 'Failed'];
+const STATES: readonly HookRecord['state'][] = ['Armed', 'Running', 'Succeeded', 'Failed', 'Unreported'];
 
 export function ledgerClusterName(instance: string, target?: string): string {
   const name = `ecs-gitops-hooks-${instance}${target ? `-${target}` : ''}`;

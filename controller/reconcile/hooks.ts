@@ -175,6 +175,7 @@ export class HookGate {
         continue;
       }
       const startedAtMs = Date.parse(record.startedAt ?? '') || this.options.now().getTime();
+      const state = record.state === 'Unreported' ? 'Failed' : record.state;
       this.runs.set(record.token, {
         task: task.name,
         phase: record.phase,
@@ -186,11 +187,12 @@ export class HookGate {
         timeoutSeconds: task.hook?.timeoutSeconds ?? 1800,
         // A running task is found again by its clientToken (advance → recover).
         taskArns: [],
-        state: record.state,
-        message: record.message ?? (record.state === 'Running' ? 'running before a restart' : record.state),
+        state,
+        message: record.message ?? (state === 'Running' ? 'running before a restart' : state),
         exitCodes: record.exitCodes,
         ...(record.finishedAt ? { finishedAtMs: Date.parse(record.finishedAt) } : {}),
         guards: guardedBy(task, desired),
+        // A failure written before its alert went out is told by this process.
         alerted: record.state === 'Failed',
       });
     }
@@ -208,7 +210,7 @@ export class HookGate {
         token: run.token,
         task: run.task,
         phase: run.phase,
-        state: run.state,
+        state: run.state === 'Failed' && !run.alerted && run.phase !== 'SyncFail' ? 'Unreported' : run.state,
         attempt: run.attempt,
         revision: run.revision,
         startedAt: new Date(run.startedAtMs).toISOString(),
@@ -325,11 +327,15 @@ export class HookGate {
         pending = true;
       }
     }
-    // Runs already started (after a restart they are found by their token) are followed too.
+    // Runs already started (after a restart they are found by their token) are followed too, and
+    // a PostSync failure a restart found Unreported is told.
     for (const run of this.runs.values()) {
       if (run.state === 'Running' && run.phase !== 'PreSync' && !this.armed.has(run.token)) {
         await this.follow(run, { desired, diffs, writable });
         if (run.state === 'Running') pending = true;
+      }
+      if (run.state === 'Failed' && run.phase === 'PostSync' && !run.alerted) {
+        await this.onFailed(run, { desired, diffs, writable }, run.guards);
       }
     }
     await this.persist(desired.revision);
@@ -390,8 +396,13 @@ export class HookGate {
     guarded: readonly KeyString[],
   ): Promise<void> {
     if (!run.alerted) {
-      run.alerted = true;
+      // The outcome is written before anyone is told, and that it was told right after: a restart
+      // then tells a failure it finds Unreported, and the crash window for a second alert is one
+      // ledger write, not the SyncFail hooks' RunTask calls as well.
+      await this.persist(input.desired.revision);
       this.publishFailure(run, guarded.join(', '));
+      run.alerted = true;
+      await this.persist(input.desired.revision);
     }
     // SyncFail hooks of the revision run once (their own tokens), whatever failed; one that could
     // not start yet (or was not started before a restart) is started by a later call.
