@@ -24,10 +24,18 @@ export function taskDefinitionFingerprint(family: string, spec: PlainObject): st
  * tags. A Git change to either gives another value, so a trusted revision is described again.
  */
 export function taskDefinitionTrust(desired: DesiredTaskDefinition): string {
-  const content = taskDefinitionFingerprint(desired.family, plainSpec(desired.spec));
-  const tags = stableStringify(comparableTags(desiredTags(desired)));
-  return createHash('sha256').update(`${content}:${tags}`).digest('hex').slice(0, 32);
+  // Asked several times per pass for each manifest (live/ to trust, diff to match): once per object.
+  let trust = trusts.get(desired);
+  if (trust === undefined) {
+    const content = taskDefinitionFingerprint(desired.family, plainSpec(desired.spec));
+    const tags = stableStringify(comparableTags(desiredTags(desired)));
+    trust = createHash('sha256').update(`${content}:${tags}`).digest('hex').slice(0, 32);
+    trusts.set(desired, trust);
+  }
+  return trust;
 }
+
+const trusts = new WeakMap<DesiredTaskDefinition, string>();
 
 /** The `ecs-gitops/task-definition` tag value of a service set to `arn` for this manifest. */
 export function taskDefinitionTrustTag(arn: string, desired: DesiredTaskDefinition): string | undefined {

@@ -95,9 +95,12 @@ function unownedMessage(diff: ResourceDiff, key: string): string {
  * What each entry must wait for: Cluster → its CapacityProviders, Service → Cluster + TaskDefinition +
  * CapacityProviders, a Managed Instances CapacityProvider → its Cluster, ScalingPolicy → Service; deletes reversed.
  */
-function dependencies(diff: ResourceDiff, diffs: readonly ResourceDiff[]): ResourceKey[] {
-  const changing = (key: ResourceKey) =>
-    diffs.some((d) => d.key.kind === key.kind && d.key.name === key.name && d.action !== 'noop');
+function dependencies(
+  diff: ResourceDiff,
+  diffs: readonly ResourceDiff[],
+  changingKeys: ReadonlySet<string>,
+): ResourceKey[] {
+  const changing = (key: ResourceKey) => changingKeys.has(`${key.kind}/${key.name}`);
   const out: ResourceKey[] = [];
   const desired = diff.desired;
   if (diff.action === 'delete') {
@@ -117,9 +120,11 @@ function dependencies(diff: ResourceDiff, diffs: readonly ResourceDiff[]): Resou
   }
   // Capacity providers named by their ECS name, created before the clusters and services using them.
   const providers = (names: readonly string[]) =>
-    diffs
-      .filter((d) => d.desired?.kind === 'CapacityProvider' && names.includes(d.desired.providerName))
-      .map((d) => d.key);
+    names.length === 0
+      ? []
+      : diffs
+          .filter((d) => d.desired?.kind === 'CapacityProvider' && names.includes(d.desired.providerName))
+          .map((d) => d.key);
   const strategyNames = (strategy: unknown) =>
     (Array.isArray(strategy) ? strategy : []).map((item) =>
       String((item as { capacityProvider?: unknown }).capacityProvider),
@@ -164,13 +169,17 @@ export function summarize(entries: readonly ChangeSetEntry[]): ChangeSetSummary 
 }
 
 export function planChanges(diffs: readonly ResourceDiff[], options: PlanOptions): ChangeSet {
+  // Looked up once per dependency: a scan of every diff each time was quadratic in the estate.
+  const changingKeys = new Set(
+    diffs.filter((d) => d.action !== 'noop').map((d) => `${d.key.kind}/${d.key.name}`),
+  );
   const entries: ChangeSetEntry[] = diffs.map((diff) => {
     const blocked = safetyBlock(diff, options);
     return {
       key: diff.key,
       action: diff.action,
       diff,
-      dependsOn: dependencies(diff, diffs),
+      dependsOn: dependencies(diff, diffs, changingKeys),
       ...(blocked ? { blocked } : {}),
     };
   });
