@@ -23,7 +23,7 @@ export function summarize(snapshot: StatusSnapshot): CommitSummary | undefined {
   const { overall, resources } = snapshot;
   // A pass writing a revision: pending from its first write, before any verdict.
   const applying = overall.passInProgress;
-  if (applying && SHA.test(applying.revision)) {
+  if (applying?.phase === 'apply' && applying.revision && SHA.test(applying.revision)) {
     return {
       revision: applying.revision,
       state: 'pending',

@@ -11,7 +11,7 @@ import type { LiveState } from '../live/model.js';
 import type { Logger } from '../log.js';
 import type { DesiredState } from '../manifest/model.js';
 import type { ChangeSet, ChangeSetEntry } from '../plan/model.js';
-import type { ControllerEvent, OverallStatus, StatusSnapshot } from '../status/model.js';
+import type { ControllerEvent, OverallStatus, PassPhase, StatusSnapshot } from '../status/model.js';
 import type { StatusStore } from '../status/store.js';
 import { type DriftPolicy, type KeyString, keyString } from '../types.js';
 import type { Announcer } from './announcer.js';
@@ -34,6 +34,13 @@ import { RevisionCompletion, rolloutsSettled } from './revision-completion.js';
 import { RevisionIntake } from './revision-intake.js';
 import { repairStaleRecords } from './stale-record.js';
 import { StoppedReasons } from './stopped-reasons.js';
+
+/** What /api/status shows of the running pass; revision and resources fill in as it learns them. */
+interface ShownPass {
+  readonly startedAt: string;
+  revision?: string;
+  resources: readonly KeyString[];
+}
 
 export interface ReconcilerOptions {
   readonly instance: string;
@@ -80,6 +87,8 @@ export class Reconciler {
   private unsettledKeys = new Set<KeyString>();
   private resyncTimer: NodeJS.Timeout | undefined;
   private passCount = 0;
+  /** The pass running now, as /api/status shows it (overall.passInProgress). */
+  private shown: ShownPass | undefined;
   private readonly passListeners = new Set<(snapshot: StatusSnapshot) => void>();
   private readonly applyStartListeners = new Set<(snapshot: StatusSnapshot) => void>();
   /** Hook Tasks (PreSync / PostSync / SyncFail) around deploys. */
@@ -201,7 +210,12 @@ export class Reconciler {
     const started = this.now();
     const startedMs = this.clock.monotonicMs();
     let result: 'success' | 'failure' | 'rejected' = 'success';
-    const timings = new PassTimings(() => this.clock.monotonicMs());
+    const shown: ShownPass = { startedAt: started.toISOString(), resources: [] };
+    this.shown = shown;
+    const timings = new PassTimings(
+      () => this.clock.monotonicMs(),
+      (phase) => this.showPhase(shown, phase),
+    );
     try {
       // "Sync now" is a person asking to try again, failed rollouts included.
       if (request.manual) {
@@ -245,6 +259,7 @@ export class Reconciler {
         lastPass: this.lastPass,
         passInProgress: undefined,
       });
+      this.shown = undefined;
       // Ready once the source was read and a pass ran on it (a rejected first revision counts: it is reported).
       if (this.intake.desired !== undefined || result === 'rejected') this.store.setReady(true);
       this.passCount += 1;
@@ -267,6 +282,7 @@ export class Reconciler {
   ): Promise<boolean> {
     const nowIso = this.now().toISOString();
     const revision = desired.revision;
+    if (this.shown) this.shown.revision = revision;
     const fingerprints = fingerprintAll(desired.resources) as Map<KeyString, string>;
     const scope = this.lastLive
       ? passScope({
@@ -449,10 +465,26 @@ export class Reconciler {
     this.log().warn({ resource: key, revision: own.revision }, `rollout failed: ${health.message}`);
   }
 
+  /** /api/status while a pass runs: its phase (a long read or apply is not mistaken for idle). */
+  private showPhase(shown: ShownPass, phase: PassPhase): void {
+    if (this.shown !== shown) return;
+    this.store.setOverall({
+      passInProgress: {
+        phase,
+        startedAt: shown.startedAt,
+        ...(shown.revision ? { revision: shown.revision } : {}),
+        resources: shown.resources,
+      },
+    });
+  }
+
   /** /api/status during a long apply: the pass, and each resource it is about to write. */
   private showApplying(entries: readonly ChangeSetEntry[], revision: string, now: string): void {
     const resources = entries.map((e) => keyString(e.key));
-    this.store.setOverall({ passInProgress: { revision, startedAt: now, resources } });
+    const shown = this.shown ?? { startedAt: now, resources };
+    shown.revision = revision;
+    shown.resources = resources;
+    this.showPhase(shown, 'apply');
     for (const key of resources) {
       const previous = this.store.getResource(key);
       if (previous) this.store.setResource(markApplying(previous, revision, now));

@@ -2,16 +2,23 @@
 // a slow commit → UpdateService can be explained from the debug log ('pass finished') instead of
 // guessed. Monotonic clock; steps that run twice add up.
 
-export type PassStep = 'fetch' | 'parse' | 'read' | 'diff' | 'lease' | 'plan' | 'apply' | 'status';
+import type { PassPhase } from '../status/model.js';
+
+export type PassStep = PassPhase;
 
 export class PassTimings {
   private readonly ms = new Map<PassStep, number>();
   /** How many desired resources the pass read: all of them (full) or a targeted few. */
   scope: { readonly targeted: boolean; readonly resources: number } | undefined;
 
-  constructor(private readonly clock: () => number = () => performance.now()) {}
+  /** `onStep`: told as each step starts (the pass shows its phase in /api/status). */
+  constructor(
+    private readonly clock: () => number = () => performance.now(),
+    private readonly onStep?: (step: PassStep) => void,
+  ) {}
 
   async time<T>(step: PassStep, work: () => Promise<T>): Promise<T> {
+    this.onStep?.(step);
     const started = this.clock();
     try {
       return await work();
@@ -21,6 +28,7 @@ export class PassTimings {
   }
 
   timeSync<T>(step: PassStep, work: () => T): T {
+    this.onStep?.(step);
     const started = this.clock();
     try {
       return work();
@@ -31,6 +39,7 @@ export class PassTimings {
 
   /** Starts timing a step that spans more than one call; the returned function ends it. */
   begin(step: PassStep): () => void {
+    this.onStep?.(step);
     const started = this.clock();
     return () => this.add(step, this.clock() - started);
   }

@@ -110,6 +110,9 @@ export interface SourceStatus {
   readonly condition: Condition;
 }
 
+/** The steps of a reconcile pass (docs/architecture.md#one-pass-step-by-step), as /api/status names them. */
+export type PassPhase = 'fetch' | 'parse' | 'read' | 'diff' | 'lease' | 'plan' | 'apply' | 'status';
+
 export interface OverallStatus {
   readonly instance: string;
   readonly source: SourceStatus;
@@ -145,9 +148,13 @@ export interface OverallStatus {
     readonly resources: readonly KeyString[];
     readonly since: string;
   };
-  /** Set while a pass writes to AWS: its revision, when it began, and the resources it changes. */
+  /**
+   * Set while a pass runs: the step it is in, when it began, the revision it reconciles (from
+   * `read` on, once parsed) and, from `apply` on, the resources it changes.
+   */
   readonly passInProgress?: {
-    readonly revision: string;
+    readonly phase: PassPhase;
+    readonly revision?: string;
     readonly startedAt: string;
     readonly resources: readonly KeyString[];
   };

@@ -109,7 +109,12 @@ describe('commit status summary', () => {
     expect(
       summarize(
         snapshot([failedBefore], {
-          passInProgress: { revision: next, startedAt: '', resources: ['TaskDefinition/web', 'Service/web'] },
+          passInProgress: {
+            phase: 'apply',
+            revision: next,
+            startedAt: '',
+            resources: ['TaskDefinition/web', 'Service/web'],
+          },
         }),
       ),
     ).toEqual({

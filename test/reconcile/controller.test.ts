@@ -353,6 +353,22 @@ describe('drift healing', () => {
   });
 });
 
+describe('the pass in progress', () => {
+  it('given a pass, then /api/status shows its phase while it reads and applies (the revision once parsed, the resources from the apply on), and nothing once done', async () => {
+    const phases: unknown[] = [];
+    const seen = (w: FakeWorld) => () => phases.push(w.reconciler.status().overall.passInProgress);
+    const w = await started((w) => {
+      w.duringRead(seen(w));
+      w.duringApply(seen(w));
+    });
+    expect(phases).toEqual([
+      { phase: 'read', revision: 'r1', startedAt: expect.any(String), resources: [] },
+      { phase: 'apply', revision: 'r1', startedAt: expect.any(String), resources: [WEB] },
+    ]);
+    expect(w.reconciler.status().overall.passInProgress).toBeUndefined();
+  });
+});
+
 describe('the injected clock', () => {
   it('given an apply that takes 5 s on the clock, then the pass reports 5000 ms, started at the clock time', async () => {
     const w = await started((w) => w.duringApply(() => w.clock.advance(5_000)));

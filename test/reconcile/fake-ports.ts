@@ -68,6 +68,8 @@ export interface FakeWorld {
   answer(key: KeyString, answer: ApplyAnswer): void;
   /** Runs inside every apply call, before it answers (to let time pass, say). */
   duringApply(action: () => void): void;
+  /** Runs inside every readLive call, before it answers. */
+  duringRead(action: () => void): void;
   setHealth(key: KeyString, health: Health): void;
   setLease(holds: boolean): void;
   setRecordedFingerprint(key: KeyString, fingerprint: string | undefined): void;
@@ -91,6 +93,7 @@ export function fakeWorld(options: Partial<ReconcilerOptions> = {}): FakeWorld {
   const reads: KeyString[][] = [];
   const clock = manualClock();
   let duringApply: () => void = () => undefined;
+  let duringRead: () => void = () => undefined;
 
   const ports: ReconcilerPorts = {
     source: {
@@ -110,6 +113,7 @@ export function fakeWorld(options: Partial<ReconcilerOptions> = {}): FakeWorld {
     parse: (s) => ({ ok: true, desired: byRevision.get(s.revision) ?? desired }),
     readLive: async (target) => {
       reads.push(target.resources.map((r) => keyString(r.key)));
+      duringRead();
       return emptyLiveState();
     },
     diff: () => [...diffs],
@@ -187,6 +191,9 @@ export function fakeWorld(options: Partial<ReconcilerOptions> = {}): FakeWorld {
     answer: (key, answer) => answers.set(key, answer),
     duringApply(action) {
       duringApply = action;
+    },
+    duringRead(action) {
+      duringRead = action;
     },
     setHealth: (key, h) => health.set(key, h),
     setLease(value) {

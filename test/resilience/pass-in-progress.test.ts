@@ -29,7 +29,8 @@ describe('a long pass is visible while it runs', () => {
     while (!during && Date.now() < deadline) {
       const snapshot = (await (await fetch(`${h.app.url}/api/status`)).json()) as StatusSnapshot;
       const pass = snapshot.overall.passInProgress;
-      if (pass?.revision === revision && pass.resources.includes('Service/web')) during = snapshot;
+      if (pass?.phase === 'apply' && pass.revision === revision && pass.resources.includes('Service/web'))
+        during = snapshot;
       else await new Promise((done) => setTimeout(done, 50));
     }
     expect(during?.overall.passInProgress?.resources).toContain('Service/web');
