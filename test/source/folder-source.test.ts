@@ -24,9 +24,9 @@ describe('folder source', () => {
     await base.cleanup();
   });
 
-  function open(path = folder): FolderSource {
+  function open(path = folder, debounceMs = 100): FolderSource {
     const config: SourceConfig = { path, branch: 'main', dir: '.', cacheDir: base.path, pollMs: 1000 };
-    const source = createSource(config, silentLogger(), { debounceMs: 100 }) as FolderSource;
+    const source = createSource(config, silentLogger(), { debounceMs }) as FolderSource;
     sources.push(source);
     return source;
   }
@@ -51,7 +51,8 @@ describe('folder source', () => {
   });
 
   it('given a watched folder, when several files are written in a burst, then onChange fires once after the debounce', async () => {
-    const source = open();
+    // A debounce of 1 s: a loaded machine spaced the burst's writes (and the nested folder) past 100 ms.
+    const source = open(folder, 1000);
     await source.fetch();
     let calls = 0;
     source.watch(() => {
@@ -66,7 +67,7 @@ describe('folder source', () => {
       'nested/c.yaml': CLUSTER.replace('prod', 'c'),
     });
 
-    await waitFor(() => calls > 0, 3000);
+    await waitFor(() => calls > 0, 5000);
     await new Promise((done) => setTimeout(done, 300));
     expect(calls).toBe(1);
     const { snapshot, changed } = await source.fetch();
