@@ -28,22 +28,16 @@ function runnable(
   wanted: string,
 ): { task: DesiredTask; label: string } | { missing: string } {
   const schedule = /^ScheduledTask\/(.+)$/.exec(wanted)?.[1];
-  if (schedule !== undefined) {
-    const found = resources.find(
-      (r): r is DesiredScheduledTask => r.kind === 'ScheduledTask' && r.name === schedule,
-    );
-    if (found) return { task: taskOfSchedule(found), label: `ScheduledTask/${schedule}` };
-    const names = resources.filter((r) => r.kind === 'ScheduledTask').map((r) => `ScheduledTask/${r.name}`);
-    return {
-      missing: `no ScheduledTask/${schedule} in the manifests${names.length ? ` (there is ${names.join(', ')})` : ''}`,
-    };
-  }
-  const name = wanted.replace(/^Task\//, '');
-  const task = resources.find((r): r is DesiredTask => r.kind === 'Task' && r.name === name);
-  if (task) return { task, label: `Task/${name}` };
-  const names = resources.filter((r) => r.kind === 'Task').map((r) => `Task/${r.name}`);
+  const kind = schedule !== undefined ? 'ScheduledTask' : 'Task';
+  const name = schedule ?? wanted.replace(/^Task\//, '');
+  const found = resources.find(
+    (r): r is DesiredScheduledTask | DesiredTask => r.kind === kind && r.name === name,
+  );
+  if (found?.kind === 'ScheduledTask') return { task: taskOfSchedule(found), label: `${kind}/${name}` };
+  if (found?.kind === 'Task') return { task: found, label: `${kind}/${name}` };
+  const names = resources.filter((r) => r.kind === kind).map((r) => `${kind}/${r.name}`);
   return {
-    missing: `no Task/${name} in the manifests${names.length ? ` (there is ${names.join(', ')})` : ''}`,
+    missing: `no ${kind}/${name} in the manifests${names.length ? ` (there is ${names.join(', ')})` : ''}`,
   };
 }
 
